@@ -1,0 +1,71 @@
+/**
+ * The errors that cross the pipeline's edge. Inside the engine failures are values
+ * (diagnostics, refused gates, failed attempts); these classes exist so the CLI entry can map
+ * one typed error to one exit code (contract section 9). One class per concept.
+ */
+
+/** Exit codes a nightly job can act on (contract section 9). */
+export const EXIT = {
+  /** The run finished. */
+  ok: 0,
+  /** The run finished, but health is below `--min-health`. */
+  unhealthy: 1,
+  /** Usage or input error: nothing was written. */
+  usage: 2,
+  /** Internal error: a bug. */
+  internal: 3,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** A problem found in an input file, reported as `file:line: field: problem`. */
+export interface Diagnostic {
+  readonly severity: 'error' | 'warning';
+  /** Path as the user gave it (relative paths stay relative). */
+  readonly file: string;
+  /** 1-based line number, or null for a problem with the whole file. */
+  readonly line: number | null;
+  /** The field at fault, dotted for nested fields; `(line)` for the line as a whole. */
+  readonly field: string;
+  readonly problem: string;
+}
+
+/** Formats a diagnostic as `file:line: field: problem` (`file: field: problem` without a line). */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = d.line === null ? d.file : `${d.file}:${d.line}`;
+  return `${where}: ${d.field}: ${d.problem}`;
+}
+
+/** How many diagnostics are printed before the rest are summarised as a count. */
+export const MAX_PRINTED_DIAGNOSTICS = 50;
+
+/** Formats up to {@link MAX_PRINTED_DIAGNOSTICS} diagnostics and a count of the rest. */
+export function formatDiagnostics(diagnostics: readonly Diagnostic[]): string[] {
+  const lines = diagnostics.slice(0, MAX_PRINTED_DIAGNOSTICS).map(formatDiagnostic);
+  const rest = diagnostics.length - MAX_PRINTED_DIAGNOSTICS;
+  if (rest > 0) lines.push(`... and ${rest} more`);
+  return lines;
+}
+
+/** Base class: an error that ends the command with a known exit code. */
+export abstract class ExitError extends Error {
+  abstract readonly exitCode: ExitCode;
+}
+
+/** A bad command line: unknown option, bad value, conflicting options. Exit code 2. */
+export class UsageError extends ExitError {
+  override readonly name = 'UsageError';
+  readonly exitCode = EXIT.usage;
+}
+
+/** Input that cannot be run: every bad line's diagnostic is carried. Exit code 2. */
+export class InputError extends ExitError {
+  override readonly name = 'InputError';
+  readonly exitCode = EXIT.usage;
+  constructor(
+    message: string,
+    readonly diagnostics: readonly Diagnostic[] = [],
+  ) {
+    super(message);
+  }
+}

@@ -1,0 +1,122 @@
+/**
+ * Every knob of a run, with the contract's defaults (sections 3 to 9). The CLI parses argv
+ * into this shape (`src/cli/args.ts`); tests and the benchmark build it directly from
+ * {@link DEFAULT_OPTIONS}.
+ */
+
+/** Names of the assignment strategies (contract section 5). */
+export const STRATEGY_NAMES = ['round_robin', 'load_balanced', 'priority', 'confidence', 'schedule'] as const;
+export type StrategyName = (typeof STRATEGY_NAMES)[number];
+
+/** Retry policies (contract section 4). */
+export const RETRY_POLICIES = ['exponential', 'linear', 'fixed', 'none'] as const;
+export type RetryPolicyName = (typeof RETRY_POLICIES)[number];
+
+/** Jitter modes (contract section 4). */
+export const JITTER_MODES = ['none', 'full', 'equal'] as const;
+export type JitterMode = (typeof JITTER_MODES)[number];
+
+/** What to do with bad input lines (contract section 2). */
+export const ON_INVALID = ['fail', 'quarantine'] as const;
+export type OnInvalid = (typeof ON_INVALID)[number];
+
+/** Retry and backoff settings. */
+export interface RetryOptions {
+  /** Backoff shape; default `exponential`. `none` allows one attempt only. */
+  readonly policy: RetryPolicyName;
+  /** Jitter applied to each delay; default `full`. */
+  readonly jitter: JitterMode;
+  /** Attempts per task including the first; integer >= 1; default 4. */
+  readonly maxAttempts: number;
+  /** Base delay, seconds; default 2. */
+  readonly baseS: number;
+  /** Delay cap, seconds; default 60. */
+  readonly capS: number;
+}
+
+/** Circuit-breaker settings, per agent. */
+export interface BreakerOptions {
+  /** Consecutive failed attempts that open the circuit; integer >= 1; default 5. */
+  readonly threshold: number;
+  /** Time the circuit stays open before a half-open probe, seconds; default 60. */
+  readonly cooldownS: number;
+}
+
+/** Safety-gate settings. */
+export interface GateOptions {
+  /** `min_probability` refuses when p(t, a) is below this; default 0.10. */
+  readonly minProbability: number;
+  /** `high_risk` refuses HIGH-risk attempts with p(t, a) below this; default 0.30. */
+  readonly highRiskFloor: number;
+  /** Turns the `high_risk` gate off; default false. */
+  readonly allowHighRisk: boolean;
+  /** `wave_deadline`: seconds after wave start after which no attempt starts; default null (off). */
+  readonly waveDeadlineS: number | null;
+}
+
+/** The options that shape the simulated run (everything that can change an artifact byte). */
+export interface SimulationOptions {
+  readonly strategy: StrategyName;
+  readonly retry: RetryOptions;
+  readonly breaker: BreakerOptions;
+  readonly gates: GateOptions;
+  /** Log-normal duration noise s (contract section 3); >= 0; default 0.25. */
+  readonly durationNoise: number;
+  /** Seed of the keyed generator; safe integer; default 21. */
+  readonly seed: number;
+}
+
+/** A full run: simulation options plus where to read and write and how to behave. */
+export interface RunOptions extends SimulationOptions {
+  /** Input folder (Phase 20 tree or flat); default `data/phase20`. */
+  readonly input: string;
+  /** Output folder, rebuilt whole each run; default `outputs`. */
+  readonly out: string;
+  /** Folder of the Markdown report; default `reports`. */
+  readonly reportDir: string;
+  /** Run the N lowest waves; null = all. */
+  readonly waves: number | null;
+  /** Simulated time zero as ISO-8601 UTC; null = latest input timestamp (or 2000-01-01). */
+  readonly epoch: string | null;
+  /** Agent profiles file; null = `data/agents.json` beside the default input when present. */
+  readonly agentsFile: string | null;
+  readonly onInvalid: OnInvalid;
+  /** Plan without executing (contract section 4). */
+  readonly dryRun: boolean;
+  /** Exit 1 when run health is below this; null = never. */
+  readonly minHealth: number | null;
+  /** No progress output. */
+  readonly quiet: boolean;
+  /** Print the closing summary as JSON on stdout. */
+  readonly json: boolean;
+  /** Print stacks of internal errors. */
+  readonly debug: boolean;
+}
+
+/** Version of every artifact's record schema; bumped on any breaking change. */
+export const SCHEMA_VERSION = '1.0.0';
+
+/** The contract's defaults. */
+export const DEFAULT_OPTIONS: RunOptions = {
+  input: 'data/phase20',
+  out: 'outputs',
+  reportDir: 'reports',
+  waves: null,
+  strategy: 'load_balanced',
+  retry: { policy: 'exponential', jitter: 'full', maxAttempts: 4, baseS: 2, capS: 60 },
+  breaker: { threshold: 5, cooldownS: 60 },
+  gates: { minProbability: 0.1, highRiskFloor: 0.3, allowHighRisk: false, waveDeadlineS: null },
+  durationNoise: 0.25,
+  seed: 21,
+  epoch: null,
+  agentsFile: null,
+  onInvalid: 'fail',
+  dryRun: false,
+  minHealth: null,
+  quiet: false,
+  json: false,
+  debug: false,
+};
+
+/** The fallback epoch when the input has no timestamp (contract section 8). */
+export const FALLBACK_EPOCH = '2000-01-01T00:00:00.000Z';

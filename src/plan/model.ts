@@ -1,0 +1,123 @@
+/**
+ * The run plan: validated Phase 20 input, normalised into the shape every later stage reads.
+ *
+ * Built by `src/plan/build.ts` from the loaded rows; read by assign, simulate, measure and
+ * report. Everything here is immutable and ordered: waves ascending, tasks in natural order
+ * of task_id, agents in natural order of agent_id (contract section 2).
+ */
+
+/** Phase 20's risk label for one (task, agent) prediction. */
+export type Risk = 'LOW' | 'MEDIUM' | 'HIGH';
+
+/** Task priority, 1 = highest. */
+export type Priority = 1 | 2 | 3;
+
+/** Phase 20's forecast for one task on one agent (one `predicted_tasks.jsonl` row). */
+export interface Prediction {
+  readonly agentId: string;
+  /** Predicted success probability, in [0, 1]. */
+  readonly p: number;
+  /** Predicted execution time, seconds, > 0 (default 30 when the row has none). */
+  readonly predictedTimeS: number;
+  /** Risk label: the row's, else derived from p (>= 0.85 LOW, >= 0.70 MEDIUM, else HIGH). */
+  readonly risk: Risk;
+  /** Phase 20's `confidence_delta_estimate`, when given. */
+  readonly confidenceDelta: number | null;
+}
+
+/** Phase 20's suggested placement of a task, taken from `predicted_schedule.jsonl`. */
+export interface SuggestedPlacement {
+  readonly agentId: string;
+  /** Planned start, seconds on Phase 20's own clock (may accumulate across waves). */
+  readonly plannedStartS: number;
+  /** Planned end, seconds, >= plannedStartS. */
+  readonly plannedEndS: number;
+}
+
+/** One task of one wave, with every candidate agent's prediction. */
+export interface Task {
+  readonly wave: number;
+  readonly taskId: string;
+  /** 1 = highest: the row's, else the schedule's, else 2. */
+  readonly priority: Priority;
+  /** Candidate agents' predictions, in natural order of agent id; never empty. */
+  readonly predictions: readonly Prediction[];
+  /** Phase 20's suggested agent, or null when the schedule does not place this task. */
+  readonly suggested: SuggestedPlacement | null;
+  /** Reserved for dependency support (contract section 2): task ids this task waits on. */
+  readonly dependsOn: readonly string[];
+}
+
+/** One wave's tasks, in natural order of task_id. */
+export interface WavePlan {
+  readonly wave: number;
+  readonly tasks: readonly Task[];
+}
+
+/** An agent's true behaviour in the simulated world (contract section 2, agent profiles). */
+export interface AgentProfile {
+  readonly agentId: string;
+  /** Attempts the agent runs at once; integer >= 1; default 2. */
+  readonly maxConcurrency: number;
+  /** Multiplies every duration; > 0; default 1.0 (2.0 = twice as slow). */
+  readonly speed: number;
+  /** True success rate minus Phase 20's prediction, in [-1, 1]; default 0. */
+  readonly reliabilityOffset: number;
+  /** Free-form capability tags; carried through, not yet used by any strategy. */
+  readonly capabilities: readonly string[];
+}
+
+/** Everything a run needs to know about its input. */
+export interface RunPlan {
+  /** Waves to run, ascending (the N lowest when `--waves N` is given). */
+  readonly waves: readonly WavePlan[];
+  /** Every agent with a prediction anywhere in the input, natural order, with its profile. */
+  readonly agents: readonly AgentProfile[];
+  /** Latest `timestamp` in the input as an ISO-8601 UTC string, or null when there is none. */
+  readonly latestTimestamp: string | null;
+}
+
+/** Default agent profile values (contract section 2). */
+export const DEFAULT_PROFILE = {
+  maxConcurrency: 2,
+  speed: 1.0,
+  reliabilityOffset: 0.0,
+  capabilities: [] as readonly string[],
+} as const;
+
+/** Risk derived from p when the row gives none (contract section 2). */
+export function riskFromProbability(p: number): Risk {
+  if (p >= 0.85) return 'LOW';
+  if (p >= 0.7) return 'MEDIUM';
+  return 'HIGH';
+}
+
+/**
+ * The prediction for `agentId`, or null when the agent is not a candidate for the task.
+ * Predictions are few per task (one per agent), so a linear scan beats a map here.
+ */
+export function predictionFor(task: Task, agentId: string): Prediction | null {
+  for (const prediction of task.predictions) if (prediction.agentId === agentId) return prediction;
+  return null;
+}
+
+/** Mean predicted p over the task's candidates (the world model's fallback, section 3). */
+export function meanProbability(task: Task): number {
+  let sum = 0;
+  for (const prediction of task.predictions) sum += prediction.p;
+  return sum / task.predictions.length;
+}
+
+/** Mean predicted execution time over the task's candidates, seconds. */
+export function meanPredictedTime(task: Task): number {
+  let sum = 0;
+  for (const prediction of task.predictions) sum += prediction.predictedTimeS;
+  return sum / task.predictions.length;
+}
+
+/** The highest predicted p over the task's candidates. */
+export function bestProbability(task: Task): number {
+  let best = -Infinity;
+  for (const prediction of task.predictions) if (prediction.p > best) best = prediction.p;
+  return best;
+}

@@ -1,0 +1,102 @@
+/**
+ * What the simulation produces: per-task outcomes, per-agent statistics and every gate
+ * decision of a wave. Times are simulated seconds since the run began (time zero is
+ * `--epoch`); artifacts turn them into ISO-8601 strings at the edge.
+ */
+
+/** How a task ended (contract section 1). */
+export type TaskStatus = 'succeeded' | 'failed' | 'blocked';
+
+/** One try of a task on one agent. */
+export interface AttemptRecord {
+  /** 0 for the first try. */
+  readonly attempt: number;
+  readonly agentId: string;
+  /** Seconds since run start. */
+  readonly startS: number;
+  readonly endS: number;
+  readonly succeeded: boolean;
+  /** True when this attempt was the half-open probe of its agent's circuit. */
+  readonly probe: boolean;
+}
+
+/** A safety gate's refusal. */
+export interface GateRefusal {
+  /** Registry name of the refusing gate, e.g. `min_probability`. */
+  readonly gate: string;
+  readonly reason: string;
+}
+
+/** The gates' verdict before one attempt: the first refusal, or allow. */
+export interface GateDecision {
+  readonly wave: number;
+  readonly taskId: string;
+  readonly agentId: string;
+  readonly attempt: number;
+  /** Seconds since run start. */
+  readonly timeS: number;
+  /** null when every gate allowed the attempt. */
+  readonly refusal: GateRefusal | null;
+}
+
+/** Everything that happened to one task in its wave. */
+export interface TaskOutcome {
+  readonly wave: number;
+  readonly taskId: string;
+  readonly priority: 1 | 2 | 3;
+  /** The agent the strategy first gave the task. */
+  readonly assignedAgentId: string;
+  /** The agent the task ended on (after reroutes). */
+  readonly agentId: string;
+  /** Phase 20's suggested agent, or null. */
+  readonly suggestedAgentId: string | null;
+  readonly status: TaskStatus;
+  /** Every attempt, in order; empty when blocked before the first. */
+  readonly attempts: readonly AttemptRecord[];
+  /** Backoff delay waited before each retry, seconds (length = attempts - 1 at most). */
+  readonly retryDelaysS: readonly number[];
+  /** The refusal that blocked the task, or null. */
+  readonly refusal: GateRefusal | null;
+  /** Times the task moved to another agent because a circuit opened. */
+  readonly reroutes: number;
+  /** When the task became ready: its wave's start, seconds since run start. */
+  readonly readyS: number;
+  /** First attempt start (or the refusal time when blocked), seconds since run start. */
+  readonly startS: number;
+  /** Last attempt end (or the refusal time when blocked), seconds since run start. */
+  readonly endS: number;
+  /** p(t, a) for the agent of the first attempt (or the blocking agent); the mean when a is no candidate. */
+  readonly predictedP: number;
+  /** predicted_execution_time(t, a) for the same agent, seconds. */
+  readonly predictedTimeS: number;
+}
+
+/** One agent's figures for one wave. */
+export interface AgentWaveStats {
+  readonly agentId: string;
+  /** Tasks that ended on this agent. */
+  readonly tasks: number;
+  readonly attempts: number;
+  readonly successfulAttempts: number;
+  /** Time with at least one attempt running, seconds. */
+  readonly busyS: number;
+  /** Time the circuit spent open within the wave, seconds. */
+  readonly openS: number;
+  /** Times the circuit opened during the wave. */
+  readonly circuitOpenings: number;
+}
+
+/** The result of one simulated wave. */
+export interface WaveExecution {
+  readonly wave: number;
+  /** Seconds since run start. */
+  readonly startS: number;
+  /** When the wave's last event finished, seconds since run start (>= startS). */
+  readonly endS: number;
+  /** One per task, natural order of task_id. */
+  readonly outcomes: readonly TaskOutcome[];
+  /** One per agent of the run, natural order of agent_id. */
+  readonly agents: readonly AgentWaveStats[];
+  /** Every gate verdict, in simulated time order. */
+  readonly gateDecisions: readonly GateDecision[];
+}
