@@ -1,0 +1,365 @@
+/**
+ * The wave engine: one wave as a discrete-event simulation (contract section 4).
+ *
+ * 1. Every task starts in the queue of the agent the strategy gave it.
+ * 2. Each agent runs up to `max_concurrency` attempts at once, taking retries first, then tasks
+ *    by priority (1 first) and assignment order.
+ * 3. The safety gates run before every attempt; the first refusal blocks the task.
+ * 4. A failed attempt is retried after its backoff delay, at the front of the same agent's
+ *    queue, until the allowed attempts are used.
+ * 5. A circuit breaker per agent opens after `threshold` consecutive failures. While it is open
+ *    the agent starts nothing and its queued tasks are rerouted by the strategy to agents whose
+ *    circuit is closed; when every circuit is open they wait. After the cooldown one probe runs.
+ *
+ * A {@link Simulation} lives for the whole run: the clock and each agent's breaker carry from
+ * one wave to the next, and wave w+1 starts when wave w's last task ends.
+ */
+import type { Strategy, StrategyState, WaveAssignment } from '../assign/types.ts';
+import type { BreakerOptions, GateOptions, RetryOptions } from '../options.ts';
+import type { AgentProfile, WavePlan } from '../plan/model.ts';
+import { meanPredictedTime, meanProbability, predictionFor, riskFromProbability } from '../plan/model.ts';
+import { allowedAttempts, applyJitter, backoffStep, INITIAL_BACKOFF, type BackoffStep } from './backoff.ts';
+import { admission, CLOSED, cooldownElapsed, probeStarted, recordOutcome } from './breaker.ts';
+import type { AttemptResult, Executor } from './executor.ts';
+import { activeGates, runGates, type SafetyGate } from './gates.ts';
+import { Lane, type TaskRun } from './lane.ts';
+import type { KeyedRandom } from './rng.ts';
+import type { Scheduler } from './scheduler.ts';
+import type { AgentWaveStats, GateDecision, TaskOutcome, WaveExecution } from './types.ts';
+
+/** What the engine needs for a whole run. */
+export interface SimulationConfig {
+  readonly agents: readonly AgentProfile[];
+  readonly retry: RetryOptions;
+  readonly breaker: BreakerOptions;
+  readonly gates: GateOptions;
+  /** Keyed generator; the engine draws only jitter from it (outcomes are the executor's). */
+  readonly rng: KeyedRandom;
+  readonly scheduler: Scheduler;
+  readonly executor: Executor;
+  /** Gates to run, in order; default: the registry's gates enabled by `gates`. */
+  readonly gateList?: readonly SafetyGate[];
+}
+
+/** One wave to run: its plan and the strategy's assignment of it. */
+export interface WaveInput {
+  readonly wave: WavePlan;
+  readonly assignment: WaveAssignment;
+  readonly strategy: Strategy;
+  /** Called as tasks finish: (tasks finished, tasks in the wave). */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+/** A finished wave and the strategy state after its reroutes. */
+export interface WaveRunResult {
+  readonly execution: WaveExecution;
+  readonly strategyState: StrategyState;
+}
+
+/** Gates and retry rules, fixed for the run. */
+interface AttemptPolicy {
+  readonly gates: readonly SafetyGate[];
+  /** null when retries are off (`--retry none`). */
+  readonly step: BackoffStep | null;
+  readonly maxAttempts: number;
+}
+
+/** Schedules the end of a breaker's cooldown (the Simulation owns those timers). */
+type CooldownTimer = (lane: Lane, openedAtS: number, halfOpenAtS: number) => void;
+
+/** How many progress calls a wave makes at most. */
+const PROGRESS_STEPS = 200;
+
+/** The simulated run: clock, agents and breakers persist across waves. */
+export class Simulation {
+  readonly #config: SimulationConfig;
+  readonly #lanes: Lane[];
+  readonly #laneById: ReadonlyMap<string, Lane>;
+  readonly #policy: AttemptPolicy;
+  #current: WaveRun | null = null;
+
+  constructor(config: SimulationConfig) {
+    this.#config = config;
+    this.#lanes = config.agents.map((profile, index) => new Lane(index, profile, CLOSED));
+    this.#laneById = new Map(this.#lanes.map((lane) => [lane.profile.agentId, lane]));
+    this.#policy = {
+      gates: config.gateList ?? activeGates(config.gates),
+      step: backoffStep(config.retry),
+      maxAttempts: allowedAttempts(config.retry),
+    };
+  }
+
+  /**
+   * Runs one wave to its end.
+   * @throws RangeError when the assignment names an agent outside the run
+   * @throws StalledError (from the scheduler) if the wave can never finish: a bug
+   */
+  async runWave(input: WaveInput): Promise<WaveRunResult> {
+    const wave = new WaveRun(this.#config, this.#lanes, this.#laneById, this.#policy, input, (lane, openedAtS, halfOpenAtS) => {
+      this.#config.scheduler.at(halfOpenAtS, () => {
+        this.#cooldownElapsed(lane, openedAtS);
+      });
+    });
+    for (const assignment of input.assignment.assignments) {
+      const lane = this.#laneById.get(assignment.agentId);
+      if (lane === undefined) throw new RangeError(`assignment names unknown agent ${assignment.agentId}`);
+      wave.enqueueAssigned(assignment.taskId, assignment.order, lane);
+    }
+    this.#current = wave;
+    try {
+      return await wave.run();
+    } finally {
+      this.#current = null;
+    }
+  }
+
+  /**
+   * A breaker's cooldown ended. Timers outlive the wave that set them, so the transition is
+   * handled here and the wave running now (if any) is told.
+   */
+  #cooldownElapsed(lane: Lane, openedAtS: number): void {
+    // Only the timer of the current opening counts; an older one is stale.
+    if (lane.breaker.kind !== 'open' || lane.breaker.openedAtS !== openedAtS) return;
+    const nowS = this.#config.scheduler.now();
+    lane.addOpenTime(openedAtS, nowS, this.#current?.startS ?? nowS);
+    lane.breaker = cooldownElapsed(lane.breaker, nowS);
+    this.#current?.dispatch();
+  }
+}
+
+/** The state of one wave while it runs. */
+class WaveRun {
+  /** Wave start, seconds since run start. */
+  readonly startS: number;
+  /** One slot per task of the wave, in plan order; filled by the assignment. */
+  readonly #runs: (TaskRun | undefined)[];
+  readonly #taskIndex: ReadonlyMap<string, number>;
+  readonly #decisions: GateDecision[] = [];
+  readonly #progressEvery: number;
+  #strategyState: StrategyState;
+  #queueSeq = 0;
+  #assigned = 0;
+  #done = 0;
+
+  constructor(
+    private readonly config: SimulationConfig,
+    private readonly lanes: readonly Lane[],
+    private readonly laneById: ReadonlyMap<string, Lane>,
+    private readonly policy: AttemptPolicy,
+    private readonly input: WaveInput,
+    private readonly setCooldownTimer: CooldownTimer,
+  ) {
+    this.startS = config.scheduler.now();
+    this.#strategyState = input.assignment.state;
+    this.#runs = new Array<TaskRun | undefined>(input.wave.tasks.length);
+    this.#taskIndex = new Map(input.wave.tasks.map((task, i) => [task.taskId, i]));
+    this.#progressEvery = Math.max(1, Math.ceil(input.wave.tasks.length / PROGRESS_STEPS));
+    for (const lane of lanes) lane.resetWave();
+  }
+
+  /** @throws RangeError for an unknown or twice-assigned task */
+  enqueueAssigned(taskId: string, order: number, lane: Lane): void {
+    const index = this.#taskIndex.get(taskId);
+    const task = index === undefined ? undefined : this.input.wave.tasks[index];
+    if (index === undefined || task === undefined) throw new RangeError(`assignment names unknown task ${taskId} in wave ${this.input.wave.wave}`);
+    if (this.#runs[index] !== undefined) throw new RangeError(`task ${taskId} is assigned twice in wave ${this.input.wave.wave}`);
+    const run: TaskRun = {
+      task,
+      order,
+      assignedAgentId: lane.profile.agentId,
+      lane: lane.index,
+      attempts: [],
+      retryDelaysS: [],
+      reroutes: 0,
+      backoff: INITIAL_BACKOFF,
+      refusal: null,
+      status: null,
+      firstLane: null,
+      startS: this.startS,
+      endS: this.startS,
+    };
+    this.#runs[index] = run;
+    this.#assigned++;
+    lane.queue.push({ run, retry: false, seq: this.#queueSeq++ });
+  }
+
+  async run(): Promise<WaveRunResult> {
+    if (this.#assigned !== this.#runs.length) {
+      throw new RangeError(`wave ${this.input.wave.wave}: ${this.#assigned} assignments for ${this.#runs.length} tasks`);
+    }
+    this.dispatch();
+    await this.config.scheduler.runUntil(() => this.#done === this.#runs.length);
+    return { execution: this.#execution(), strategyState: this.#strategyState };
+  }
+
+  /** Reroutes what waits on open circuits, then lets every agent start what it may. */
+  dispatch(): void {
+    this.#reroute();
+    for (const lane of this.lanes) this.#fill(lane);
+  }
+
+  #reroute(): void {
+    let closed: AgentProfile[] | null = null;
+    for (const lane of this.lanes) {
+      if (lane.breaker.kind !== 'open' || lane.queue.size === 0) continue;
+      closed ??= this.lanes.filter((l) => l.breaker.kind === 'closed').map((l) => l.profile);
+      if (closed.length === 0) return; // every circuit is open: tasks wait
+      for (let item = lane.queue.pop(); item !== undefined; item = lane.queue.pop()) {
+        const decision = this.input.strategy.reroute(item.run.task, lane.profile.agentId, closed, this.#strategyState);
+        this.#strategyState = decision.state;
+        const target = this.#lane(decision.agentId);
+        item.run.lane = target.index;
+        item.run.reroutes++;
+        target.queue.push({ run: item.run, retry: item.retry, seq: this.#queueSeq++ });
+      }
+    }
+  }
+
+  #fill(lane: Lane): void {
+    const nowS = this.config.scheduler.now();
+    while (lane.running < lane.profile.maxConcurrency && lane.queue.size > 0) {
+      const allowed = admission(lane.breaker);
+      if (allowed === 'refuse') return;
+      const item = lane.queue.pop();
+      if (item === undefined) return;
+      const { run } = item;
+      const attempt = run.attempts.length;
+      const { p, predictedTimeS, risk } = this.#predictionOn(run, lane);
+      const refusal = runGates(this.policy.gates, {
+        task: run.task,
+        agent: lane.profile,
+        attempt,
+        p,
+        risk,
+        nowS,
+        waveStartS: this.startS,
+        options: this.config.gates,
+      });
+      this.#decisions.push({ wave: run.task.wave, taskId: run.task.taskId, agentId: lane.profile.agentId, attempt, timeS: nowS, refusal });
+      run.firstLane ??= lane.index;
+      if (refusal !== null) {
+        run.refusal = refusal;
+        if (attempt === 0) run.startS = nowS;
+        this.#finish(run, lane, 'blocked');
+        continue;
+      }
+      const probe = allowed === 'probe';
+      if (probe) lane.breaker = probeStarted(lane.breaker);
+      if (attempt === 0) run.startS = nowS;
+      lane.attemptStarted(nowS);
+      const request = { wave: run.task.wave, task: run.task, agent: lane.profile, attempt, p, predictedTimeS };
+      this.config.executor.start(request, (result) => {
+        this.#attemptEnded(run, lane, attempt, nowS, probe, result);
+      });
+    }
+  }
+
+  #attemptEnded(run: TaskRun, lane: Lane, attempt: number, startS: number, probe: boolean, result: AttemptResult): void {
+    const nowS = this.config.scheduler.now();
+    lane.attemptEnded(nowS, result.succeeded);
+    run.attempts.push({ attempt, agentId: lane.profile.agentId, startS, endS: nowS, succeeded: result.succeeded, probe });
+    const transition = recordOutcome(lane.breaker, result.succeeded, probe, nowS, this.config.breaker);
+    lane.breaker = transition.state;
+    if (transition.opened && transition.state.kind === 'open') {
+      lane.circuitOpenings++;
+      this.setCooldownTimer(lane, transition.state.openedAtS, transition.state.halfOpenAtS);
+    }
+    if (result.succeeded) this.#finish(run, lane, 'succeeded');
+    else if (this.policy.step === null || run.attempts.length >= this.policy.maxAttempts) this.#finish(run, lane, 'failed');
+    else this.#scheduleRetry(run, lane, attempt);
+    this.dispatch();
+  }
+
+  #scheduleRetry(run: TaskRun, lane: Lane, failedAttempt: number): void {
+    const step = this.policy.step;
+    if (step === null) return;
+    const [delayS, next] = step(run.backoff);
+    const u = this.config.rng.uniform({
+      wave: run.task.wave,
+      taskId: run.task.taskId,
+      agentId: lane.profile.agentId,
+      attempt: failedAttempt,
+      purpose: 'jitter',
+    });
+    const jittered = applyJitter(delayS, this.config.retry.jitter, u);
+    run.backoff = next;
+    run.retryDelaysS.push(jittered);
+    this.config.scheduler.at(this.config.scheduler.now() + jittered, () => {
+      const target = this.lanes[run.lane] ?? lane;
+      target.queue.push({ run, retry: true, seq: this.#queueSeq++ });
+      this.dispatch();
+    });
+  }
+
+  #finish(run: TaskRun, lane: Lane, status: 'succeeded' | 'failed' | 'blocked'): void {
+    run.status = status;
+    run.endS = this.config.scheduler.now();
+    lane.tasks++;
+    this.#done++;
+    const onProgress = this.input.onProgress;
+    if (onProgress !== undefined && (this.#done % this.#progressEvery === 0 || this.#done === this.#runs.length)) {
+      onProgress(this.#done, this.#runs.length);
+    }
+  }
+
+  #predictionOn(run: TaskRun, lane: Lane): { p: number; predictedTimeS: number; risk: ReturnType<typeof riskFromProbability> } {
+    const prediction = predictionFor(run.task, lane.profile.agentId);
+    if (prediction !== null) return { p: prediction.p, predictedTimeS: prediction.predictedTimeS, risk: prediction.risk };
+    const p = meanProbability(run.task);
+    return { p, predictedTimeS: meanPredictedTime(run.task), risk: riskFromProbability(p) };
+  }
+
+  #lane(agentId: string): Lane {
+    const lane = this.laneById.get(agentId);
+    if (lane === undefined) throw new RangeError(`strategy rerouted to unknown agent ${agentId}`);
+    return lane;
+  }
+
+  #execution(): WaveExecution {
+    let endS = this.startS;
+    for (const run of this.#runs) if (run !== undefined && run.endS > endS) endS = run.endS;
+    for (const lane of this.lanes) {
+      if (lane.breaker.kind === 'open') lane.addOpenTime(lane.breaker.openedAtS, endS, this.startS);
+    }
+    const outcomes = this.#runs.map((run) => {
+      if (run === undefined) throw new RangeError(`wave ${this.input.wave.wave} has an unassigned task`);
+      return this.#outcome(run);
+    });
+    const agents: AgentWaveStats[] = this.lanes.map((lane) => ({
+      agentId: lane.profile.agentId,
+      tasks: lane.tasks,
+      attempts: lane.attempts,
+      successfulAttempts: lane.successfulAttempts,
+      busyS: lane.busyS,
+      openS: lane.openS,
+      circuitOpenings: lane.circuitOpenings,
+    }));
+    return { wave: this.input.wave.wave, startS: this.startS, endS, outcomes, agents, gateDecisions: this.#decisions };
+  }
+
+  #outcome(run: TaskRun): TaskOutcome {
+    if (run.status === null) throw new RangeError(`task ${run.task.taskId} did not finish`);
+    const finalLane = this.lanes[run.lane];
+    const firstLane = this.lanes[run.firstLane ?? run.lane];
+    if (finalLane === undefined || firstLane === undefined) throw new RangeError(`task ${run.task.taskId} lost its agent`);
+    const { p, predictedTimeS } = this.#predictionOn(run, firstLane);
+    return {
+      wave: run.task.wave,
+      taskId: run.task.taskId,
+      priority: run.task.priority,
+      assignedAgentId: run.assignedAgentId,
+      agentId: finalLane.profile.agentId,
+      suggestedAgentId: run.task.suggested?.agentId ?? null,
+      status: run.status,
+      attempts: run.attempts,
+      retryDelaysS: run.retryDelaysS,
+      refusal: run.refusal,
+      reroutes: run.reroutes,
+      readyS: this.startS,
+      startS: run.startS,
+      endS: run.endS,
+      predictedP: p,
+      predictedTimeS,
+    };
+  }
+}

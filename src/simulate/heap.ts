@@ -1,0 +1,58 @@
+/**
+ * A binary min-heap over a strict "comes before" relation. O(log n) push and pop; used for the
+ * event queue and for each agent's task queue.
+ */
+export class BinaryHeap<T> {
+  readonly #items: T[] = [];
+
+  /** @param before - true when `a` must pop before `b`; must be a strict total order for determinism. */
+  constructor(private readonly before: (a: T, b: T) => boolean) {}
+
+  get size(): number {
+    return this.#items.length;
+  }
+
+  /** The first item without removing it, or undefined when empty. */
+  peek(): T | undefined {
+    return this.#items[0];
+  }
+
+  push(item: T): void {
+    const items = this.#items;
+    items.push(item);
+    let i = items.length - 1;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!this.before(items[i] as T, items[parent] as T)) break;
+      this.#swap(i, parent);
+      i = parent;
+    }
+  }
+
+  /** Removes and returns the first item, or undefined when empty. */
+  pop(): T | undefined {
+    const items = this.#items;
+    const top = items[0];
+    const last = items.pop();
+    if (top === undefined || last === undefined || items.length === 0) return top;
+    items[0] = last;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let first = i;
+      if (left < items.length && this.before(items[left] as T, items[first] as T)) first = left;
+      if (right < items.length && this.before(items[right] as T, items[first] as T)) first = right;
+      if (first === i) return top;
+      this.#swap(i, first);
+      i = first;
+    }
+  }
+
+  #swap(i: number, j: number): void {
+    const items = this.#items;
+    const tmp = items[i] as T;
+    items[i] = items[j] as T;
+    items[j] = tmp;
+  }
+}

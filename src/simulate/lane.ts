@@ -1,0 +1,96 @@
+/**
+ * Per-task and per-agent mutable bookkeeping of the engine. Private to `src/simulate/`: the
+ * engine turns these into the immutable records of `types.ts` when a wave ends.
+ */
+import type { AgentProfile, Task } from '../plan/model.ts';
+import type { BackoffState } from './backoff.ts';
+import type { BreakerState } from './breaker.ts';
+import { BinaryHeap } from './heap.ts';
+import type { AttemptRecord, GateRefusal, TaskStatus } from './types.ts';
+
+/** A task while its wave runs. */
+export interface TaskRun {
+  readonly task: Task;
+  /** The strategy's order of taking the task; breaks priority ties in queues. */
+  readonly order: number;
+  readonly assignedAgentId: string;
+  /** Index (in the run's agent list) of the lane the task is on now. */
+  lane: number;
+  readonly attempts: AttemptRecord[];
+  readonly retryDelaysS: number[];
+  reroutes: number;
+  backoff: BackoffState;
+  refusal: GateRefusal | null;
+  status: TaskStatus | null;
+  /** Lane of the first attempt or of the refusal; null until then. */
+  firstLane: number | null;
+  startS: number;
+  endS: number;
+}
+
+/** A place in an agent's queue. Retries (`retry`) go ahead of fresh tasks. */
+export interface QueueItem {
+  readonly run: TaskRun;
+  readonly retry: boolean;
+  /** Arrival order, for retries (first ready, first run). */
+  readonly seq: number;
+}
+
+/** Queue order: retries first by arrival; then fresh tasks by priority (1 first), then assignment order. */
+function queuedBefore(a: QueueItem, b: QueueItem): boolean {
+  if (a.retry !== b.retry) return a.retry;
+  if (a.retry) return a.seq < b.seq;
+  const pa = a.run.task.priority;
+  const pb = b.run.task.priority;
+  return pa < pb || (pa === pb && a.run.order < b.run.order);
+}
+
+/** One agent: its queue, what it runs, its breaker, and this wave's counters. */
+export class Lane {
+  readonly queue = new BinaryHeap<QueueItem>(queuedBefore);
+  running = 0;
+  breaker: BreakerState;
+  // Counters of the current wave, reset by `resetWave`.
+  tasks = 0;
+  attempts = 0;
+  successfulAttempts = 0;
+  busyS = 0;
+  openS = 0;
+  circuitOpenings = 0;
+  #busySinceS = 0;
+
+  constructor(
+    readonly index: number,
+    readonly profile: AgentProfile,
+    breaker: BreakerState,
+  ) {
+    this.breaker = breaker;
+  }
+
+  resetWave(): void {
+    this.tasks = 0;
+    this.attempts = 0;
+    this.successfulAttempts = 0;
+    this.busyS = 0;
+    this.openS = 0;
+    this.circuitOpenings = 0;
+  }
+
+  /** An attempt starts at `nowS`: busy time runs while at least one attempt does. */
+  attemptStarted(nowS: number): void {
+    if (this.running === 0) this.#busySinceS = nowS;
+    this.running++;
+    this.attempts++;
+  }
+
+  attemptEnded(nowS: number, succeeded: boolean): void {
+    this.running--;
+    if (this.running === 0) this.busyS += nowS - this.#busySinceS;
+    if (succeeded) this.successfulAttempts++;
+  }
+
+  /** Adds the part of an open interval [openedAtS, untilS] that falls after `waveStartS`. */
+  addOpenTime(openedAtS: number, untilS: number, waveStartS: number): void {
+    this.openS += Math.max(0, untilS - Math.max(openedAtS, waveStartS));
+  }
+}

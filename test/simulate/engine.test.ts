@@ -1,0 +1,230 @@
+import { describe, expect, it } from 'vitest';
+import type { Strategy, StrategyState, WaveAssignment } from '../../src/assign/types.ts';
+import { DEFAULT_OPTIONS, type RetryOptions } from '../../src/options.ts';
+import type { AgentProfile, WavePlan } from '../../src/plan/model.ts';
+import { Simulation } from '../../src/simulate/engine.ts';
+import type { AttemptRequest, AttemptResult, Executor } from '../../src/simulate/executor.ts';
+import { createKeyedRandom } from '../../src/simulate/rng.ts';
+import { VirtualScheduler, type Scheduler } from '../../src/simulate/scheduler.ts';
+import type { WaveExecution } from '../../src/simulate/types.ts';
+import { pred, profile, task, wavePlan } from '../helpers/builders.ts';
+
+/** Outcomes written out by hand: `${taskId}#${attempt}` -> [succeeded, duration]. */
+class ScriptedExecutor implements Executor {
+  readonly name = 'scripted';
+  readonly started: string[] = [];
+  constructor(
+    private readonly scheduler: Scheduler,
+    private readonly script: Readonly<Record<string, readonly [boolean, number]>>,
+  ) {}
+  start(request: AttemptRequest, done: (result: AttemptResult) => void): void {
+    const key = `${request.task.taskId}#${request.attempt}`;
+    const entry = this.script[key];
+    if (entry === undefined) throw new Error(`no scripted outcome for ${key}`);
+    this.started.push(`${key}@${request.agent.agentId}@${this.scheduler.now()}`);
+    this.scheduler.at(this.scheduler.now() + entry[1], () => {
+      done({ succeeded: entry[0], durationS: entry[1] });
+    });
+  }
+}
+
+const EMPTY_STATE: StrategyState = { rotation: 0, workS: new Map(), records: new Map(), wavesRecorded: 0 };
+
+/** Reroutes to the first allowed agent; assignment comes from the test. */
+const firstAllowed: Strategy = {
+  name: 'load_balanced',
+  description: 'test strategy',
+  assignWave: () => {
+    throw new Error('not used');
+  },
+  reroute: (_task, _from, allowed, state) => ({ agentId: allowed[0]?.agentId ?? 'none', state }),
+};
+
+function assign(placements: readonly (readonly [string, string])[]): WaveAssignment {
+  return {
+    assignments: placements.map(([taskId, agentId], order) => ({ taskId, agentId, order, workS: 0 })),
+    state: EMPTY_STATE,
+  };
+}
+
+const noJitter = (over: Partial<RetryOptions> = {}): RetryOptions => ({ ...DEFAULT_OPTIONS.retry, jitter: 'none', ...over });
+
+async function runOne(
+  agents: readonly AgentProfile[],
+  plan: WavePlan,
+  placements: readonly (readonly [string, string])[],
+  script: Readonly<Record<string, readonly [boolean, number]>>,
+  over: { retry?: RetryOptions; threshold?: number; cooldownS?: number } = {},
+): Promise<{ execution: WaveExecution; started: string[] }> {
+  const scheduler = new VirtualScheduler();
+  const executor = new ScriptedExecutor(scheduler, script);
+  const sim = new Simulation({
+    agents,
+    retry: over.retry ?? noJitter(),
+    breaker: { threshold: over.threshold ?? 5, cooldownS: over.cooldownS ?? 60 },
+    gates: DEFAULT_OPTIONS.gates,
+    rng: createKeyedRandom(1),
+    scheduler,
+    executor,
+  });
+  const { execution } = await sim.runWave({ wave: plan, assignment: assign(placements), strategy: firstAllowed });
+  return { execution, started: executor.started };
+}
+
+describe('Simulation: a hand-worked wave with two agents, concurrency and one retry', () => {
+  // A runs one attempt at a time, B two. t2 fails once and is retried after 2 s (exponential,
+  // base 2, k = 0, no jitter); t4 likewise on B.
+  //   A: t1 [0,10] ok; t2 [10,15] fail; retry ready 17; t2 [17,22] ok
+  //   B: t3 [0,20] ok; t4 [0,8] fail; retry ready 10; t4 [10,18] ok
+  const agents = [profile('A', { maxConcurrency: 1 }), profile('B', { maxConcurrency: 2 })];
+  const tasks = ['t1', 't2', 't3', 't4'].map((id) => task(id, [pred('A', 0.8), pred('B', 0.8)]));
+  const script = {
+    't1#0': [true, 10],
+    't2#0': [false, 5],
+    't2#1': [true, 5],
+    't3#0': [true, 20],
+    't4#0': [false, 8],
+    't4#1': [true, 8],
+  } as const;
+  const placements = [
+    ['t1', 'A'],
+    ['t2', 'A'],
+    ['t3', 'B'],
+    ['t4', 'B'],
+  ] as const;
+
+  it('starts every attempt where and when the hand calculation says', async () => {
+    const { started } = await runOne(agents, wavePlan(1, tasks), placements, script);
+    // At t=10 two events are due: t1's end (scheduled at t=0) runs before t4's retry (scheduled
+    // at t=8), so A starts t2 before B restarts t4: equal times go by sequence number.
+    expect(started).toEqual(['t1#0@A@0', 't3#0@B@0', 't4#0@B@0', 't2#0@A@10', 't4#1@B@10', 't2#1@A@17']);
+  });
+
+  it('reports outcomes, waiting, retry delays, busy time and makespan', async () => {
+    const { execution } = await runOne(agents, wavePlan(1, tasks), placements, script);
+    expect(execution.startS).toBe(0);
+    expect(execution.endS).toBe(22);
+    const byId = new Map(execution.outcomes.map((o) => [o.taskId, o]));
+    expect(execution.outcomes.map((o) => o.taskId)).toEqual(['t1', 't2', 't3', 't4']);
+    expect(byId.get('t2')).toMatchObject({ status: 'succeeded', startS: 10, endS: 22, retryDelaysS: [2], agentId: 'A' });
+    expect(byId.get('t2')?.attempts.map((a) => [a.startS, a.endS, a.succeeded])).toEqual([
+      [10, 15, false],
+      [17, 22, true],
+    ]);
+    expect(byId.get('t4')).toMatchObject({ status: 'succeeded', startS: 0, endS: 18, retryDelaysS: [2] });
+    expect(execution.agents).toEqual([
+      { agentId: 'A', tasks: 2, attempts: 3, successfulAttempts: 2, busyS: 20, openS: 0, circuitOpenings: 0 },
+      { agentId: 'B', tasks: 2, attempts: 3, successfulAttempts: 2, busyS: 20, openS: 0, circuitOpenings: 0 },
+    ]);
+    expect(execution.gateDecisions).toHaveLength(6);
+    expect(execution.gateDecisions.every((d) => d.refusal === null)).toBe(true);
+  });
+
+  it('gives concurrency 1 the same outcomes as concurrency N, only later', async () => {
+    const serial = [profile('A', { maxConcurrency: 1 }), profile('B', { maxConcurrency: 1 })];
+    const wide = await runOne(agents, wavePlan(1, tasks), placements, script);
+    const narrow = await runOne(serial, wavePlan(1, tasks), placements, script);
+    const summary = (e: WaveExecution) => e.outcomes.map((o) => [o.taskId, o.status, o.attempts.length, o.agentId]);
+    expect(summary(narrow.execution)).toEqual(summary(wide.execution));
+    // B serial: t3 [0,20], t4 [20,28] fail, retry at 30, [30,38] ok.
+    expect(narrow.execution.endS).toBe(38);
+  });
+});
+
+describe('Simulation: circuit breaker', () => {
+  it('opens after the threshold, reroutes the queue to a closed agent, and counts open time', async () => {
+    // threshold 2: A fails t1 at 5 and t2 at 10 -> open at 10 until 20. t3, queued on A, moves to B.
+    const agents = [profile('A', { maxConcurrency: 1 }), profile('B', { maxConcurrency: 1 })];
+    const tasks = ['t1', 't2', 't3'].map((id) => task(id, [pred('A', 0.8), pred('B', 0.8)]));
+    const { execution, started } = await runOne(
+      agents,
+      wavePlan(1, tasks),
+      [
+        ['t1', 'A'],
+        ['t2', 'A'],
+        ['t3', 'A'],
+      ],
+      { 't1#0': [false, 5], 't2#0': [false, 5], 't3#0': [true, 4] },
+      { retry: noJitter({ policy: 'none' }), threshold: 2, cooldownS: 10 },
+    );
+    expect(started).toEqual(['t1#0@A@0', 't2#0@A@5', 't3#0@B@10']);
+    const t3 = execution.outcomes.find((o) => o.taskId === 't3');
+    expect(t3).toMatchObject({ assignedAgentId: 'A', agentId: 'B', reroutes: 1, status: 'succeeded', startS: 10 });
+    expect(execution.endS).toBe(14);
+    // Open from 10; the wave ends at 14 before the cooldown: 4 s open in this wave.
+    expect(execution.agents[0]).toMatchObject({ circuitOpenings: 1, openS: 4, attempts: 2 });
+  });
+
+  it('makes tasks wait when every circuit is open, then runs one half-open probe', async () => {
+    // One agent, threshold 1, cooldown 10, fixed 1 s backoff: t1 fails at 5 -> open until 15;
+    // the retry is ready at 6 but waits; at 15 the probe (attempt 1) runs and succeeds at 20.
+    const agents = [profile('A', { maxConcurrency: 2 })];
+    const tasks = [task('t1', [pred('A', 0.8)]), task('t2', [pred('A', 0.8)])];
+    const { execution, started } = await runOne(
+      agents,
+      wavePlan(1, tasks),
+      [
+        ['t1', 'A'],
+        ['t2', 'A'],
+      ],
+      { 't1#0': [false, 5], 't1#1': [true, 5], 't2#0': [true, 30] },
+      { retry: noJitter({ policy: 'fixed', baseS: 1 }), threshold: 1, cooldownS: 10 },
+    );
+    // t2 started at 0 beside t1 and is unaffected by the opening (it was already running).
+    expect(started).toEqual(['t1#0@A@0', 't2#0@A@0', 't1#1@A@15']);
+    const t1 = execution.outcomes.find((o) => o.taskId === 't1');
+    expect(t1?.attempts.map((a) => a.probe)).toEqual([false, true]);
+    expect(t1).toMatchObject({ status: 'succeeded', endS: 20, retryDelaysS: [1] });
+    expect(execution.agents[0]).toMatchObject({ circuitOpenings: 1, openS: 10, busyS: 30 });
+    expect(execution.endS).toBe(30);
+  });
+
+  it('re-opens on a failed probe', async () => {
+    // threshold 1, cooldown 10: fail at 5 (open to 15), probe fails at 20 (open to 30), probe ok at 35.
+    const agents = [profile('A', { maxConcurrency: 1 })];
+    const { execution, started } = await runOne(
+      agents,
+      wavePlan(1, [task('t1', [pred('A', 0.8)])]),
+      [['t1', 'A']],
+      { 't1#0': [false, 5], 't1#1': [false, 5], 't1#2': [true, 5] },
+      { retry: noJitter({ policy: 'fixed', baseS: 1 }), threshold: 1, cooldownS: 10 },
+    );
+    expect(started).toEqual(['t1#0@A@0', 't1#1@A@15', 't1#2@A@30']);
+    expect(execution.agents[0]).toMatchObject({ circuitOpenings: 2, openS: 20 });
+    expect(execution.endS).toBe(35);
+  });
+});
+
+describe('Simulation: gates and retries', () => {
+  it('blocks a task whose p is below the floor, without an attempt', async () => {
+    const agents = [profile('A')];
+    const { execution, started } = await runOne(
+      agents,
+      wavePlan(1, [task('low', [pred('A', 0.05)]), task('ok', [pred('A', 0.9)])]),
+      [
+        ['low', 'A'],
+        ['ok', 'A'],
+      ],
+      { 'ok#0': [true, 3] },
+    );
+    expect(started).toEqual(['ok#0@A@0']);
+    const low = execution.outcomes[0];
+    expect(low).toMatchObject({ status: 'blocked', attempts: [], refusal: { gate: 'min_probability' } });
+    expect(execution.gateDecisions.map((d) => [d.taskId, d.refusal?.gate ?? null])).toEqual([
+      ['low', 'min_probability'],
+      ['ok', null],
+    ]);
+  });
+
+  it('stops at max attempts and marks the task failed', async () => {
+    const { execution } = await runOne(
+      [profile('A', { maxConcurrency: 1 })],
+      wavePlan(1, [task('t', [pred('A', 0.8)])]),
+      [['t', 'A']],
+      { 't#0': [false, 1], 't#1': [false, 1], 't#2': [false, 1] },
+      { retry: noJitter({ maxAttempts: 3 }) },
+    );
+    // exponential base 2: delays 2, 4; attempts [0,1], [3,4], [8,9]
+    expect(execution.outcomes[0]).toMatchObject({ status: 'failed', retryDelaysS: [2, 4], endS: 9 });
+  });
+});

@@ -1,0 +1,134 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_OPTIONS } from '../../src/options.ts';
+import { allowedAttempts, applyJitter, backoffStep, INITIAL_BACKOFF, type BackoffStep } from '../../src/simulate/backoff.ts';
+import { admission, CLOSED, cooldownElapsed, probeStarted, recordOutcome, type BreakerState } from '../../src/simulate/breaker.ts';
+import { activeGates, runGates, type GateContext } from '../../src/simulate/gates.ts';
+import { pred, profile, task } from '../helpers/builders.ts';
+
+function delays(step: BackoffStep | null, n: number): number[] {
+  if (step === null) return [];
+  const out: number[] = [];
+  let state = INITIAL_BACKOFF;
+  for (let i = 0; i < n; i++) {
+    const [delay, next] = step(state);
+    out.push(delay);
+    state = next;
+  }
+  return out;
+}
+
+describe('backoff', () => {
+  const base = { baseS: 2, capS: 60 };
+  it('exponential doubles from the base up to the cap', () => {
+    expect(delays(backoffStep({ ...base, policy: 'exponential' }), 7)).toEqual([2, 4, 8, 16, 32, 60, 60]);
+  });
+  it('linear grows by the base up to the cap', () => {
+    expect(delays(backoffStep({ ...base, policy: 'linear' }), 4)).toEqual([2, 4, 6, 8]);
+    expect(delays(backoffStep({ baseS: 25, capS: 60, policy: 'linear' }), 4)).toEqual([25, 50, 60, 60]);
+  });
+  it('fixed repeats the base', () => {
+    expect(delays(backoffStep({ ...base, policy: 'fixed' }), 3)).toEqual([2, 2, 2]);
+  });
+  it('none has no step and allows one attempt', () => {
+    expect(backoffStep({ ...base, policy: 'none' })).toBeNull();
+    expect(allowedAttempts({ policy: 'none', maxAttempts: 4 })).toBe(1);
+    expect(allowedAttempts({ policy: 'fixed', maxAttempts: 4 })).toBe(4);
+  });
+  it('steps are immutable: the same state gives the same delay', () => {
+    const step = backoffStep({ ...base, policy: 'exponential' });
+    expect(step?.(INITIAL_BACKOFF)).toEqual(step?.(INITIAL_BACKOFF));
+    expect(INITIAL_BACKOFF).toEqual({ retry: 0 });
+  });
+  it('jitter: none keeps, full scales by u, equal keeps half plus u of the other half', () => {
+    expect(applyJitter(8, 'none', 0.25)).toBe(8);
+    expect(applyJitter(8, 'full', 0.25)).toBe(2);
+    expect(applyJitter(8, 'equal', 0.25)).toBe(5);
+    expect(applyJitter(8, 'full', 0)).toBe(0);
+    expect(applyJitter(8, 'equal', 0)).toBe(4);
+  });
+});
+
+describe('circuit breaker transitions', () => {
+  const options = { threshold: 3, cooldownS: 60 };
+  it('counts consecutive failures and resets on success while closed', () => {
+    let state: BreakerState = CLOSED;
+    state = recordOutcome(state, false, false, 1, options).state;
+    state = recordOutcome(state, false, false, 2, options).state;
+    expect(state).toEqual({ kind: 'closed', consecutiveFailures: 2 });
+    state = recordOutcome(state, true, false, 3, options).state;
+    expect(state).toEqual(CLOSED);
+  });
+  it('opens at the threshold with the cooldown end', () => {
+    const closed: BreakerState = { kind: 'closed', consecutiveFailures: 2 };
+    const t = recordOutcome(closed, false, false, 100, options);
+    expect(t).toEqual({ state: { kind: 'open', openedAtS: 100, halfOpenAtS: 160 }, opened: true });
+    expect(admission(t.state)).toBe('refuse');
+  });
+  it('ignores outcomes of attempts started before it opened', () => {
+    const open: BreakerState = { kind: 'open', openedAtS: 100, halfOpenAtS: 160 };
+    expect(recordOutcome(open, true, false, 110, options)).toEqual({ state: open, opened: false });
+    expect(recordOutcome(open, false, false, 110, options)).toEqual({ state: open, opened: false });
+  });
+  it('goes half-open after the cooldown and admits exactly one probe', () => {
+    const open: BreakerState = { kind: 'open', openedAtS: 100, halfOpenAtS: 160 };
+    expect(() => cooldownElapsed(open, 159)).toThrow(RangeError);
+    const half = cooldownElapsed(open, 160);
+    expect(half).toEqual({ kind: 'half-open', probeInFlight: false });
+    expect(admission(half)).toBe('probe');
+    const probing = probeStarted(half);
+    expect(admission(probing)).toBe('refuse');
+    expect(recordOutcome(probing, false, false, 170, options).state).toBe(probing);
+  });
+  it('closes on a successful probe and re-opens on a failed one', () => {
+    const probing: BreakerState = { kind: 'half-open', probeInFlight: true };
+    expect(recordOutcome(probing, true, true, 200, options)).toEqual({ state: CLOSED, opened: false });
+    expect(recordOutcome(probing, false, true, 200, options)).toEqual({
+      state: { kind: 'open', openedAtS: 200, halfOpenAtS: 260 },
+      opened: true,
+    });
+  });
+});
+
+describe('safety gates', () => {
+  const context = (over: Partial<GateContext>): GateContext => ({
+    task: task('t', [pred('A', 0.5)]),
+    agent: profile('A'),
+    attempt: 0,
+    p: 0.5,
+    risk: 'MEDIUM',
+    nowS: 0,
+    waveStartS: 0,
+    options: DEFAULT_OPTIONS.gates,
+    ...over,
+  });
+  const gates = activeGates(DEFAULT_OPTIONS.gates);
+
+  it('runs min_probability and high_risk by default, wave_deadline only when set', () => {
+    expect(gates.map((g) => g.name)).toEqual(['min_probability', 'high_risk']);
+    expect(activeGates({ ...DEFAULT_OPTIONS.gates, allowHighRisk: true, waveDeadlineS: 100 }).map((g) => g.name)).toEqual([
+      'min_probability',
+      'wave_deadline',
+    ]);
+  });
+  it('min_probability refuses below 0.10 and allows at it', () => {
+    expect(runGates(gates, context({ p: 0.099 }))?.gate).toBe('min_probability');
+    expect(runGates(gates, context({ p: 0.1 }))).toBeNull();
+  });
+  it('high_risk refuses HIGH below 0.30 only', () => {
+    expect(runGates(gates, context({ p: 0.29, risk: 'HIGH' }))).toEqual({
+      gate: 'high_risk',
+      reason: 'risk HIGH with p=0.29 below high_risk_floor 0.30',
+    });
+    expect(runGates(gates, context({ p: 0.3, risk: 'HIGH' }))).toBeNull();
+    expect(runGates(gates, context({ p: 0.29, risk: 'MEDIUM' }))).toBeNull();
+  });
+  it('the first refusal wins', () => {
+    expect(runGates(gates, context({ p: 0.05, risk: 'HIGH' }))?.gate).toBe('min_probability');
+  });
+  it('wave_deadline refuses attempts starting after the deadline', () => {
+    const options = { ...DEFAULT_OPTIONS.gates, waveDeadlineS: 100 };
+    const withDeadline = activeGates(options);
+    expect(runGates(withDeadline, context({ options, nowS: 1100, waveStartS: 1000 }))).toBeNull();
+    expect(runGates(withDeadline, context({ options, nowS: 1100.5, waveStartS: 1000 }))?.gate).toBe('wave_deadline');
+  });
+});
