@@ -41,6 +41,17 @@ export interface WaveAssignment {
   readonly state: StrategyState;
 }
 
+/** A task to move because its agent's circuit opened. */
+export interface RerouteRequest {
+  readonly task: Task;
+  /** The agent the task leaves. */
+  readonly from: AgentProfile;
+  /** Agents whose circuit is closed, natural order; non-empty. */
+  readonly allowed: readonly AgentProfile[];
+  /** Every agent of the run, natural order (the rotation of round_robin runs over it). */
+  readonly agents: readonly AgentProfile[];
+}
+
 /** A strategy's answer for one reroute. */
 export interface RerouteDecision {
   readonly agentId: string;
@@ -58,9 +69,8 @@ export interface Strategy {
    */
   assignWave(wave: WavePlan, agents: readonly AgentProfile[], state: StrategyState): WaveAssignment;
   /**
-   * Picks a new agent for `task`, whose agent's circuit opened, among `allowed` (agents whose
-   * circuit is closed; non-empty). Moves the task's work to the new agent.
-   * @param fromAgentId - the agent the task leaves.
+   * Picks a new agent for a task whose agent's circuit opened, among `request.allowed`, and
+   * moves the task's work there.
    */
-  reroute(task: Task, fromAgentId: string, allowed: readonly AgentProfile[], state: StrategyState): RerouteDecision;
+  reroute(request: RerouteRequest, state: StrategyState): RerouteDecision;
 }

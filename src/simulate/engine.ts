@@ -205,7 +205,8 @@ class WaveRun {
       closed ??= this.lanes.filter((l) => l.breaker.kind === 'closed').map((l) => l.profile);
       if (closed.length === 0) return; // every circuit is open: tasks wait
       for (let item = lane.queue.pop(); item !== undefined; item = lane.queue.pop()) {
-        const decision = this.input.strategy.reroute(item.run.task, lane.profile.agentId, closed, this.#strategyState);
+        const request = { task: item.run.task, from: lane.profile, allowed: closed, agents: this.config.agents };
+        const decision = this.input.strategy.reroute(request, this.#strategyState);
         this.#strategyState = decision.state;
         const target = this.#lane(decision.agentId);
         item.run.lane = target.index;

@@ -37,7 +37,7 @@ const firstAllowed: Strategy = {
   assignWave: () => {
     throw new Error('not used');
   },
-  reroute: (_task, _from, allowed, state) => ({ agentId: allowed[0]?.agentId ?? 'none', state }),
+  reroute: ({ allowed }, state) => ({ agentId: allowed[0]?.agentId ?? 'none', state }),
 };
 
 function assign(placements: readonly (readonly [string, string])[]): WaveAssignment {

@@ -1,0 +1,26 @@
+/**
+ * `schedule` (contract section 5): each task, in natural order of task_id, goes to Phase 20's
+ * suggested agent (`Task.suggested`, from `predicted_schedule.jsonl`) when there is one and it
+ * is a candidate; otherwise to the candidate with the least run-cumulative work, as
+ * `load_balanced` (whose count includes the suggested placements made so far).
+ */
+import type { AgentProfile, WavePlan } from '../plan/model.ts';
+import { predictionFor } from '../plan/model.ts';
+import type { Strategy, StrategyState, WaveAssignment } from './types.ts';
+import { WaveBook } from './common.ts';
+import { rerouteLeastWork } from './load-balanced.ts';
+
+/** One line for `--help` and the report. */
+export const SCHEDULE_DESCRIPTION = "each task to Phase 20's suggested agent; least work where there is no suggestion";
+
+function assignWave(wave: WavePlan, agents: readonly AgentProfile[], state: StrategyState): WaveAssignment {
+  const book = new WaveBook(agents, state);
+  for (const task of wave.tasks) {
+    const suggested = task.suggested === null ? null : predictionFor(task, task.suggested.agentId);
+    book.place(task, suggested === null ? book.leastRunWork(task) : { prediction: suggested, agent: book.agentOf(task, suggested.agentId) });
+  }
+  return book.finish(state);
+}
+
+/** The `schedule` strategy. Reroutes as `load_balanced` (least work). */
+export const scheduleStrategy: Strategy = { name: 'schedule', description: SCHEDULE_DESCRIPTION, assignWave, reroute: rerouteLeastWork };
