@@ -40,7 +40,6 @@ export interface KeyedRandom {
 }
 
 const TWO_POW_53 = 2 ** 53;
-const TWO_POW_32 = 2 ** 32;
 
 /**
  * cyrb53: a fast 53-bit string hash with good avalanche (bryc, github.com/bryc/code, public
@@ -74,9 +73,10 @@ export function encodeKey(seed: number, key: DrawKey): string {
  */
 export function createKeyedRandom(seed: number): KeyedRandom {
   if (!Number.isSafeInteger(seed)) throw new RangeError(`seed must be a safe integer, got ${seed}`);
-  // The hash's own 32-bit seed lane is fed from the low bits; the full seed is in the key too.
-  const lane = (seed % TWO_POW_32) | 0;
-  const uniform = (key: DrawKey): number => cyrb53(encodeKey(seed, key), lane) / TWO_POW_53;
+  // The seed enters through the key text only. Feeding it to cyrb53's own seed lane as well
+  // would let it cancel against the key's first character (0xdeadbeef ^ 1 ^ '1' equals
+  // 0xdeadbeef ^ 2 ^ '2'), so seeds 1 and 2 would draw alike.
+  const uniform = (key: DrawKey): number => cyrb53(encodeKey(seed, key)) / TWO_POW_53;
   return {
     seed,
     uniform,

@@ -26,6 +26,10 @@ describe('keyed random', () => {
     for (const v of variants) expect(rng.uniform(v)).not.toBe(base);
     expect(createKeyedRandom(22).uniform(key)).not.toBe(base);
   });
+  it('gives every small seed its own draws (no cancellation between seed and key)', () => {
+    const draws = new Set([0, 1, 2, 3, 4, 5, 10, 11, 21, 100].map((seed) => createKeyedRandom(seed).uniform(key)));
+    expect(draws.size).toBe(10);
+  });
   it('encodes keys unambiguously', () => {
     expect(encodeKey(1, { ...key, taskId: 'a|1', agentId: 'b' })).not.toBe(encodeKey(1, { ...key, taskId: 'a', agentId: '1|b' }));
   });
