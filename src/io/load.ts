@@ -1,0 +1,132 @@
+/**
+ * Loads, validates and plans the input (contract section 2): discovers the files
+ * (`discover.ts`), streams and validates every line (`lines.ts`, `validate.ts`), reads the
+ * agent profiles (`agents-file.ts`) and builds the {@link RunPlan} (`src/plan/build.ts`).
+ *
+ * Every wave is read and validated, even when `--waves N` keeps fewer: a bad line in a later
+ * wave is reported now rather than on the run that reaches it.
+ */
+import { InputError } from '../errors.ts';
+import type { Diagnostic } from '../errors.ts';
+import type { OnInvalid } from '../options.ts';
+import type { AgentProfile, RunPlan } from '../plan/model.ts';
+import { buildPlan } from '../plan/build.ts';
+import { loadAgentsFile, resolveAgentsFile, selectProfiles } from './agents-file.ts';
+import type { AgentsFile } from './agents-file.ts';
+import { errorAt, inputError } from './diagnostics.ts';
+import { discoverInput } from './discover.ts';
+import type { Layout } from './discover.ts';
+import { LineReadError, readLines } from './lines.ts';
+import { InputValidator } from './validate.ts';
+import type { RejectedLine } from './validate.ts';
+
+export type { RejectedLine } from './validate.ts';
+
+/** What to load. */
+export interface LoadRequest {
+  /** Input folder, as the user gave it. */
+  readonly input: string;
+  /** Agent profiles file; null = `data/agents.json` when `input` is `data/phase20` and it exists, else none. */
+  readonly agentsFile: string | null;
+  /** Run the N lowest waves; null = all. */
+  readonly waves: number | null;
+  /** `fail`: any bad line is an InputError. `quarantine`: bad lines are left out and returned. */
+  readonly onInvalid: OnInvalid;
+}
+
+/** One file that was read, for `run.json`. */
+export interface InputFileInfo {
+  /** As displayed in messages: `join(input, relative path)`, or the agents file as given. */
+  readonly path: string;
+  readonly kind: 'predicted_tasks' | 'predicted_schedule' | 'agents';
+  /** SHA-256 of the file's bytes, lowercase hex. */
+  readonly sha256: string;
+  /** Non-blank lines. */
+  readonly lines: number;
+  /** Rows accepted (agents file: profiles in the file). */
+  readonly acceptedRows: number;
+  /** Rows rejected (always 0 for the agents file, whose problems are errors). */
+  readonly rejectedRows: number;
+}
+
+/** The loaded input. */
+export interface LoadResult {
+  readonly plan: RunPlan;
+  readonly layout: Layout;
+  /** Tasks files, then schedule files, in read order; the agents file last. */
+  readonly files: readonly InputFileInfo[];
+  /** Non-fatal problems: unknown fields, profiles of absent agents. */
+  readonly warnings: readonly Diagnostic[];
+  /** Lines left out (quarantine mode only; empty in fail mode): file order, then line order. */
+  readonly rejected: readonly RejectedLine[];
+}
+
+/** Reads one JSONL file through the validator; a read failure becomes a file-level Diagnostic. */
+async function readInto(validator: InputValidator, path: string): Promise<{ readonly info: Omit<InputFileInfo, 'path' | 'kind'> } | { readonly problem: Diagnostic }> {
+  try {
+    const stats = await readLines(path, validator.onLine);
+    const counts = validator.endFile();
+    return { info: { sha256: stats.sha256, lines: stats.nonBlankLines, acceptedRows: counts.accepted, rejectedRows: counts.rejected } };
+  } catch (error: unknown) {
+    validator.endFile();
+    if (error instanceof LineReadError) return { problem: errorAt(path, error.line, '(file)', error.message) };
+    if (error instanceof Error && 'code' in error) return { problem: errorAt(path, null, '(file)', `cannot read (${String(error.code)})`) };
+    throw error;
+  }
+}
+
+/**
+ * Loads the input named by `req`.
+ *
+ * In both modes, these always throw: a missing input folder, a mixed layout, no
+ * `predicted_tasks.jsonl`, a bad `wave_*` folder name, an unreadable or non-UTF-8 file, agent
+ * ids colliding ignoring case, any agents-file problem, `--waves` beyond the waves present,
+ * and an input with no accepted prediction at all. Bad lines throw in `fail` mode (every one
+ * reported) and are returned in `rejected` in `quarantine` mode.
+ *
+ * @throws InputError carrying every Diagnostic when the input cannot be run
+ */
+export async function loadInput(req: LoadRequest): Promise<LoadResult> {
+  const discovery = await discoverInput(req.input);
+  const quarantine = req.onInvalid === 'quarantine';
+  const validator = new InputValidator(quarantine);
+  const fileProblems: Diagnostic[] = [];
+  const files: InputFileInfo[] = [];
+
+  for (const file of discovery.files) {
+    validator.beginFile(file);
+    const outcome = await readInto(validator, file.path);
+    if ('problem' in outcome) fileProblems.push(outcome.problem);
+    else files.push({ path: file.path, kind: file.kind, ...outcome.info });
+  }
+  fileProblems.push(...validator.agentCollisions());
+
+  const agentsPath = resolveAgentsFile(req.input, req.agentsFile);
+  let agentsFile: AgentsFile | null = null;
+  if (agentsPath !== null) {
+    try {
+      agentsFile = await loadAgentsFile(agentsPath);
+    } catch (error: unknown) {
+      if (!(error instanceof InputError)) throw error;
+      fileProblems.push(...error.diagnostics);
+    }
+  }
+
+  if (fileProblems.length > 0) throw inputError([...fileProblems, ...validator.errors]);
+  if (validator.errors.length > 0 && !quarantine) throw inputError(validator.errors);
+  if (validator.predictionCount === 0) {
+    throw inputError([errorAt(req.input, null, '(input)', 'no valid prediction rows: nothing to run'), ...validator.errors]);
+  }
+
+  const warnings: Diagnostic[] = validator.unknownFieldWarnings();
+  let profiles: ReadonlyMap<string, AgentProfile> = new Map();
+  if (agentsFile !== null) {
+    const selected = selectProfiles(agentsFile, new Set(validator.agentIds()));
+    profiles = selected.profiles;
+    warnings.push(...agentsFile.warnings, ...selected.warnings);
+    files.push({ path: agentsFile.path, kind: 'agents', sha256: agentsFile.sha256, lines: agentsFile.lines, acceptedRows: agentsFile.profiles.length, rejectedRows: 0 });
+  }
+
+  const plan = buildPlan({ rows: validator.index.byWave, profiles, waves: req.waves, latestTimestampMs: validator.timestamps.latestMs() });
+  return { plan, layout: discovery.layout, files, warnings, rejected: quarantine ? validator.rejected : [] };
+}

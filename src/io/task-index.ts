@@ -1,0 +1,96 @@
+/**
+ * The validator's index of accepted rows: wave -> task_id -> {@link TaskSlot}. It answers the
+ * key questions of the rules (is this (wave, task_id, agent_id) taken, and on which line?) and
+ * is handed to `buildPlan` as its `RowsByWave`, so rows are grouped once.
+ *
+ * Nested maps, not one map of composite string keys: at 10^6 rows, hashing a freshly built
+ * key string per row cost six times more than two look-ups of strings JSON.parse produced.
+ */
+import type { PredictionRecord, ScheduleRecord, TaskRows } from '../plan/build.ts';
+
+/** Above this many rows of one type in one task, agents are indexed by a Map (no O(n^2) scans). */
+const SCAN_LIMIT = 8;
+
+interface HasAgent {
+  readonly agentId: string;
+}
+
+function locate(rows: readonly HasAgent[], lines: readonly number[], index: Map<string, number> | null, agentId: string): number | undefined {
+  if (index !== null) {
+    const i = index.get(agentId);
+    return i === undefined ? undefined : lines[i];
+  }
+  for (let i = 0; i < rows.length; i++) if (rows[i]?.agentId === agentId) return lines[i];
+  return undefined;
+}
+
+function indexAfterPush(rows: readonly HasAgent[], index: Map<string, number> | null): Map<string, number> | null {
+  const last = rows.length - 1;
+  if (index !== null) {
+    index.set(rows[last]?.agentId ?? '', last);
+    return index;
+  }
+  if (rows.length <= SCAN_LIMIT) return null;
+  const built = new Map<string, number>();
+  rows.forEach((row, i) => built.set(row.agentId, i));
+  return built;
+}
+
+/** The accepted rows of one task, with the packed location of each row's line. */
+export class TaskSlot implements TaskRows {
+  readonly predictions: PredictionRecord[] = [];
+  readonly schedule: ScheduleRecord[] = [];
+  private readonly predictionLines: number[] = [];
+  private readonly scheduleLines: number[] = [];
+  private predictionIndex: Map<string, number> | null = null;
+  private scheduleIndex: Map<string, number> | null = null;
+
+  constructor(readonly taskId: string) {}
+
+  /** Location of the accepted prediction of `agentId`, or undefined. */
+  predictionLine(agentId: string): number | undefined {
+    return locate(this.predictions, this.predictionLines, this.predictionIndex, agentId);
+  }
+
+  /** Location of the accepted schedule row of `agentId`, or undefined. */
+  scheduleLine(agentId: string): number | undefined {
+    return locate(this.schedule, this.scheduleLines, this.scheduleIndex, agentId);
+  }
+
+  /** Adds a prediction whose agent has none here yet. */
+  addPrediction(record: PredictionRecord, location: number): void {
+    this.predictions.push(record);
+    this.predictionLines.push(location);
+    this.predictionIndex = indexAfterPush(this.predictions, this.predictionIndex);
+  }
+
+  /** Adds a schedule row whose agent has none here yet. */
+  addSchedule(record: ScheduleRecord, location: number): void {
+    this.schedule.push(record);
+    this.scheduleLines.push(location);
+    this.scheduleIndex = indexAfterPush(this.schedule, this.scheduleIndex);
+  }
+}
+
+/** wave -> task_id -> slot; slots exist only for tasks with an accepted prediction. */
+export class TaskIndex {
+  readonly byWave = new Map<number, Map<string, TaskSlot>>();
+
+  get(wave: number, taskId: string): TaskSlot | undefined {
+    return this.byWave.get(wave)?.get(taskId);
+  }
+
+  getOrCreate(wave: number, taskId: string): TaskSlot {
+    let tasks = this.byWave.get(wave);
+    if (tasks === undefined) {
+      tasks = new Map();
+      this.byWave.set(wave, tasks);
+    }
+    let slot = tasks.get(taskId);
+    if (slot === undefined) {
+      slot = new TaskSlot(taskId);
+      tasks.set(taskId, slot);
+    }
+    return slot;
+  }
+}

@@ -1,0 +1,200 @@
+/**
+ * Builds the {@link RunPlan} from validated, normalised input rows (contract section 2).
+ * Pure: no I/O, no clock; the same rows give the same plan.
+ */
+import { InputError } from '../errors.ts';
+import { DEFAULT_PROFILE } from './model.ts';
+import type { AgentProfile, Prediction, Priority, Risk, RunPlan, SuggestedPlacement, Task, WavePlan } from './model.ts';
+import { naturalCompare } from '../util/natural.ts';
+
+/** One accepted `predicted_tasks.jsonl` row, normalised (defaults applied). */
+export interface PredictionRecord {
+  readonly wave: number;
+  readonly taskId: string;
+  readonly agentId: string;
+  /** Predicted success probability, in [0, 1]. */
+  readonly p: number;
+  /** Seconds, > 0; 30 when the row had none. */
+  readonly predictedTimeS: number;
+  /** The row's risk, else derived from p. */
+  readonly risk: Risk;
+  readonly confidenceDelta: number | null;
+  /** The row's priority, or null when it has none. */
+  readonly priority: Priority | null;
+  /** The row's `depends_on`, empty when absent. */
+  readonly dependsOn: readonly string[];
+}
+
+/** One accepted `predicted_schedule.jsonl` row, normalised. */
+export interface ScheduleRecord {
+  readonly wave: number;
+  readonly taskId: string;
+  readonly agentId: string;
+  /** Planned start and end, seconds on Phase 20's clock; endS >= startS. */
+  readonly startS: number;
+  readonly endS: number;
+  /** The row's predicted_success_probability, or null (then the matching prediction's p is used). */
+  readonly p: number | null;
+  readonly priority: Priority | null;
+}
+
+/** The accepted rows of one task (one wave, one task_id). */
+export interface TaskRows {
+  readonly taskId: string;
+  /** Prediction rows, agent ids unique, any order. */
+  readonly predictions: readonly PredictionRecord[];
+  /** Schedule rows, agent ids unique; a row whose agent has no prediction here is ignored. */
+  readonly schedule: readonly ScheduleRecord[];
+}
+
+/** Accepted rows grouped by wave, then task_id (the validator builds this while it checks keys). */
+export type RowsByWave = ReadonlyMap<number, ReadonlyMap<string, TaskRows>>;
+
+/** What {@link buildPlan} needs. */
+export interface PlanInput {
+  /** Every accepted row of every wave; each task has at least one prediction. */
+  readonly rows: RowsByWave;
+  /** Profiles by agent id; agents without one get {@link DEFAULT_PROFILE}. */
+  readonly profiles: ReadonlyMap<string, AgentProfile>;
+  /** Keep the N lowest waves; null = all. */
+  readonly waves: number | null;
+  /** Latest `timestamp` over all accepted rows of both types, epoch ms, or null (see `LatestInstant`). */
+  readonly latestTimestampMs: number | null;
+}
+
+/**
+ * Groups flat rows into {@link RowsByWave}, for callers that hold plain row lists (tests,
+ * tools). Precondition: (wave, taskId, agentId) unique per row type. Schedule rows of tasks
+ * without predictions are dropped.
+ */
+export function groupRows(predictions: readonly PredictionRecord[], schedule: readonly ScheduleRecord[]): RowsByWave {
+  const byWave = new Map<number, Map<string, { readonly taskId: string; readonly predictions: PredictionRecord[]; readonly schedule: ScheduleRecord[] }>>();
+  for (const row of predictions) {
+    let tasks = byWave.get(row.wave);
+    if (tasks === undefined) {
+      tasks = new Map();
+      byWave.set(row.wave, tasks);
+    }
+    let group = tasks.get(row.taskId);
+    if (group === undefined) {
+      group = { taskId: row.taskId, predictions: [], schedule: [] };
+      tasks.set(row.taskId, group);
+    }
+    group.predictions.push(row);
+  }
+  for (const row of schedule) byWave.get(row.wave)?.get(row.taskId)?.schedule.push(row);
+  return byWave;
+}
+
+/** Priority when neither a prediction nor the chosen schedule row gives one (contract section 2). */
+export const DEFAULT_PRIORITY: Priority = 2;
+
+function defaultProfile(agentId: string): AgentProfile {
+  return { agentId, ...DEFAULT_PROFILE };
+}
+
+/** Natural order of agent ids, as integer ranks (sorting by rank beats re-running naturalCompare). */
+class AgentRanks {
+  private readonly rank = new Map<string, number>();
+  constructor(readonly order: readonly string[]) {
+    order.forEach((id, i) => this.rank.set(id, i));
+  }
+  of(agentId: string): number {
+    return this.rank.get(agentId) ?? 0;
+  }
+  /** Comparator by natural agent order; one closure per plan, not per task. */
+  readonly compare = (a: { readonly agentId: string }, b: { readonly agentId: string }): number => this.of(a.agentId) - this.of(b.agentId);
+}
+
+/**
+ * Phase 20's suggested placement among a task's schedule rows: the highest
+ * predicted_success_probability (the row's, else the prediction's), then the earliest
+ * predicted_end_time, then the agent first in natural order. Real Phase 20 schedules list
+ * every task in every agent's file with identical values, so the last tie-break decides there.
+ */
+function chooseSuggested(rows: TaskRows, ranks: AgentRanks): ScheduleRecord | null {
+  let best: ScheduleRecord | null = null;
+  let bestP = -1;
+  // Few candidates per task as a rule; index them only when there are many (no O(n^2) steps).
+  const index = rows.predictions.length > 8 ? new Map(rows.predictions.map((q) => [q.agentId, q])) : null;
+  for (const row of rows.schedule) {
+    const prediction = index === null ? rows.predictions.find((q) => q.agentId === row.agentId) : index.get(row.agentId);
+    if (prediction === undefined) continue;
+    const p = row.p ?? prediction.p;
+    const better =
+      best === null || p > bestP || (p === bestP && (row.endS < best.endS || (row.endS === best.endS && ranks.of(row.agentId) < ranks.of(best.agentId))));
+    if (better) {
+      best = row;
+      bestP = p;
+    }
+  }
+  return best;
+}
+
+function toTask(wave: number, rows: TaskRows, ranks: AgentRanks): Task {
+  const sorted = rows.predictions.length === 1 ? rows.predictions : [...rows.predictions].sort(ranks.compare);
+  const chosen = chooseSuggested(rows, ranks);
+  const predictions: Prediction[] = [];
+  let rowPriority: Priority | null = null;
+  let dependsOn: Set<string> | null = null;
+  for (const r of sorted) {
+    predictions.push({ agentId: r.agentId, p: r.p, predictedTimeS: r.predictedTimeS, risk: r.risk, confidenceDelta: r.confidenceDelta });
+    rowPriority ??= r.priority;
+    if (r.dependsOn.length > 0) {
+      dependsOn ??= new Set();
+      for (const id of r.dependsOn) dependsOn.add(id);
+    }
+  }
+  const priority = rowPriority ?? chosen?.priority ?? DEFAULT_PRIORITY;
+  const suggested: SuggestedPlacement | null =
+    chosen === null ? null : { agentId: chosen.agentId, plannedStartS: chosen.startS, plannedEndS: chosen.endS };
+  return { wave, taskId: rows.taskId, priority, predictions, suggested, dependsOn: dependsOn === null ? NO_DEPENDENCIES : [...dependsOn] };
+}
+
+const NO_DEPENDENCIES: readonly string[] = [];
+
+function compareTasks(a: TaskRows, b: TaskRows): number {
+  return naturalCompare(a.taskId, b.taskId);
+}
+
+/**
+ * Builds the run plan (contract section 2): waves ascending (the N lowest with `waves`), tasks
+ * in natural order of task_id, predictions in natural order of agent_id; `agents` = every
+ * agent with a prediction in ANY wave of the input (not only the selected ones), natural
+ * order, with its profile; `latestTimestamp` = `new Date(latestTimestampMs).toISOString()`
+ * (UTC, milliseconds) or null.
+ *
+ * Task fields: priority = the first prediction row (agent natural order) that has one, else
+ * the suggested schedule row's, else {@link DEFAULT_PRIORITY}; dependsOn = the union of the
+ * rows' `depends_on` in agent natural order, first-seen order, without repeats; suggested =
+ * see `chooseSuggested`.
+ *
+ * @throws InputError when `waves` is not an integer >= 1, or greater than the number of waves
+ *   present (`--waves 5 but the input has 3 waves (1, 2, 3)`)
+ */
+export function buildPlan(input: PlanInput): RunPlan {
+  if (input.waves !== null && (!Number.isInteger(input.waves) || input.waves < 1)) {
+    throw new InputError(`--waves must be an integer >= 1, got ${input.waves}`);
+  }
+  const waveNumbers = [...input.rows.keys()].sort((a, b) => a - b);
+  if (input.waves !== null && input.waves > waveNumbers.length) {
+    const count = `${waveNumbers.length} wave${waveNumbers.length === 1 ? '' : 's'}`;
+    throw new InputError(`--waves ${input.waves} but the input has ${count} (${waveNumbers.join(', ')})`);
+  }
+  const selected = input.waves === null ? waveNumbers : waveNumbers.slice(0, input.waves);
+
+  const agentIds = new Set<string>();
+  for (const tasks of input.rows.values()) for (const rows of tasks.values()) for (const r of rows.predictions) agentIds.add(r.agentId);
+  const ranks = new AgentRanks([...agentIds].sort(naturalCompare));
+
+  const waves: WavePlan[] = [];
+  for (const wave of selected) {
+    const groups = [...(input.rows.get(wave)?.values() ?? [])].filter((g) => g.predictions.length > 0).sort(compareTasks);
+    const tasks: Task[] = [];
+    for (const group of groups) tasks.push(toTask(wave, group, ranks));
+    waves.push({ wave, tasks });
+  }
+  const agents = ranks.order.map((id) => input.profiles.get(id) ?? defaultProfile(id));
+  const latestTimestamp = input.latestTimestampMs === null ? null : new Date(input.latestTimestampMs).toISOString();
+  return { waves, agents, latestTimestamp };
+}

@@ -1,0 +1,91 @@
+/**
+ * Zod schemas of the three input file types (contract section 2): `predicted_tasks.jsonl`
+ * rows, `predicted_schedule.jsonl` rows and the `--agents-file` JSON document.
+ *
+ * The schemas check one value's shape and ranges only. Rules that need context (the folder a
+ * row came from, the layout, other rows) run afterwards in `src/io/validate.ts`.
+ *
+ * Optional fields accept JSON `null` as "absent" (Python writers emit `None` as `null`).
+ * Unknown fields are stripped here and reported once per file type by the validator.
+ */
+import { z } from 'zod';
+import { AGENT_ID_PATTERN } from '../io/paths.ts';
+
+/** task_id: a string of 1 to 128 characters. */
+export const TaskIdSchema = z.string().min(1).max(128);
+
+/** agent_id: matches {@link AGENT_ID_PATTERN}, so it can name a folder. */
+export const AgentIdSchema = z.string().regex(AGENT_ID_PATTERN);
+
+/** A probability in [0, 1]. */
+export const ProbabilitySchema = z.number().min(0).max(1);
+
+/** A wave number: integer >= 1. */
+export const WaveSchema = z.int().min(1);
+
+/** A priority: integer 1 (highest) to 3. */
+export const PrioritySchema = z.int().min(1).max(3);
+
+/**
+ * An ISO-8601 date-time with an explicit zone (`Z` or `+hh:mm`), any number of fractional
+ * digits. Local times without a zone are refused: their instant depends on the machine's time
+ * zone, which would break byte-identical output (contract section 8).
+ */
+export const TimestampSchema = z.iso.datetime({ offset: true });
+
+/** One `predicted_tasks.jsonl` row (contract section 2, field table). */
+export const PredictionRowSchema = z.object({
+  task_id: TaskIdSchema,
+  agent_id: AgentIdSchema,
+  predicted_success_probability: ProbabilitySchema,
+  predicted_execution_time: z.number().gt(0).nullish(),
+  confidence_delta_estimate: z.number().nullish(),
+  risk_assessment: z.enum(['LOW', 'MEDIUM', 'HIGH']).nullish(),
+  reasoning: z.string().nullish(),
+  timestamp: TimestampSchema.nullish(),
+  wave: WaveSchema.nullish(),
+  priority: PrioritySchema.nullish(),
+  depends_on: z.array(TaskIdSchema).nullish(),
+});
+export type PredictionRowInput = z.infer<typeof PredictionRowSchema>;
+
+/**
+ * One `predicted_schedule.jsonl` row (contract section 2). Times are seconds on Phase 20's own
+ * clock (finite, >= 0); `predicted_end_time >= predicted_start_time` is a validator rule.
+ * `predicted_success_probability` is optional: where absent, the matching prediction's p is
+ * used to rank suggested placements.
+ */
+export const ScheduleRowSchema = z.object({
+  task_id: TaskIdSchema,
+  agent_id: AgentIdSchema,
+  wave: WaveSchema.nullish(),
+  predicted_start_time: z.number().min(0),
+  predicted_end_time: z.number().min(0),
+  predicted_success_probability: ProbabilitySchema.nullish(),
+  predicted_confidence_delta: z.number().nullish(),
+  priority: PrioritySchema.nullish(),
+  status: z.string().nullish(),
+  timestamp: TimestampSchema.nullish(),
+});
+export type ScheduleRowInput = z.infer<typeof ScheduleRowSchema>;
+
+/** One agent profile in the agents file; defaults as in contract section 2. */
+export const AgentProfileEntrySchema = z.object({
+  agent_id: AgentIdSchema,
+  max_concurrency: z.int().min(1).default(2),
+  speed: z.number().gt(0).default(1.0),
+  reliability_offset: z.number().min(-1).max(1).default(0.0),
+  capabilities: z.array(z.string()).default([]),
+});
+export type AgentProfileEntry = z.infer<typeof AgentProfileEntrySchema>;
+
+/** The agents file: `{"agents": [...]}`. */
+export const AgentsFileSchema = z.object({
+  agents: z.array(AgentProfileEntrySchema),
+});
+
+/** Field names each file type knows; any other field is reported once and ignored. */
+export const PREDICTION_FIELDS: ReadonlySet<string> = new Set(Object.keys(PredictionRowSchema.shape));
+export const SCHEDULE_FIELDS: ReadonlySet<string> = new Set(Object.keys(ScheduleRowSchema.shape));
+export const AGENT_PROFILE_FIELDS: ReadonlySet<string> = new Set(Object.keys(AgentProfileEntrySchema.shape));
+export const AGENTS_FILE_FIELDS: ReadonlySet<string> = new Set(Object.keys(AgentsFileSchema.shape));
