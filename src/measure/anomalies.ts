@@ -1,0 +1,210 @@
+/**
+ * Per-wave anomalies (contract section 6), detected from a wave's metrics record.
+ *
+ * Order within a wave is fixed: by type in the contract's table order (agent_failure,
+ * coordination_issue, prediction_drift, load_imbalance), then agents in natural order.
+ * Every comparison is strict (a figure exactly at its threshold does not fire) and is made on
+ * figures rounded to 6 decimals, as recorded, so the artifacts explain every firing.
+ */
+import { SCHEMA_VERSION } from '../options.ts';
+import type { Anomaly, WaveMetrics } from '../schema/measures.ts';
+import { round } from '../util/json.ts';
+import { fixed, fixedVs, percent, percentVs } from '../signals/common.ts';
+
+/** Thresholds of the anomaly rules; every one a parameter with the contract's default. */
+export interface AnomalyThresholds {
+  /** agent_failure: attempts an agent needs before its success rate counts; default 5. */
+  readonly agentFailureMinAttempts: number;
+  /** agent_failure: fires when the attempt success rate is below this; default 0.50. */
+  readonly agentFailureMaxSuccessRate: number;
+  /** coordination_issue: fires when (reroutes + blocked) / tasks exceeds this; default 0.10. */
+  readonly coordinationMaxShare: number;
+  /** prediction_drift: executed tasks needed before either drift rule applies; default 30. */
+  readonly driftMinExecuted: number;
+  /** prediction_drift: fires when |mean p - first-attempt success rate| exceeds this; default 0.10. */
+  readonly driftMaxGap: number;
+  /** prediction_drift: fires when ECE exceeds this; default 0.15. */
+  readonly driftMaxEce: number;
+  /** load_imbalance: fires when max busy / mean busy exceeds this; default 1.5. */
+  readonly loadImbalanceMaxRatio: number;
+}
+
+/** The contract's thresholds (section 6). */
+export const DEFAULT_ANOMALY_THRESHOLDS: AnomalyThresholds = {
+  agentFailureMinAttempts: 5,
+  agentFailureMaxSuccessRate: 0.5,
+  coordinationMaxShare: 0.1,
+  driftMinExecuted: 30,
+  driftMaxGap: 0.1,
+  driftMaxEce: 0.15,
+  loadImbalanceMaxRatio: 1.5,
+};
+
+/** `w<wave>-<type>-<subject>`: the same anomaly gets the same id on every run. */
+export function anomalyId(wave: number, type: Anomaly['type'], subject: string): string {
+  return `w${wave}-${type}-${subject}`;
+}
+
+function agentFailures(metrics: WaveMetrics, t: AnomalyThresholds): Anomaly[] {
+  const found: Anomaly[] = [];
+  for (const agent of metrics.per_agent) {
+    const rate = agent.attempts === 0 ? null : round(agent.successful_attempts / agent.attempts);
+    const lowRate = agent.attempts >= t.agentFailureMinAttempts && rate !== null && rate < t.agentFailureMaxSuccessRate;
+    const opened = agent.circuit_openings > 0;
+    if (!lowRate && !opened) continue;
+    const reasons: string[] = [];
+    if (lowRate) {
+      reasons.push(
+        `${agent.successful_attempts} of ${agent.attempts} attempts succeeded (success rate ${fixedVs(rate, t.agentFailureMaxSuccessRate)} < ${fixed(t.agentFailureMaxSuccessRate)})`,
+      );
+    }
+    if (opened) reasons.push(`its circuit opened ${agent.circuit_openings} time${agent.circuit_openings === 1 ? '' : 's'}`);
+    found.push({
+      schema_version: SCHEMA_VERSION,
+      anomaly_id: anomalyId(metrics.wave, 'agent_failure', agent.agent_id),
+      wave: metrics.wave,
+      type: 'agent_failure',
+      severity: 'HIGH',
+      subject: agent.agent_id,
+      message: `${agent.agent_id} in wave ${metrics.wave}: ${reasons.join('; ')}`,
+      evidence: {
+        attempts: agent.attempts,
+        successful_attempts: agent.successful_attempts,
+        attempt_success_rate: rate,
+        circuit_openings: agent.circuit_openings,
+        min_attempts: t.agentFailureMinAttempts,
+        max_success_rate: t.agentFailureMaxSuccessRate,
+      },
+    });
+  }
+  return found;
+}
+
+function coordinationIssue(metrics: WaveMetrics, t: AnomalyThresholds): Anomaly | null {
+  if (metrics.tasks === 0) return null;
+  const share = round((metrics.reroutes + metrics.blocked) / metrics.tasks);
+  if (!(share > t.coordinationMaxShare)) return null;
+  return {
+    schema_version: SCHEMA_VERSION,
+    anomaly_id: anomalyId(metrics.wave, 'coordination_issue', 'all'),
+    wave: metrics.wave,
+    type: 'coordination_issue',
+    severity: 'MEDIUM',
+    subject: 'all',
+    message:
+      `wave ${metrics.wave}: ${metrics.reroutes} reroutes plus ${metrics.blocked} blocked tasks come to ` +
+      `${percentVs(share, t.coordinationMaxShare)} of its ${metrics.tasks} tasks (threshold ${percent(t.coordinationMaxShare)})`,
+    evidence: { tasks: metrics.tasks, reroutes: metrics.reroutes, blocked: metrics.blocked, share, max_share: t.coordinationMaxShare },
+  };
+}
+
+/** A calibration sample a drift rule reads: the wave's, or one agent's first attempts. */
+interface DriftSample {
+  readonly subject: string;
+  readonly executed: number;
+  readonly confidence: number | null;
+  readonly observed: number | null;
+  /** null for an agent: the ECE rule applies to the wave only. */
+  readonly ece: number | null;
+}
+
+function predictionDrift(wave: number, sample: DriftSample, t: AnomalyThresholds): Anomaly | null {
+  const { subject, executed, confidence, observed, ece } = sample;
+  if (executed < t.driftMinExecuted || confidence === null || observed === null) return null;
+  const gap = round(Math.abs(confidence - observed));
+  const gapFires = gap > t.driftMaxGap;
+  const eceFires = ece !== null && ece > t.driftMaxEce;
+  if (!gapFires && !eceFires) return null;
+  const reasons: string[] = [];
+  if (gapFires) {
+    reasons.push(
+      `mean predicted p ${fixed(confidence)} vs first-attempt success rate ${fixed(observed)} ` +
+        `(gap ${fixedVs(gap, t.driftMaxGap)} > ${fixed(t.driftMaxGap)})`,
+    );
+  }
+  if (eceFires) reasons.push(`ECE ${fixedVs(ece, t.driftMaxEce)} > ${fixed(t.driftMaxEce)}`);
+  const scope = subject === 'all' ? `wave ${wave}` : `${subject} in wave ${wave}`;
+  return {
+    schema_version: SCHEMA_VERSION,
+    anomaly_id: anomalyId(wave, 'prediction_drift', subject),
+    wave,
+    type: 'prediction_drift',
+    severity: 'MEDIUM',
+    subject,
+    message: `${scope}, ${executed} executed tasks: ${reasons.join('; ')}`,
+    evidence: {
+      executed,
+      mean_predicted: confidence,
+      observed_rate: observed,
+      gap,
+      ece,
+      min_executed: t.driftMinExecuted,
+      max_gap: t.driftMaxGap,
+      max_ece: t.driftMaxEce,
+    },
+  };
+}
+
+/** The wave's drift (subject `all`) first, then each agent's (gap rule), in agent order. */
+function predictionDrifts(metrics: WaveMetrics, t: AnomalyThresholds): Anomaly[] {
+  const samples: DriftSample[] = [
+    { subject: 'all', executed: metrics.executed, confidence: metrics.confidence, observed: metrics.observed_rate, ece: metrics.ece },
+    ...metrics.per_agent.map((a) => ({
+      subject: a.agent_id,
+      executed: a.predicted_tasks,
+      confidence: a.mean_predicted_p,
+      observed: a.first_attempt_success_rate,
+      ece: null,
+    })),
+  ];
+  return samples.map((sample) => predictionDrift(metrics.wave, sample, t)).filter((a): a is Anomaly => a !== null);
+}
+
+function loadImbalance(metrics: WaveMetrics, t: AnomalyThresholds): Anomaly | null {
+  const agents = metrics.per_agent;
+  if (agents.length === 0) return null;
+  let total = 0;
+  let busiest = agents[0];
+  for (const agent of agents) {
+    total += agent.busy_s;
+    if (busiest === undefined || agent.busy_s > busiest.busy_s) busiest = agent;
+  }
+  const meanBusy = total / agents.length;
+  if (busiest === undefined || meanBusy <= 0) return null;
+  const ratio = round(busiest.busy_s / meanBusy);
+  if (!(ratio > t.loadImbalanceMaxRatio)) return null;
+  return {
+    schema_version: SCHEMA_VERSION,
+    anomaly_id: anomalyId(metrics.wave, 'load_imbalance', 'all'),
+    wave: metrics.wave,
+    type: 'load_imbalance',
+    severity: 'LOW',
+    subject: 'all',
+    message:
+      `wave ${metrics.wave}: busiest agent ${busiest.agent_id} was busy ${fixed(busiest.busy_s, 1)} s, ` +
+      `${fixedVs(ratio, t.loadImbalanceMaxRatio)}x the mean ${fixed(meanBusy, 1)} s (threshold ${fixed(t.loadImbalanceMaxRatio)}x)`,
+    evidence: {
+      busiest_agent: busiest.agent_id,
+      max_busy_s: busiest.busy_s,
+      mean_busy_s: round(meanBusy),
+      ratio,
+      max_ratio: t.loadImbalanceMaxRatio,
+    },
+  };
+}
+
+/**
+ * The anomalies of one wave, in the fixed order described above.
+ * @param metrics - the wave's metrics from `computeWaveMetrics` (per-agent figures included)
+ * @param thresholds - rule thresholds; default {@link DEFAULT_ANOMALY_THRESHOLDS}
+ */
+export function detectAnomalies(metrics: WaveMetrics, thresholds: AnomalyThresholds = DEFAULT_ANOMALY_THRESHOLDS): Anomaly[] {
+  const coordination = coordinationIssue(metrics, thresholds);
+  const imbalance = loadImbalance(metrics, thresholds);
+  return [
+    ...agentFailures(metrics, thresholds),
+    ...(coordination === null ? [] : [coordination]),
+    ...predictionDrifts(metrics, thresholds),
+    ...(imbalance === null ? [] : [imbalance]),
+  ];
+}

@@ -1,0 +1,231 @@
+/**
+ * Zod schemas (and the TypeScript types inferred from them) of the measure records:
+ * reliability bins, per-agent and per-wave/run metrics, health, and anomalies
+ * (contract section 6). Keys are the snake_case artifact keys, in the order the builders
+ * write them; `z.toJSONSchema` turns these into the published JSON Schemas.
+ *
+ * Conventions: times in simulated seconds (`_s`), rates and probabilities in [0, 1], counts
+ * are non-negative integers, derived floats are rounded to 6 decimals, and a figure that is
+ * undefined on an empty sample is `null` (see docs/metrics.md).
+ */
+import { z } from 'zod';
+import { SCHEMA_VERSION } from '../options.ts';
+
+const count = z.number().int().nonnegative();
+const rate = z.number().min(0).max(1);
+const seconds = z.number().nonnegative();
+
+/** One non-empty reliability bin: uniform bin `(lower, upper]` (the first is `[0, upper]`). */
+export const ReliabilityBinSchema = z.object({
+  lower: rate,
+  upper: rate,
+  count: count.min(1),
+  /** Mean predicted probability of the bin's samples. */
+  mean_predicted: rate,
+  /** Share of the bin's samples whose outcome was 1. */
+  observed_rate: rate,
+});
+export type ReliabilityBin = z.infer<typeof ReliabilityBinSchema>;
+
+/** The calibration figures of a sample of (predicted p, first-attempt outcome) pairs. */
+export const CalibrationFieldsShape = {
+  brier: z.number().min(0).max(1).nullable(),
+  log_loss: z.number().nonnegative().nullable(),
+  ece: rate.nullable(),
+  mce: rate.nullable(),
+  reliability_bins: z.array(ReliabilityBinSchema),
+};
+
+/** One agent's figures in a wave (or summed over the run). See docs/metrics.md. */
+export const AgentMetricsSchema = z.object({
+  agent_id: z.string(),
+  /** Tasks that ended on this agent (its final agent). */
+  tasks: count,
+  succeeded: count,
+  failed: count,
+  blocked: count,
+  /** succeeded / tasks; null when tasks = 0. */
+  success_rate: rate.nullable(),
+  /** Attempts the agent ran (simulation's count). */
+  attempts: count,
+  successful_attempts: count,
+  /** successful_attempts / attempts; null when attempts = 0. */
+  attempt_success_rate: rate.nullable(),
+  /** Attempts on this agent that were retries (attempt index >= 1). */
+  retries: count,
+  busy_s: seconds,
+  open_s: seconds,
+  circuit_openings: count,
+  /** busy_s / makespan_s; 0 when makespan is 0. */
+  utilization: rate,
+  /** Executed tasks whose first attempt ran on this agent (the agent their predicted p is for). */
+  predicted_tasks: count,
+  /** Mean predicted p of those tasks; null when there are none. */
+  mean_predicted_p: rate.nullable(),
+  /** Share of those tasks whose first attempt succeeded; null when there are none. */
+  first_attempt_success_rate: rate.nullable(),
+  /** first_attempt_success_rate - mean_predicted_p; null when there are none. */
+  calibration_gap: z.number().min(-1).max(1).nullable(),
+  /** Mean duration of the attempts this agent ran, seconds; null when it ran none. */
+  mean_attempt_duration_s: seconds.nullable(),
+});
+export type AgentMetrics = z.infer<typeof AgentMetricsSchema>;
+
+/** The figures shared by wave and run metrics (contract section 6), in artifact key order. */
+export const MetricsCoreShape = {
+  tasks: count,
+  succeeded: count,
+  failed: count,
+  blocked: count,
+  /** Tasks with at least one attempt. */
+  executed: count,
+  /** succeeded / tasks; null when tasks = 0. */
+  success_rate: rate.nullable(),
+  /** 1 - sum(open_s) / (agents x makespan_s); 1 when makespan or agents is 0. */
+  availability: rate,
+  /** 1 - ece; 1 when no task executed. */
+  accuracy: rate,
+  /** mean busy_s / max busy_s over agents; 1 when nothing ran. */
+  load_balance: rate,
+  /** Mean predicted p of executed tasks; null when none executed. */
+  confidence: rate.nullable(),
+  /** Share of executed tasks whose first attempt succeeded; null when none executed. */
+  observed_rate: rate.nullable(),
+  makespan_s: seconds,
+  /** sum(busy_s) / (agents x makespan_s); 0 when makespan or agents is 0. */
+  utilization: rate,
+  /** Mean of start - ready over tasks, seconds; null when tasks = 0. */
+  waiting_mean_s: seconds.nullable(),
+  /** 95th percentile (linear interpolation, type 7) of the same; null when tasks = 0. */
+  waiting_p95_s: seconds.nullable(),
+  attempts: count,
+  /** Attempts beyond each task's first. */
+  retries: count,
+  reroutes: count,
+  circuit_openings: count,
+  ...CalibrationFieldsShape,
+  /** Mean of |last attempt duration - predicted time| / predicted time; null when none executed. */
+  duration_mape: z.number().nonnegative().nullable(),
+  per_agent: z.array(AgentMetricsSchema),
+};
+
+/** Metrics of one wave: embedded in `wave_<w>/wave_summary.json` and the health file. */
+export const WaveMetricsSchema = z.object({ wave: z.number().int().min(1), ...MetricsCoreShape });
+export type WaveMetrics = z.infer<typeof WaveMetricsSchema>;
+
+/** Metrics of the whole run, from every task pooled (not a mean of wave metrics). */
+export const RunMetricsSchema = z.object({ waves: count, ...MetricsCoreShape });
+export type RunMetrics = z.infer<typeof RunMetricsSchema>;
+
+/** The figures of either kind that every metric consumer reads. */
+export type MetricsCore = Omit<WaveMetrics, 'wave'>;
+
+/** Health grades, best first (contract section 6); the same union as `HealthGrade` in src/pipeline.ts. */
+export const HEALTH_GRADES = ['EXCELLENT', 'GOOD', 'FAIR', 'POOR'] as const;
+
+/** The four inputs of the health score, as used (null success rate counted as 1: see docs/metrics.md). */
+export const HealthComponentsSchema = z.object({
+  success_rate: rate,
+  availability: rate,
+  accuracy: rate,
+  load_balance: rate,
+});
+export type HealthComponents = z.infer<typeof HealthComponentsSchema>;
+
+/** Health of a wave or the run: score in [0, 100] with 2 decimals, grade and components. */
+export const HealthSchema = z.object({
+  score: z.number().min(0).max(100),
+  grade: z.enum(HEALTH_GRADES),
+  components: HealthComponentsSchema,
+});
+export type Health = z.infer<typeof HealthSchema>;
+
+/** Anomaly types in the contract's table order (the order of `anomalies.jsonl` within a wave). */
+export const ANOMALY_TYPES = ['agent_failure', 'coordination_issue', 'prediction_drift', 'load_imbalance'] as const;
+export type AnomalyType = (typeof ANOMALY_TYPES)[number];
+
+/** Anomaly severities. */
+export const SEVERITIES = ['HIGH', 'MEDIUM', 'LOW'] as const;
+export type Severity = (typeof SEVERITIES)[number];
+
+const anomalyBase = {
+  schema_version: z.literal(SCHEMA_VERSION),
+  /** `w<wave>-<type>-<subject>`, e.g. `w2-agent_failure-agent_1`. */
+  anomaly_id: z.string(),
+  wave: z.number().int().min(1),
+};
+
+/** `agent_failure` (HIGH): low attempt success rate over enough attempts, or an opened circuit. */
+export const AgentFailureAnomalySchema = z.object({
+  ...anomalyBase,
+  type: z.literal('agent_failure'),
+  severity: z.literal('HIGH'),
+  subject: z.string(),
+  message: z.string(),
+  evidence: z.object({
+    attempts: count,
+    successful_attempts: count,
+    attempt_success_rate: rate.nullable(),
+    circuit_openings: count,
+    min_attempts: count,
+    max_success_rate: rate,
+  }),
+});
+
+/** `coordination_issue` (MEDIUM): reroutes plus blocked tasks above a share of the wave's tasks. */
+export const CoordinationIssueAnomalySchema = z.object({
+  ...anomalyBase,
+  type: z.literal('coordination_issue'),
+  severity: z.literal('MEDIUM'),
+  subject: z.literal('all'),
+  message: z.string(),
+  evidence: z.object({ tasks: count, reroutes: count, blocked: count, share: z.number().nonnegative(), max_share: rate }),
+});
+
+/**
+ * `prediction_drift` (MEDIUM): enough executed tasks and a large mean gap or ECE, for the
+ * wave (`subject` all) or for one agent's first attempts (`subject` the agent; gap rule only,
+ * `ece` null).
+ */
+export const PredictionDriftAnomalySchema = z.object({
+  ...anomalyBase,
+  type: z.literal('prediction_drift'),
+  severity: z.literal('MEDIUM'),
+  subject: z.string(),
+  message: z.string(),
+  evidence: z.object({
+    executed: count,
+    mean_predicted: rate,
+    observed_rate: rate,
+    gap: rate,
+    ece: rate.nullable(),
+    min_executed: count,
+    max_gap: rate,
+    max_ece: rate,
+  }),
+});
+
+/** `load_imbalance` (LOW): the busiest agent far above the mean busy time. */
+export const LoadImbalanceAnomalySchema = z.object({
+  ...anomalyBase,
+  type: z.literal('load_imbalance'),
+  severity: z.literal('LOW'),
+  subject: z.literal('all'),
+  message: z.string(),
+  evidence: z.object({
+    busiest_agent: z.string(),
+    max_busy_s: seconds,
+    mean_busy_s: seconds,
+    ratio: z.number().nonnegative(),
+    max_ratio: z.number().nonnegative(),
+  }),
+});
+
+/** One line of `anomalies.jsonl`. */
+export const AnomalySchema = z.discriminatedUnion('type', [
+  AgentFailureAnomalySchema,
+  CoordinationIssueAnomalySchema,
+  PredictionDriftAnomalySchema,
+  LoadImbalanceAnomalySchema,
+]);
+export type Anomaly = z.infer<typeof AnomalySchema>;

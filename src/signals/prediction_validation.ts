@@ -1,0 +1,75 @@
+/**
+ * `prediction_validation` signals (contract section 7, to Phase 20): per wave, one for the
+ * whole wave (subject `all`) and one per agent. The sample is every executed task's predicted p
+ * paired with its first attempt's outcome; an agent's sample is the tasks whose first attempt
+ * ran on it (the agent the prediction is for). Confidence by the sample size n.
+ */
+import { SCHEMA_VERSION } from '../options.ts';
+import type { WaveMetrics } from '../schema/measures.ts';
+import type { PredictionValidationContent, PredictionValidationSignal } from '../schema/signals.ts';
+import type { WaveExecution } from '../simulate/types.ts';
+import { round } from '../util/json.ts';
+import { CalibrationAccumulator, calibrationFields, type CalibrationSummary } from '../measure/calibration.ts';
+import { ALL, TARGET_PHASE, confidenceFor, signalId } from './common.ts';
+import { predictionValidationRecommendations } from './recommendations.ts';
+
+/** Content from a calibration summary (rounded; nulls on an empty sample). */
+export function validationContent(summary: CalibrationSummary): PredictionValidationContent {
+  const { meanPredicted, observedRate } = summary;
+  return {
+    n: summary.n,
+    mean_predicted: meanPredicted === null ? null : round(meanPredicted),
+    observed_rate: observedRate === null ? null : round(observedRate),
+    observed_minus_predicted: meanPredicted === null || observedRate === null ? null : round(observedRate - meanPredicted),
+    ...calibrationFields(summary),
+  };
+}
+
+/** Content of the whole wave, from its metrics (the same figures, no second pass). */
+export function waveValidationContent(metrics: WaveMetrics): PredictionValidationContent {
+  const { confidence, observed_rate: observed } = metrics;
+  return {
+    n: metrics.executed,
+    mean_predicted: confidence,
+    observed_rate: observed,
+    observed_minus_predicted: confidence === null || observed === null ? null : round(observed - confidence),
+    brier: metrics.brier,
+    log_loss: metrics.log_loss,
+    ece: metrics.ece,
+    mce: metrics.mce,
+    reliability_bins: metrics.reliability_bins,
+  };
+}
+
+function signal(wave: number, subject: string, content: PredictionValidationContent): PredictionValidationSignal {
+  return {
+    schema_version: SCHEMA_VERSION,
+    signal_id: signalId(wave, 'prediction_validation', subject),
+    signal_type: 'prediction_validation',
+    target_phase: TARGET_PHASE.prediction_validation,
+    wave,
+    subject,
+    confidence: confidenceFor(content.n),
+    content,
+    recommendations: predictionValidationRecommendations(subject, wave, content),
+  };
+}
+
+/**
+ * The wave's signals: `all` first, then one per agent of `metrics.per_agent` (natural order).
+ * @throws RangeError when a first attempt ran on an agent not in `metrics.per_agent`
+ */
+export function predictionValidationSignals(execution: WaveExecution, metrics: WaveMetrics): PredictionValidationSignal[] {
+  const perAgent = new Map<string, CalibrationAccumulator>();
+  for (const agent of metrics.per_agent) perAgent.set(agent.agent_id, new CalibrationAccumulator());
+  for (const outcome of execution.outcomes) {
+    const first = outcome.attempts[0];
+    if (first === undefined) continue;
+    const acc = perAgent.get(first.agentId);
+    if (acc === undefined) throw new RangeError(`wave ${execution.wave}: agent ${JSON.stringify(first.agentId)} is not among the run's agents`);
+    acc.add(outcome.predictedP, first.succeeded);
+  }
+  const signals = [signal(metrics.wave, ALL, waveValidationContent(metrics))];
+  for (const [agentId, acc] of perAgent) signals.push(signal(metrics.wave, agentId, validationContent(acc.summary())));
+  return signals;
+}
