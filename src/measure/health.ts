@@ -3,7 +3,7 @@
  * health = 100 x (0.40 success_rate + 0.20 availability + 0.20 accuracy + 0.20 load_balance),
  * rounded to 2 decimals; grade from the rounded score.
  */
-import type { HealthGrade } from '../pipeline.ts';
+import type { HealthGrade } from '../schema/measures.ts';
 import type { Health } from '../schema/measures.ts';
 import { round } from '../util/json.ts';
 

@@ -120,8 +120,9 @@ export type RunMetrics = z.infer<typeof RunMetricsSchema>;
 /** The figures of either kind that every metric consumer reads. */
 export type MetricsCore = Omit<WaveMetrics, 'wave'>;
 
-/** Health grades, best first (contract section 6); the same union as `HealthGrade` in src/pipeline.ts. */
+/** Health grades, best first (contract section 6). */
 export const HEALTH_GRADES = ['EXCELLENT', 'GOOD', 'FAIR', 'POOR'] as const;
+export type HealthGrade = (typeof HEALTH_GRADES)[number];
 
 /** The four inputs of the health score, as used (null success rate counted as 1: see docs/metrics.md). */
 export const HealthComponentsSchema = z.object({

@@ -1,0 +1,124 @@
+/**
+ * Pure builders of the per-task artifact records (src/schema/records.ts) from the
+ * simulation's values. Seconds are rounded to 6 decimals; times become ISO-8601 UTC strings
+ * through the run's {@link SimulatedCalendar}.
+ */
+import type { Assignment } from '../assign/types.ts';
+import { SCHEMA_VERSION } from '../options.ts';
+import type { Task } from '../plan/model.ts';
+import { predictionFor, meanPredictedTime, meanProbability } from '../plan/model.ts';
+import type {
+  AssignmentRecord,
+  ExecutedTaskRecord,
+  GateDecisionRecord,
+  RejectedRecord,
+  TaskOutcomeRecord,
+} from '../schema/records.ts';
+import type { GateDecision, TaskOutcome } from '../simulate/types.ts';
+import { round } from '../util/json.ts';
+import type { SimulatedCalendar } from '../util/time.ts';
+import type { RejectedLine } from '../io/load.ts';
+
+/** Sum of attempt durations, seconds. */
+export function busyDurationS(outcome: TaskOutcome): number {
+  let total = 0;
+  for (const attempt of outcome.attempts) total += attempt.endS - attempt.startS;
+  return total;
+}
+
+/** Time from the wave's start to the first attempt (or the refusal), seconds. */
+export function waitingS(outcome: TaskOutcome): number {
+  return outcome.startS - outcome.readyS;
+}
+
+/** The `task_outcomes.jsonl` row of one task. */
+export function taskOutcomeRecord(outcome: TaskOutcome, calendar: SimulatedCalendar): TaskOutcomeRecord {
+  return {
+    schema_version: SCHEMA_VERSION,
+    wave: outcome.wave,
+    task_id: outcome.taskId,
+    agent_id: outcome.agentId,
+    assigned_agent_id: outcome.assignedAgentId,
+    suggested_agent_id: outcome.suggestedAgentId,
+    priority: outcome.priority,
+    status: outcome.status,
+    attempts: outcome.attempts.length,
+    first_attempt_success: outcome.attempts[0]?.succeeded ?? null,
+    predicted_success_probability: outcome.predictedP,
+    predicted_execution_time_s: outcome.predictedTimeS,
+    duration_s: round(busyDurationS(outcome)),
+    waiting_s: round(waitingS(outcome)),
+    start_time: calendar.iso(outcome.startS),
+    end_time: calendar.iso(outcome.endS),
+    gate: outcome.refusal?.gate ?? null,
+    reroutes: outcome.reroutes,
+  };
+}
+
+/** The `executed_tasks.jsonl` row of one task, with its attempt log. */
+export function executedTaskRecord(outcome: TaskOutcome, calendar: SimulatedCalendar): ExecutedTaskRecord {
+  return {
+    schema_version: SCHEMA_VERSION,
+    wave: outcome.wave,
+    task_id: outcome.taskId,
+    status: outcome.status,
+    attempts: outcome.attempts.length,
+    agent_id: outcome.agentId,
+    assigned_agent_id: outcome.assignedAgentId,
+    start_time: calendar.iso(outcome.startS),
+    end_time: calendar.iso(outcome.endS),
+    waiting_s: round(waitingS(outcome)),
+    duration_s: round(busyDurationS(outcome)),
+    retry_delays_s: outcome.retryDelaysS.map((d) => round(d)),
+    gate: outcome.refusal?.gate ?? null,
+    gate_reason: outcome.refusal?.reason ?? null,
+    reroutes: outcome.reroutes,
+    attempt_log: outcome.attempts.map((attempt) => ({
+      attempt: attempt.attempt,
+      agent_id: attempt.agentId,
+      start_time: calendar.iso(attempt.startS),
+      end_time: calendar.iso(attempt.endS),
+      duration_s: round(attempt.endS - attempt.startS),
+      succeeded: attempt.succeeded,
+      probe: attempt.probe,
+    })),
+  };
+}
+
+/** The `agent_assignments.jsonl` row of one assignment. */
+export function assignmentRecord(task: Task, assignment: Assignment, strategy: string): AssignmentRecord {
+  const prediction = predictionFor(task, assignment.agentId);
+  return {
+    schema_version: SCHEMA_VERSION,
+    wave: task.wave,
+    task_id: task.taskId,
+    agent_id: assignment.agentId,
+    strategy,
+    order: assignment.order,
+    priority: task.priority,
+    predicted_success_probability: prediction?.p ?? round(meanProbability(task)),
+    predicted_execution_time_s: prediction?.predictedTimeS ?? round(meanPredictedTime(task)),
+    work_s: round(assignment.workS),
+    suggested_agent_id: task.suggested?.agentId ?? null,
+  };
+}
+
+/** The `gate_decisions.jsonl` row of one verdict; `calendar` null in a dry run (no times). */
+export function gateDecisionRecord(decision: GateDecision, calendar: SimulatedCalendar | null): GateDecisionRecord {
+  return {
+    schema_version: SCHEMA_VERSION,
+    wave: decision.wave,
+    task_id: decision.taskId,
+    agent_id: decision.agentId,
+    attempt: decision.attempt,
+    time: calendar === null ? null : calendar.iso(decision.timeS),
+    decision: decision.refusal === null ? 'allow' : 'refuse',
+    gate: decision.refusal?.gate ?? null,
+    reason: decision.refusal?.reason ?? null,
+  };
+}
+
+/** The `rejected.jsonl` row of one quarantined input line. */
+export function rejectedRecord(line: RejectedLine): RejectedRecord {
+  return { schema_version: SCHEMA_VERSION, file: line.file, line: line.line, reasons: [...line.reasons], raw: line.raw };
+}
