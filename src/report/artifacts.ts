@@ -17,7 +17,7 @@ import type { Assignment } from '../assign/types.ts';
 import { agentFolderName, waveFolderName } from '../io/paths.ts';
 import { JsonlWriter, writeJson, writeJsonl } from '../io/jsonl-writer.ts';
 import type { RejectedLine } from '../io/load.ts';
-import { SCHEMA_VERSION } from '../options.ts';
+import { SCHEMA_VERSION, type StrategyName } from '../options.ts';
 import type { AgentProfile, Task, WavePlan } from '../plan/model.ts';
 import type { Anomaly, AgentMetrics, Health, WaveMetrics } from '../schema/measures.ts';
 import type { Signal } from '../schema/signals.ts';
@@ -56,7 +56,7 @@ export class ArtifactWriter {
   constructor(
     readonly out: string,
     private readonly agents: readonly AgentProfile[],
-    private readonly strategy: string,
+    private readonly strategy: StrategyName,
     private readonly calendar: SimulatedCalendar,
   ) {
     this.#outcomes = new JsonlWriter(this.#path(ARTIFACT.outcomes));

@@ -4,7 +4,7 @@
  * through the run's {@link SimulatedCalendar}.
  */
 import type { Assignment } from '../assign/types.ts';
-import { SCHEMA_VERSION } from '../options.ts';
+import { SCHEMA_VERSION, type StrategyName } from '../options.ts';
 import type { Task } from '../plan/model.ts';
 import { predictionFor, meanPredictedTime, meanProbability } from '../plan/model.ts';
 import type {
@@ -86,7 +86,7 @@ export function executedTaskRecord(outcome: TaskOutcome, calendar: SimulatedCale
 }
 
 /** The `agent_assignments.jsonl` row of one assignment. */
-export function assignmentRecord(task: Task, assignment: Assignment, strategy: string): AssignmentRecord {
+export function assignmentRecord(task: Task, assignment: Assignment, strategy: StrategyName): AssignmentRecord {
   const prediction = predictionFor(task, assignment.agentId);
   return {
     schema_version: SCHEMA_VERSION,

@@ -3,7 +3,7 @@
  * the manifest (src/schema/summaries.ts).
  */
 import type { InputFileInfo } from '../io/load.ts';
-import { SCHEMA_VERSION, type RunOptions } from '../options.ts';
+import { SCHEMA_VERSION, type RunOptions, type StrategyName } from '../options.ts';
 import { ANOMALY_TYPES, type Anomaly, type Health, type RunMetrics, type WaveMetrics } from '../schema/measures.ts';
 import { SIGNAL_TYPES, type Signal } from '../schema/signals.ts';
 import type { ExecutionSummary, Manifest, SystemHealth, WaveHeadline } from '../schema/summaries.ts';
@@ -20,7 +20,7 @@ export interface WaveResult {
 
 /** Everything the run-level summaries are built from. */
 export interface RunResults {
-  readonly strategy: string;
+  readonly strategy: StrategyName;
   readonly seed: number;
   readonly agents: readonly string[];
   readonly waves: readonly WaveResult[];

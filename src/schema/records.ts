@@ -4,12 +4,13 @@
  * them into the JSON Schemas in `schemas/`. Key order here is the key order in the files.
  */
 import { z } from 'zod';
+import { SCHEMA_VERSION, STRATEGY_NAMES } from '../options.ts';
 
-const isoTime = z.string().describe('ISO-8601 UTC instant: --epoch plus simulated seconds');
+const isoTime = z.iso.datetime().describe('ISO-8601 UTC instant: --epoch plus simulated seconds');
 const seconds = z.number().min(0).describe('seconds (simulated)');
 const probability = z.number().min(0).max(1);
 export const taskStatusSchema = z.enum(['succeeded', 'failed', 'blocked']);
-const schemaVersion = z.string().describe('artifact schema version (semver)');
+const schemaVersion = z.literal(SCHEMA_VERSION).describe('artifact schema version (semver)');
 
 /** `task_outcomes.jsonl`: one flat row per task, every wave, for notebooks. */
 export const taskOutcomeRecordSchema = z
@@ -79,7 +80,7 @@ export const assignmentRecordSchema = z
     wave: z.number().int().min(1),
     task_id: z.string(),
     agent_id: z.string(),
-    strategy: z.string(),
+    strategy: z.enum(STRATEGY_NAMES),
     order: z.number().int().min(0).describe("position in the strategy's order of taking tasks"),
     priority: z.number().int().min(1).max(3),
     predicted_success_probability: probability,

@@ -4,11 +4,12 @@
  * `wave_<w>/wave_summary.json` and the rows of `wave_<w>/agent_<a>/agent_metrics.jsonl`.
  */
 import { z } from 'zod';
-import { AgentMetricsSchema, HealthSchema, RunMetricsSchema, WaveMetricsSchema, ANOMALY_TYPES } from './measures.ts';
+import { SCHEMA_VERSION, STRATEGY_NAMES } from '../options.ts';
+import { AgentMetricsSchema, ANOMALY_TYPES, HEALTH_GRADES, HealthSchema, RunMetricsSchema, WaveMetricsSchema } from './measures.ts';
 import { SIGNAL_TYPES } from './signals.ts';
 
-const schemaVersion = z.string().describe('artifact schema version (semver)');
-const isoTime = z.string().describe('ISO-8601 UTC instant');
+const schemaVersion = z.literal(SCHEMA_VERSION).describe('artifact schema version (semver)');
+const isoTime = z.iso.datetime().describe('ISO-8601 UTC instant');
 const count = z.number().int().min(0);
 
 /** One input file as recorded in the manifest. */
@@ -59,7 +60,7 @@ export const waveHeadlineSchema = z
     blocked: count,
     success_rate: z.number().min(0).max(1).nullable(),
     health: z.number().min(0).max(100),
-    grade: z.enum(['EXCELLENT', 'GOOD', 'FAIR', 'POOR']),
+    grade: z.enum(HEALTH_GRADES),
     makespan_s: z.number().min(0),
     start_time: isoTime,
     end_time: isoTime,
@@ -73,7 +74,7 @@ export const executionSummarySchema = z
   .object({
     schema_version: schemaVersion,
     status: z.literal('completed'),
-    strategy: z.string(),
+    strategy: z.enum(STRATEGY_NAMES),
     seed: z.number().int(),
     epoch: isoTime,
     start_time: isoTime,
@@ -96,7 +97,7 @@ export const executionSummarySchema = z
       .strict(),
     success_rate: z.number().min(0).max(1).nullable(),
     health: z.number().min(0).max(100),
-    grade: z.enum(['EXCELLENT', 'GOOD', 'FAIR', 'POOR']),
+    grade: z.enum(HEALTH_GRADES),
     waves: z.array(waveHeadlineSchema),
     anomalies_by_type: z.record(z.enum(ANOMALY_TYPES), count),
     signals_by_type: z.record(z.enum(SIGNAL_TYPES), count),
@@ -110,7 +111,7 @@ export const systemHealthSchema = z
     schema_version: schemaVersion,
     run: z.object({ health: HealthSchema, metrics: RunMetricsSchema }).strict(),
     waves: z.array(z.object({ wave: z.number().int().min(1), health: HealthSchema, metrics: WaveMetricsSchema }).strict()),
-    trend: z.array(z.object({ wave: z.number().int().min(1), score: z.number(), grade: z.string() }).strict()),
+    trend: z.array(z.object({ wave: z.number().int().min(1), score: z.number().min(0).max(100), grade: z.enum(HEALTH_GRADES) }).strict()),
   })
   .strict();
 export type SystemHealth = z.infer<typeof systemHealthSchema>;
@@ -120,7 +121,7 @@ export const waveSummarySchema = z
   .object({
     schema_version: schemaVersion,
     wave: z.number().int().min(1),
-    strategy: z.string(),
+    strategy: z.enum(STRATEGY_NAMES),
     start_time: isoTime,
     end_time: isoTime,
     health: HealthSchema,
