@@ -7,21 +7,9 @@ import { InputError } from '../../src/errors.ts';
 import type { ExitCode } from '../../src/errors.ts';
 import type { RunOptions } from '../../src/options.ts';
 import type { RunEnvironment, RunResult } from '../../src/pipeline.ts';
+import { COMPLETED } from './fixtures.ts';
 
-const RESULT: RunResult = {
-  status: 'completed',
-  waves: 3,
-  tasks: 7506,
-  succeeded: 5344,
-  failed: 2150,
-  blocked: 12,
-  rejectedLines: 0,
-  successRate: 5344 / 7506,
-  health: 64.1,
-  grade: 'FAIR',
-  outDir: 'outputs',
-  reportPath: 'reports/PHASE_21_AUTONOMOUS_EXECUTION.md',
-};
+const RESULT: RunResult = COMPLETED;
 const CLOSING = 'health 64.10 (FAIR), success 71.2%, 3 waves, 7506 tasks -> outputs/ and reports/PHASE_21_AUTONOMOUS_EXECUTION.md';
 
 interface Harness {

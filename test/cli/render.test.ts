@@ -1,21 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { asFolder, closingLine, jsonResultLine, minHealthFailure } from '../../src/cli/render.ts';
 import type { RunResult } from '../../src/pipeline.ts';
+import { COMPLETED } from './fixtures.ts';
 
-const COMPLETED: RunResult = {
-  status: 'completed',
-  waves: 3,
-  tasks: 7506,
-  succeeded: 5344,
-  failed: 2150,
-  blocked: 12,
-  rejectedLines: 0,
-  successRate: 5344 / 7506,
-  health: 64.1,
-  grade: 'FAIR',
-  outDir: 'outputs',
-  reportPath: 'reports/PHASE_21_AUTONOMOUS_EXECUTION.md',
-};
 
 const PLANNED: RunResult = { ...COMPLETED, status: 'planned', succeeded: 0, failed: 0, successRate: null, health: null, grade: null };
 

@@ -2,6 +2,9 @@
 import { mkdtemp, mkdir, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { expect } from 'vitest';
+import { InputError } from '../../src/errors.ts';
+import { loadInput, type LoadRequest } from '../../src/io/load.ts';
 
 /** Writes `files` (relative path -> content) under a new temp folder; returns the folder. */
 export async function makeInput(files: Readonly<Record<string, string | Buffer>>): Promise<string> {
@@ -28,3 +31,16 @@ export function sched(taskId: string, agentId: string, start: number, end: numbe
 export function jsonl(...lines: string[]): string {
   return `${lines.join('\n')}\n`;
 }
+
+/** A fail-mode load request for `input`, overridden by `extra`. */
+export function request(input: string, extra: Partial<LoadRequest> = {}): LoadRequest {
+  return { input, agentsFile: null, waves: null, onInvalid: 'fail', ...extra };
+}
+
+/** Loads `req`, expecting an InputError, and returns it. */
+export async function loadError(req: LoadRequest): Promise<InputError> {
+  const error = await loadInput(req).catch((e: unknown) => e);
+  expect(error).toBeInstanceOf(InputError);
+  return error as InputError;
+}
+

@@ -1,19 +1,9 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatDiagnostic, InputError } from '../../src/errors.ts';
+import { formatDiagnostic } from '../../src/errors.ts';
 import { loadInput } from '../../src/io/load.ts';
-import type { LoadRequest } from '../../src/io/load.ts';
-import { jsonl, makeInput, pred, sched } from './helpers.ts';
+import { jsonl, loadError, makeInput, pred, request, sched } from './helpers.ts';
 
-function request(input: string, extra: Partial<LoadRequest> = {}): LoadRequest {
-  return { input, agentsFile: null, waves: null, onInvalid: 'fail', ...extra };
-}
-
-async function loadError(req: LoadRequest): Promise<InputError> {
-  const error = await loadInput(req).catch((e: unknown) => e);
-  expect(error).toBeInstanceOf(InputError);
-  return error as InputError;
-}
 
 const AGENT_PATTERN = '/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/';
 
