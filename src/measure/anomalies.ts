@@ -9,7 +9,7 @@
 import { SCHEMA_VERSION } from '../options.ts';
 import type { Anomaly, WaveMetrics } from '../schema/measures.ts';
 import { round } from '../util/json.ts';
-import { fixed, fixedVs, percent, percentVs } from '../signals/common.ts';
+import { fixed, plural, fixedVs, percent, percentVs } from '../signals/common.ts';
 
 /** Thresholds of the anomaly rules; every one a parameter with the contract's default. */
 export interface AnomalyThresholds {
@@ -92,7 +92,7 @@ function coordinationIssue(metrics: WaveMetrics, t: AnomalyThresholds): Anomaly 
     severity: 'MEDIUM',
     subject: 'all',
     message:
-      `wave ${metrics.wave}: ${metrics.reroutes} reroutes plus ${metrics.blocked} blocked tasks come to ` +
+      `wave ${metrics.wave}: ${plural(metrics.reroutes, 'reroute')} plus ${plural(metrics.blocked, 'blocked task')} come to ` +
       `${percentVs(share, t.coordinationMaxShare)} of its ${metrics.tasks} tasks (threshold ${percent(t.coordinationMaxShare)})`,
     evidence: { tasks: metrics.tasks, reroutes: metrics.reroutes, blocked: metrics.blocked, share, max_share: t.coordinationMaxShare },
   };

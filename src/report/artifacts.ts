@@ -50,7 +50,8 @@ export interface WaveArtifacts {
 
 /** Streams a run's artifacts into `out` (which the caller has emptied). */
 export class ArtifactWriter {
-  readonly #outcomes: JsonlWriter;
+  /** Opened by the first executed wave, so a dry run writes no task_outcomes.jsonl. */
+  #outcomes: JsonlWriter | null = null;
   readonly #written: string[] = [];
 
   constructor(
@@ -58,9 +59,7 @@ export class ArtifactWriter {
     private readonly agents: readonly AgentProfile[],
     private readonly strategy: StrategyName,
     private readonly calendar: SimulatedCalendar,
-  ) {
-    this.#outcomes = new JsonlWriter(this.#path(ARTIFACT.outcomes));
-  }
+  ) {}
 
   /** Files written so far, relative to `out`, in writing order. */
   get written(): readonly string[] {
@@ -75,6 +74,7 @@ export class ArtifactWriter {
     const byAgent = groupAssignments(wave.assignments, this.agents);
     const metricsByAgent = new Map(wave.metrics.per_agent.map((m) => [m.agent_id, m]));
     const outcomesByAgent = new Map<string, WaveExecution['outcomes'][number][]>(this.agents.map((a) => [a.agentId, []]));
+    this.#outcomes ??= new JsonlWriter(this.#path(ARTIFACT.outcomes));
     for (const outcome of execution.outcomes) {
       outcomesByAgent.get(outcome.agentId)?.push(outcome);
       this.#outcomes.write(taskOutcomeRecord(outcome, this.calendar));
@@ -142,9 +142,11 @@ export class ArtifactWriter {
     this.#record(relative);
   }
 
-  /** Closes task_outcomes.jsonl (call once, after the last wave). */
+  /** Closes task_outcomes.jsonl (call once, after the last wave; a no-op when no wave ran). */
   closeOutcomes(): void {
+    if (this.#outcomes === null) return;
     this.#outcomes.close();
+    this.#outcomes = null;
     this.#record(ARTIFACT.outcomes);
   }
 

@@ -5,6 +5,7 @@
  * locale, no `Intl`), so the same figures give the same bytes on every machine and time zone.
  * Null figures print as {@link NA}.
  */
+import { fixed as fixedNumber } from '../util/format.ts';
 
 /** What a null (undefined on an empty sample) figure prints as. */
 export const NA = 'n/a';
@@ -17,9 +18,7 @@ export const SPARK_LEVELS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '�
  * never `-0.00` (a negative value that rounds to zero prints unsigned). Null gives `n/a`.
  */
 export function fixed(x: number | null, decimals = 2): string {
-  if (x === null) return NA;
-  const text = x.toFixed(decimals);
-  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+  return x === null ? NA : fixedNumber(x, decimals);
 }
 
 /** A share in [0, 1] as a percentage with 1 decimal, e.g. `0.125` -> `12.5%`; null gives `n/a`. */

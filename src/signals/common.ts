@@ -3,6 +3,7 @@
  * number formatting for recommendation text (contract section 7).
  */
 import type { SignalConfidence, SignalType } from '../schema/signals.ts';
+import { fixed } from '../util/format.ts';
 
 /** Subject of a signal about the whole wave. */
 export const ALL = 'all';
@@ -27,14 +28,8 @@ export function signalId(wave: number, type: SignalType, subject: string): strin
   return `w${wave}-${type}-${subject}`;
 }
 
-/**
- * `x` with exactly `decimals` decimals (Number#toFixed, which is exact and locale-free);
- * never prints `-0.00`.
- */
-export function fixed(x: number, decimals = 2): string {
-  const text = x.toFixed(decimals);
-  return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
-}
+/** `x` with `decimals` fixed decimals (src/util/format.ts). */
+export { fixed };
 
 /** A share as a percentage with one decimal, e.g. `12.5%`. */
 export function percent(share: number): string {

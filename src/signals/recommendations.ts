@@ -116,7 +116,7 @@ export function heuristicRecommendations(c: HeuristicContent): string[] {
   }
   const high = c.outcomes_by_risk.find((r) => r.risk === 'HIGH');
   if (high !== undefined && high.blocked > 0) {
-    out.push(`review HIGH-risk predictions: ${high.blocked} of ${plural(high.tasks, 'HIGH-risk task')} were blocked by safety gates`);
+    out.push(`review HIGH-risk predictions: ${high.blocked} of ${plural(high.tasks, 'HIGH-risk task')} ${high.blocked === 1 ? 'was' : 'were'} blocked by safety gates`);
   }
   if (c.makespan_ratio !== null && c.planned_makespan_s !== null && c.makespan_ratio > T.makespanRatio) {
     out.push(

@@ -55,7 +55,7 @@ describe('coordination_issue (MEDIUM)', () => {
     const [a] = detectAnomalies(wave({ reroutes: 2, blocked: 1 })); // 3 / 20
     expect(a).toMatchObject({ anomaly_id: 'w2-coordination_issue-all', severity: 'MEDIUM', subject: 'all' });
     expect(a?.evidence).toEqual({ tasks: 20, reroutes: 2, blocked: 1, share: 0.15, max_share: 0.1 });
-    expect(a?.message).toBe('wave 2: 2 reroutes plus 1 blocked tasks come to 15.0% of its 20 tasks (threshold 10.0%)');
+    expect(a?.message).toBe('wave 2: 2 reroutes plus 1 blocked task come to 15.0% of its 20 tasks (threshold 10.0%)');
   });
 });
 

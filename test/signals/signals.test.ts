@@ -134,7 +134,7 @@ describe('heuristic_feedback', () => {
     });
     expect(s.recommendations).toEqual([
       'revise duration estimates: MAPE 0.24 over 4 executed tasks, 50.0% within 20% of the predicted time',
-      'review HIGH-risk predictions: 1 of 2 HIGH-risk tasks were blocked by safety gates',
+      'review HIGH-risk predictions: 1 of 2 HIGH-risk tasks was blocked by safety gates',
     ]);
   });
 
