@@ -114,8 +114,9 @@ function reportError(error: unknown, stderr: TextStream, debug: boolean): ExitCo
   if (error instanceof InputError) {
     const lines = formatDiagnostics(error.diagnostics);
     const count = error.diagnostics.length;
-    const problems = count === 0 ? '' : ` (${count} problem${count === 1 ? '' : 's'})`;
-    lines.push(`input error: ${error.message}${problems}; nothing was written`);
+    // The diagnostics are printed above; the summary only counts them.
+    const summary = count === 0 ? error.message : `${count} error${count === 1 ? '' : 's'} in the input`;
+    lines.push(`input error: ${summary}; nothing was written`);
     stderr.write(`${lines.join('\n')}\n`);
     return EXIT.usage;
   }

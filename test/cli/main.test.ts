@@ -159,7 +159,7 @@ describe('main: errors from the run', () => {
         'load: reading input',
         'data/in/predicted_tasks.jsonl:3: predicted_success_probability: expected a number in [0, 1], got 1.4',
         'data/in/predicted_tasks.jsonl: (file): mixes layouts',
-        'input error: 2 bad lines in data/in/predicted_tasks.jsonl (2 problems); nothing was written',
+        'input error: 2 errors in the input; nothing was written',
         '',
       ].join('\n'),
     );
