@@ -25,6 +25,16 @@ export interface AnomalyThresholds {
   readonly driftMaxGap: number;
   /** prediction_drift: fires when ECE exceeds this; default 0.15. */
   readonly driftMaxEce: number;
+  /**
+   * prediction_drift for one agent with fewer than `driftMinExecuted` first attempts: the
+   * fewest it needs at all; default 5 (not in the contract: see docs/metrics.md).
+   */
+  readonly driftAgentMinExecuted: number;
+  /**
+   * prediction_drift for such an agent: the gap must also be at least this many standard
+   * errors of the predicted rate, sqrt(p (1 - p) / n); default 3.
+   */
+  readonly driftAgentMinZ: number;
   /** load_imbalance: fires when max busy / mean busy exceeds this; default 1.5. */
   readonly loadImbalanceMaxRatio: number;
 }
@@ -37,6 +47,8 @@ export const DEFAULT_ANOMALY_THRESHOLDS: AnomalyThresholds = {
   driftMinExecuted: 30,
   driftMaxGap: 0.1,
   driftMaxEce: 0.15,
+  driftAgentMinExecuted: 5,
+  driftAgentMinZ: 3,
   loadImbalanceMaxRatio: 1.5,
 };
 
@@ -108,10 +120,30 @@ interface DriftSample {
   readonly ece: number | null;
 }
 
+/**
+ * Whether a sample is large enough for the drift rules. The wave needs `driftMinExecuted` tasks
+ * (contract section 6). An agent with fewer (typically because its circuit opened early and its
+ * queue was rerouted) still counts from `driftAgentMinExecuted` tasks when its gap is at least
+ * `driftAgentMinZ` standard errors of the predicted rate (a one-sample z-test of a proportion).
+ */
+function driftEvidence(sample: DriftSample, gap: number, t: AnomalyThresholds): boolean {
+  if (sample.executed >= t.driftMinExecuted) return true;
+  if (sample.subject === 'all' || sample.executed < t.driftAgentMinExecuted) return false;
+  return zScore(sample, gap) >= t.driftAgentMinZ;
+}
+
+/** gap / sqrt(p (1 - p) / n) with p the mean predicted rate; Infinity when p is 0 or 1. */
+function zScore(sample: DriftSample, gap: number): number {
+  const p = sample.confidence ?? 0;
+  const standardError = Math.sqrt((p * (1 - p)) / sample.executed);
+  return standardError === 0 ? Infinity : gap / standardError;
+}
+
 function predictionDrift(wave: number, sample: DriftSample, t: AnomalyThresholds): Anomaly | null {
   const { subject, executed, confidence, observed, ece } = sample;
-  if (executed < t.driftMinExecuted || confidence === null || observed === null) return null;
+  if (confidence === null || observed === null) return null;
   const gap = round(Math.abs(confidence - observed));
+  if (!driftEvidence(sample, gap, t)) return null;
   const gapFires = gap > t.driftMaxGap;
   const eceFires = ece !== null && ece > t.driftMaxEce;
   if (!gapFires && !eceFires) return null;
@@ -119,7 +151,9 @@ function predictionDrift(wave: number, sample: DriftSample, t: AnomalyThresholds
   if (gapFires) {
     reasons.push(
       `mean predicted p ${fixed(confidence)} vs first-attempt success rate ${fixed(observed)} ` +
-        `(gap ${fixedVs(gap, t.driftMaxGap)} > ${fixed(t.driftMaxGap)})`,
+        `(gap ${fixedVs(gap, t.driftMaxGap)} > ${fixed(t.driftMaxGap)}` +
+        (executed < t.driftMinExecuted ? `, ${fixed(zScore(sample, gap), 1)} standard errors` : '') +
+        ')',
     );
   }
   if (eceFires) reasons.push(`ECE ${fixedVs(ece, t.driftMaxEce)} > ${fixed(t.driftMaxEce)}`);

@@ -84,19 +84,39 @@ describe('prediction_drift (MEDIUM)', () => {
   });
 
   it('fires for one agent whose first attempts fall short of its predictions, after the wave-level one', () => {
-    // agent_10: 40 first attempts, mean p 0.81 vs observed 0.65 -> gap 0.16 > 0.10.
-    // agent_2: 29 tasks only (below the 30 minimum) despite a gap of 0.5.
+    // agent_10: 40 first attempts (>= 30), mean p 0.81 vs observed 0.65 -> gap 0.16 > 0.10.
+    // agent_2: 29 tasks, 0.90 vs 0.80 -> gap 0.10: not above the gap threshold.
     const metrics = wave(
       { ...drift, observed_rate: 0.69 },
       {
         agent_10: { predicted_tasks: 40, mean_predicted_p: 0.81, first_attempt_success_rate: 0.65 },
-        agent_2: { predicted_tasks: 29, mean_predicted_p: 0.9, first_attempt_success_rate: 0.4 },
+        agent_2: { predicted_tasks: 29, mean_predicted_p: 0.9, first_attempt_success_rate: 0.8 },
       },
     );
     const found = detectAnomalies(metrics).filter((a) => a.type === 'prediction_drift');
     expect(found.map((a) => a.anomaly_id)).toEqual(['w2-prediction_drift-all', 'w2-prediction_drift-agent_10']);
     expect(found[1]?.message).toBe('agent_10 in wave 2, 40 executed tasks: mean predicted p 0.81 vs first-attempt success rate 0.65 (gap 0.16 > 0.10)');
     expect(found[1]?.evidence).toMatchObject({ executed: 40, gap: 0.16, ece: null });
+  });
+
+  it('accepts fewer than 30 first attempts on an agent only when the gap is at least 3 standard errors', () => {
+    // agent_2: n = 6, p 0.65, observed 0: SE = sqrt(0.65 x 0.35 / 6) = 0.194722, z = 0.65 / SE = 3.34 -> fires.
+    // agent_10: n = 20, p 0.80, observed 0.55: SE = sqrt(0.8 x 0.2 / 20) = 0.089443, z = 0.25 / SE = 2.80 -> quiet.
+    const metrics = wave(
+      {},
+      {
+        agent_2: { predicted_tasks: 6, mean_predicted_p: 0.65, first_attempt_success_rate: 0 },
+        agent_10: { predicted_tasks: 20, mean_predicted_p: 0.8, first_attempt_success_rate: 0.55 },
+      },
+    );
+    const found = detectAnomalies(metrics).filter((a) => a.type === 'prediction_drift');
+    expect(found.map((a) => a.anomaly_id)).toEqual(['w2-prediction_drift-agent_2']);
+    expect(found[0]?.message).toBe(
+      'agent_2 in wave 2, 6 executed tasks: mean predicted p 0.65 vs first-attempt success rate 0.00 (gap 0.65 > 0.10, 3.3 standard errors)',
+    );
+    // Below 5 first attempts nothing counts, however large the gap.
+    const tiny = wave({}, { agent_2: { predicted_tasks: 4, mean_predicted_p: 0.9, first_attempt_success_rate: 0 } });
+    expect(detectAnomalies(tiny).filter((a) => a.type === 'prediction_drift')).toEqual([]);
   });
 });
 
