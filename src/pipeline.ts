@@ -34,6 +34,7 @@ import { SimulatedExecutor } from './simulate/executor.ts';
 import { createKeyedRandom } from './simulate/rng.ts';
 import { VirtualScheduler } from './simulate/scheduler.ts';
 import type { WaveExecution } from './simulate/types.ts';
+import { plural } from './util/format.ts';
 import { parseInstant, SimulatedCalendar } from './util/time.ts';
 
 export type { HealthGrade } from './schema/measures.ts';
@@ -85,8 +86,17 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
   const strategy = strategyOf(options.strategy);
   checkOutputDir(options.out);
   env.progress.stage('load', `reading ${options.input}`);
-  const loaded = await loadInput({ input: options.input, agentsFile: options.agentsFile, waves: options.waves, onInvalid: options.onInvalid });
+  const loaded = await loadInput({
+    input: options.input,
+    agentsFile: options.agentsFile,
+    waves: options.waves,
+    onInvalid: options.onInvalid,
+    onProgress: (readBytes, totalBytes, lines) => {
+      env.progress.loadProgress(readBytes, totalBytes, lines);
+    },
+  });
   for (const warning of loaded.warnings) env.progress.warn(formatDiagnostic(warning));
+  env.progress.stage('plan', describePlan(loaded));
   const calendar = new SimulatedCalendar(resolveEpochMs(options.epoch, loaded.plan.latestTimestamp));
   resetOutputDir(options.out);
   const context: RunContext = { options, env, loaded, strategy, calendar, startedAt };
@@ -100,6 +110,15 @@ interface RunContext {
   readonly strategy: Strategy;
   readonly calendar: SimulatedCalendar;
   readonly startedAt: Date;
+}
+
+/** `3 waves, 600 tasks, 4 agents (2400 prediction rows, 2 lines rejected)`. */
+function describePlan(loaded: LoadResult): string {
+  const { plan } = loaded;
+  const tasks = plan.waves.reduce((n, w) => n + w.tasks.length, 0);
+  const rows = loaded.files.filter((f) => f.kind === 'predicted_tasks').reduce((n, f) => n + f.acceptedRows, 0);
+  const rejected = loaded.rejected.length === 0 ? '' : `, ${plural(loaded.rejected.length, 'line')} rejected`;
+  return `${plural(plan.waves.length, 'wave')}, ${plural(tasks, 'task')}, ${plural(plan.agents.length, 'agent')} (${plural(rows, 'prediction row')}${rejected})`;
 }
 
 /** @throws UsageError naming the known strategies */

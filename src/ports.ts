@@ -13,6 +13,11 @@ export interface WallClock {
 export interface ProgressSink {
   /** A stage began (`load`, `plan`, `write`, ...), with a one-line description. */
   stage(name: string, detail: string): void;
+  /**
+   * Input reading progress: bytes read so far (approximate within a file), the input's total
+   * bytes, and lines read. Called every few tens of thousands of lines and after each file.
+   */
+  loadProgress(readBytes: number, totalBytes: number, lines: number): void;
   /** A wave began: its number, its index among the waves to run (from 1), how many, its task count. */
   waveStarted(wave: number, index: number, total: number, tasks: number): void;
   /** Tasks of the current wave finished so far. Called at most a few hundred times per wave. */
@@ -26,6 +31,7 @@ export interface ProgressSink {
 /** A sink that drops everything (`--quiet`, tests). */
 export const SILENT_PROGRESS: ProgressSink = {
   stage: () => undefined,
+  loadProgress: () => undefined,
   waveStarted: () => undefined,
   waveProgress: () => undefined,
   waveFinished: () => undefined,

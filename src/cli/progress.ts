@@ -53,6 +53,12 @@ export function drawBar(done: number, tasks: number): string {
   return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
 }
 
+/** `load [##########----------] 52%, 1200000 lines`: the bar of the reading stage. */
+export function loadBarText(readBytes: number, totalBytes: number, lines: number): string {
+  const percent = totalBytes <= 0 ? 100 : Math.floor((Math.min(readBytes, totalBytes) / totalBytes) * 100);
+  return `load ${drawBar(readBytes, totalBytes)} ${percent}%, ${lines} lines`;
+}
+
 /** True when the environment says it is CI: `CI` set to anything but ``, `0` or `false`. */
 export function isCiEnvironment(env: Readonly<Record<string, string | undefined>>): boolean {
   const ci = env.CI;
@@ -76,6 +82,7 @@ export function createLineProgress(stream: TextStream): CliProgress {
   let current: WaveState | null = null;
   return {
     stage: (name, detail) => stream.write(`${name}: ${detail}\n`),
+    loadProgress: () => undefined,
     waveStarted: (wave, index, total, tasks) => {
       current = { wave, index, total, tasks, done: 0 };
     },
@@ -121,6 +128,12 @@ export function createBarProgress(stream: TextStream, now: () => number): CliPro
 
   return {
     stage: (name, detail) => { printLine(`${name}: ${detail}`); },
+    loadProgress: (readBytes, totalBytes, lines) => {
+      if (current !== null || now() - lastDrawMs < REDRAW_INTERVAL_MS) return;
+      stream.write(`\r${loadBarText(readBytes, totalBytes, lines)}${ERASE_LINE_END}`);
+      lineOpen = true;
+      lastDrawMs = now();
+    },
     waveStarted: (wave, index, total, tasks) => {
       if (lineOpen) stream.write('\n');
       lineOpen = false;

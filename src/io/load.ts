@@ -6,6 +6,7 @@
  * Every wave is read and validated, even when `--waves N` keeps fewer: a bad line in a later
  * wave is reported now rather than on the run that reaches it.
  */
+import { statSync } from 'node:fs';
 import { InputError } from '../errors.ts';
 import type { Diagnostic } from '../errors.ts';
 import type { OnInvalid } from '../options.ts';
@@ -16,7 +17,7 @@ import type { AgentsFile } from './agents-file.ts';
 import { errorAt, inputError } from './diagnostics.ts';
 import { discoverInput } from './discover.ts';
 import type { Layout } from './discover.ts';
-import { LineReadError, readLines } from './lines.ts';
+import { LineReadError, readLines, type LineHandler } from './lines.ts';
 import { InputValidator } from './validate.ts';
 import type { RejectedLine } from './validate.ts';
 
@@ -32,7 +33,16 @@ export interface LoadRequest {
   readonly waves: number | null;
   /** `fail`: any bad line is an InputError. `quarantine`: bad lines are left out and returned. */
   readonly onInvalid: OnInvalid;
+  /**
+   * Called while reading, about every {@link PROGRESS_EVERY_LINES} lines and after each file,
+   * with the bytes read so far (approximately: UTF-16 units plus line ends), the input's total
+   * bytes, and the lines read so far.
+   */
+  readonly onProgress?: (readBytes: number, totalBytes: number, lines: number) => void;
 }
+
+/** How many lines pass between two progress reports. */
+export const PROGRESS_EVERY_LINES = 50_000;
 
 /** One file that was read, for `run.json`. */
 export interface InputFileInfo {
@@ -62,9 +72,13 @@ export interface LoadResult {
 }
 
 /** Reads one JSONL file through the validator; a read failure becomes a file-level Diagnostic. */
-async function readInto(validator: InputValidator, path: string): Promise<{ readonly info: Omit<InputFileInfo, 'path' | 'kind'> } | { readonly problem: Diagnostic }> {
+async function readInto(
+  validator: InputValidator,
+  path: string,
+  onLine: LineHandler = validator.onLine,
+): Promise<{ readonly info: Omit<InputFileInfo, 'path' | 'kind'> } | { readonly problem: Diagnostic }> {
   try {
-    const stats = await readLines(path, validator.onLine);
+    const stats = await readLines(path, onLine);
     const counts = validator.endFile();
     return { info: { sha256: stats.sha256, lines: stats.nonBlankLines, acceptedRows: counts.accepted, rejectedRows: counts.rejected } };
   } catch (error: unknown) {
@@ -93,9 +107,11 @@ export async function loadInput(req: LoadRequest): Promise<LoadResult> {
   const fileProblems: Diagnostic[] = [];
   const files: InputFileInfo[] = [];
 
+  const progress = progressCounter(discovery.files.map((f) => f.path), validator.onLine, req.onProgress);
   for (const file of discovery.files) {
     validator.beginFile(file);
-    const outcome = await readInto(validator, file.path);
+    const outcome = await readInto(validator, file.path, progress.onLine);
+    progress.fileDone();
     if ('problem' in outcome) fileProblems.push(outcome.problem);
     else files.push({ path: file.path, kind: file.kind, ...outcome.info });
   }
@@ -129,4 +145,45 @@ export async function loadInput(req: LoadRequest): Promise<LoadResult> {
 
   const plan = buildPlan({ rows: validator.index.byWave, profiles, waves: req.waves, latestTimestampMs: validator.timestamps.latestMs() });
   return { plan, layout: discovery.layout, files, warnings, rejected: quarantine ? validator.rejected : [] };
+}
+
+/**
+ * Wraps a line handler so it reports reading progress; without a callback, returns the handler
+ * itself (no cost on the hot path). Within a file, bytes are estimated from the lines' lengths;
+ * at each file's end they are exact.
+ */
+function progressCounter(
+  paths: readonly string[],
+  onLine: LineHandler,
+  report: LoadRequest['onProgress'],
+): { readonly onLine: LineHandler; fileDone(): void } {
+  if (report === undefined) return { onLine, fileDone: () => undefined };
+  const sizes = paths.map(fileSize);
+  const totalBytes = sizes.reduce((sum, size) => sum + size, 0);
+  let file = 0;
+  let doneBytes = 0;
+  let fileBytes = 0;
+  let lines = 0;
+  return {
+    onLine: (text, lineNo) => {
+      onLine(text, lineNo);
+      fileBytes += text.length + 1;
+      if (++lines % PROGRESS_EVERY_LINES === 0) report(doneBytes + Math.min(fileBytes, sizes[file] ?? 0), totalBytes, lines);
+    },
+    fileDone: () => {
+      doneBytes += sizes[file] ?? 0;
+      file++;
+      fileBytes = 0;
+      report(doneBytes, totalBytes, lines);
+    },
+  };
+}
+
+/** Size of a file in bytes; 0 when it cannot be read (the read itself reports why). */
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
+  }
 }

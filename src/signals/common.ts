@@ -3,7 +3,7 @@
  * number formatting for recommendation text (contract section 7).
  */
 import type { SignalConfidence, SignalType } from '../schema/signals.ts';
-import { fixed } from '../util/format.ts';
+import { fixed, plural } from '../util/format.ts';
 
 /** Subject of a signal about the whole wave. */
 export const ALL = 'all';
@@ -52,7 +52,4 @@ export function percentVs(share: number, threshold: number): string {
   return `${fixedVs(share * 100, threshold * 100, 1)}%`;
 }
 
-/** `1 task`, `2 tasks`. */
-export function plural(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
-}
+export { plural };

@@ -12,3 +12,8 @@ export function fixed(x: number, decimals = 2): string {
   const text = Number(x.toPrecision(12)).toFixed(decimals);
   return /^-0\.?0*$/.test(text) ? text.slice(1) : text;
 }
+
+/** `1 wave`, `3 waves`: `n` and `noun`, with an `s` unless n is 1. */
+export function plural(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}

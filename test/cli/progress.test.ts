@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createBarProgress, createLineProgress, createProgress, drawBar, isCiEnvironment, waveLabel } from '../../src/cli/progress.ts';
+import { createBarProgress, createLineProgress, createProgress, drawBar, isCiEnvironment, loadBarText, waveLabel } from '../../src/cli/progress.ts';
 import type { CliProgress } from '../../src/cli/progress.ts';
 
 const ESC_K = '\u001b[K';
@@ -119,6 +119,34 @@ describe('createBarProgress (terminal mode)', () => {
       '\n',
       `\rwave 2/2 [--------------------] 0/5 tasks${ESC_K}`,
     ]);
+  });
+});
+
+describe('load progress', () => {
+  it('draws the share of bytes read and the lines so far', () => {
+    expect(loadBarText(260, 1000, 1200)).toBe('load [#####---------------] 26%, 1200 lines');
+    expect(loadBarText(0, 0, 0)).toBe('load [####################] 100%, 0 lines');
+  });
+  it('redraws the load bar at most every 50 ms and replaces it with the next stage line', () => {
+    const f = fakes();
+    const sink = createBarProgress(f.stream, f.now);
+    f.setTime(100);
+    sink.loadProgress(100, 1000, 50000);
+    f.setTime(120);
+    sink.loadProgress(200, 1000, 100000); // within 50 ms: skipped
+    f.setTime(200);
+    sink.loadProgress(1000, 1000, 500000);
+    sink.stage('plan', '3 waves');
+    expect(f.writes).toEqual([
+      `\rload [##------------------] 10%, 50000 lines${ESC_K}`,
+      `\rload [####################] 100%, 500000 lines${ESC_K}`,
+      `\rplan: 3 waves${ESC_K}\n`,
+    ]);
+  });
+  it('prints nothing in plain mode (logs get the stage lines only)', () => {
+    const f = fakes();
+    createLineProgress(f.stream).loadProgress(500, 1000, 50000);
+    expect(f.writes).toEqual([]);
   });
 });
 
