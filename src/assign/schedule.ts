@@ -16,7 +16,8 @@ export const SCHEDULE_DESCRIPTION = "each task to Phase 20's suggested agent; le
 function assignWave(wave: WavePlan, agents: readonly AgentProfile[], state: StrategyState): WaveAssignment {
   const book = new WaveBook(agents, state);
   for (const task of wave.tasks) {
-    const suggested = task.suggested === null ? null : predictionFor(task, task.suggested.agentId);
+    const agentId = task.suggested?.agentId ?? null;
+    const suggested = agentId === null ? null : predictionFor(task, agentId);
     book.place(task, suggested === null ? book.leastRunWork(task) : { prediction: suggested, agent: book.agentOf(task, suggested.agentId) });
   }
   return book.finish(state);

@@ -14,7 +14,7 @@ import type { AgentProfile, RunPlan } from '../plan/model.ts';
 import { buildPlan } from '../plan/build.ts';
 import { loadAgentsFile, resolveAgentsFile, selectProfiles } from './agents-file.ts';
 import type { AgentsFile } from './agents-file.ts';
-import { errorAt, inputError } from './diagnostics.ts';
+import { errorAt, inputError, warningAt } from './diagnostics.ts';
 import { discoverInput } from './discover.ts';
 import type { Layout } from './discover.ts';
 import { LineReadError, readLines, type LineHandler } from './lines.ts';
@@ -144,6 +144,17 @@ export async function loadInput(req: LoadRequest): Promise<LoadResult> {
   }
 
   const plan = buildPlan({ rows: validator.index.byWave, profiles, waves: req.waves, latestTimestampMs: validator.timestamps.latestMs() });
+  const unsuggested = plan.waves.reduce((n, w) => n + w.tasks.filter((t) => t.suggested !== null && t.suggested.agentId === null).length, 0);
+  if (unsuggested > 0) {
+    warnings.push(
+      warningAt(
+        req.input,
+        null,
+        'predicted_schedule',
+        `${unsuggested} tasks are scheduled on several agents with identical rows, so Phase 20 suggests no single agent for them (the schedule strategy places them by least work)`,
+      ),
+    );
+  }
   return { plan, layout: discovery.layout, files, warnings, rejected: quarantine ? validator.rejected : [] };
 }
 

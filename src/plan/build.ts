@@ -107,28 +107,34 @@ class AgentRanks {
 }
 
 /**
- * Phase 20's suggested placement among a task's schedule rows: the highest
- * predicted_success_probability (the row's, else the prediction's), then the earliest
- * predicted_end_time, then the agent first in natural order. Real Phase 20 schedules list
- * every task in every agent's file with identical values, so the last tie-break decides there.
+ * Phase 20's best schedule row for a task: the highest predicted_success_probability (the
+ * row's, else the prediction's), then the earliest predicted_end_time, then the agent first in
+ * natural order. `tied` is true when another agent's row is as good on p and end: real Phase 20
+ * schedules list every task on every agent with identical values, and then no single agent is
+ * suggested (the row still gives the task's priority and planned times).
  */
-function chooseSuggested(rows: TaskRows, ranks: AgentRanks): ScheduleRecord | null {
+function chooseSuggested(rows: TaskRows, ranks: AgentRanks): { readonly row: ScheduleRecord; readonly tied: boolean } | null {
   let best: ScheduleRecord | null = null;
   let bestP = -1;
+  let tied = false;
   // Few candidates per task as a rule; index them only when there are many (no O(n^2) steps).
   const index = rows.predictions.length > 8 ? new Map(rows.predictions.map((q) => [q.agentId, q])) : null;
   for (const row of rows.schedule) {
     const prediction = index === null ? rows.predictions.find((q) => q.agentId === row.agentId) : index.get(row.agentId);
     if (prediction === undefined) continue;
     const p = row.p ?? prediction.p;
+    const same = best !== null && p === bestP && row.endS === best.endS;
     const better =
       best === null || p > bestP || (p === bestP && (row.endS < best.endS || (row.endS === best.endS && ranks.of(row.agentId) < ranks.of(best.agentId))));
     if (better) {
+      tied = same;
       best = row;
       bestP = p;
+    } else if (same) {
+      tied = true;
     }
   }
-  return best;
+  return best === null ? null : { row: best, tied };
 }
 
 function toTask(wave: number, rows: TaskRows, ranks: AgentRanks): Task {
@@ -145,9 +151,9 @@ function toTask(wave: number, rows: TaskRows, ranks: AgentRanks): Task {
       for (const id of r.dependsOn) dependsOn.add(id);
     }
   }
-  const priority = rowPriority ?? chosen?.priority ?? DEFAULT_PRIORITY;
+  const priority = rowPriority ?? chosen?.row.priority ?? DEFAULT_PRIORITY;
   const suggested: SuggestedPlacement | null =
-    chosen === null ? null : { agentId: chosen.agentId, plannedStartS: chosen.startS, plannedEndS: chosen.endS };
+    chosen === null ? null : { agentId: chosen.tied ? null : chosen.row.agentId, plannedStartS: chosen.row.startS, plannedEndS: chosen.row.endS };
   return { wave, taskId: rows.taskId, priority, predictions, suggested, dependsOn: dependsOn === null ? NO_DEPENDENCIES : [...dependsOn] };
 }
 

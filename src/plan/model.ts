@@ -25,9 +25,14 @@ export interface Prediction {
   readonly confidenceDelta: number | null;
 }
 
-/** Phase 20's suggested placement of a task, taken from `predicted_schedule.jsonl`. */
+/** Phase 20's plan for a task, taken from `predicted_schedule.jsonl`. */
 export interface SuggestedPlacement {
-  readonly agentId: string;
+  /**
+   * The agent Phase 20 suggests, or null when its best schedule rows name several agents with
+   * the same p and end (real Phase 20 lists every task on every agent identically: no single
+   * agent is suggested then).
+   */
+  readonly agentId: string | null;
   /** Planned start, seconds on Phase 20's own clock (may accumulate across waves). */
   readonly plannedStartS: number;
   /** Planned end, seconds, >= plannedStartS. */
@@ -42,7 +47,7 @@ export interface Task {
   readonly priority: Priority;
   /** Candidate agents' predictions, in natural order of agent id; never empty. */
   readonly predictions: readonly Prediction[];
-  /** Phase 20's suggested agent, or null when the schedule does not place this task. */
+  /** Phase 20's plan for the task, or null when the schedule does not list it. */
   readonly suggested: SuggestedPlacement | null;
   /** Reserved for dependency support (contract section 2): task ids this task waits on. */
   readonly dependsOn: readonly string[];

@@ -93,7 +93,7 @@ describe('Phase 20 tree layout', () => {
 });
 
 describe('suggested agent and priority', () => {
-  it('picks the highest schedule p, then the earliest end, then the agent first in natural order', async () => {
+  it('picks the highest schedule p, then the earliest end; identical best rows suggest no agent', async () => {
     const dir = await makeInput({
       'predicted_tasks.jsonl': jsonl(
         ...['a', 'b', 'c'].flatMap((t) => ['agent_10', 'agent_2', 'agent_3'].map((a) => pred(t, a, 0.5, { wave: 1 }))),
@@ -106,7 +106,7 @@ describe('suggested agent and priority', () => {
         // task b: equal p, agent_10 ends first
         sched('b', 'agent_2', 0, 6, { wave: 1, predicted_success_probability: 0.7 }),
         sched('b', 'agent_10', 0, 5, { wave: 1, predicted_success_probability: 0.7 }),
-        // task c: identical values (real Phase 20): agent_2 is first in natural order
+        // task c: identical values (real Phase 20): no single agent is suggested
         sched('c', 'agent_10', 3, 5, { wave: 1, predicted_success_probability: 0.7 }),
         sched('c', 'agent_3', 3, 5, { wave: 1, predicted_success_probability: 0.7 }),
         sched('c', 'agent_2', 3, 5, { wave: 1, predicted_success_probability: 0.7 }),
@@ -116,7 +116,7 @@ describe('suggested agent and priority', () => {
     expect(tasks.map((t) => t.suggested)).toEqual([
       { agentId: 'agent_3', plannedStartS: 0, plannedEndS: 9 },
       { agentId: 'agent_10', plannedStartS: 0, plannedEndS: 5 },
-      { agentId: 'agent_2', plannedStartS: 3, plannedEndS: 5 },
+      { agentId: null, plannedStartS: 3, plannedEndS: 5 },
     ]);
   });
 

@@ -38,7 +38,7 @@ describe('buildPlan', () => {
     expect(() => plan([p(1, 't', 'a', 0.5)], [], 0)).toThrow(InputError);
   });
 
-  it('suggests the schedule row with the highest p (row p, else prediction p), then earliest end, then natural agent order', () => {
+  it('suggests the schedule row with the highest p (row p, else prediction p), then earliest end; a tie on both suggests no agent', () => {
     const predictions = [p(1, 'x', 'agent_10', 0.9), p(1, 'x', 'agent_2', 0.5), p(1, 'y', 'agent_10', 0.5), p(1, 'y', 'agent_2', 0.5), p(1, 'z', 'agent_10', 0.5), p(1, 'z', 'agent_2', 0.5)];
     const schedule = [
       // x: no row p: prediction p 0.9 beats 0.5 and its later end
@@ -47,7 +47,7 @@ describe('buildPlan', () => {
       // y: a row p of 0.95 on agent_2 beats the earlier end of agent_10
       s(1, 'y', 'agent_10', 0, 1, { p: 0.6 }),
       s(1, 'y', 'agent_2', 0, 2, { p: 0.95 }),
-      // z: all equal: agent_2 comes before agent_10 in natural order
+      // z: all equal: no single agent; the planned times are the tied rows' (agent_2 first in natural order)
       s(1, 'z', 'agent_10', 5, 6, { p: 0.5 }),
       s(1, 'z', 'agent_2', 5, 6, { p: 0.5 }),
       // a schedule row without a prediction is ignored
@@ -57,7 +57,23 @@ describe('buildPlan', () => {
     expect(tasks.map((t) => t.suggested)).toEqual([
       { agentId: 'agent_10', plannedStartS: 0, plannedEndS: 9 },
       { agentId: 'agent_2', plannedStartS: 0, plannedEndS: 2 },
-      { agentId: 'agent_2', plannedStartS: 5, plannedEndS: 6 },
+      { agentId: null, plannedStartS: 5, plannedEndS: 6 },
+    ]);
+  });
+
+  it('forgets a tie once a strictly better row comes, and takes priority from tied rows', () => {
+    const predictions = [p(1, 't', 'a', 0.5), p(1, 't', 'b', 0.5), p(1, 't', 'c', 0.5), p(1, 'u', 'a', 0.5), p(1, 'u', 'b', 0.5)];
+    const schedule = [
+      s(1, 't', 'a', 0, 5, { p: 0.5 }),
+      s(1, 't', 'b', 0, 5, { p: 0.5 }),
+      s(1, 't', 'c', 0, 9, { p: 0.7 }),
+      s(1, 'u', 'a', 0, 5, { p: 0.5, priority: 1 }),
+      s(1, 'u', 'b', 0, 5, { p: 0.5, priority: 1 }),
+    ];
+    const tasks = plan(predictions, schedule).waves[0]?.tasks ?? [];
+    expect(tasks.map((t) => [t.taskId, t.suggested?.agentId, t.priority])).toEqual([
+      ['t', 'c', 2],
+      ['u', null, 1],
     ]);
   });
 
