@@ -4,7 +4,6 @@
  * tool, and is never deleted (a mistyped `--out ~` must not wipe a home folder).
  */
 import fs from 'node:fs';
-import path from 'node:path';
 import fse from 'fs-extra';
 import { UsageError } from '../errors.ts';
 
@@ -34,9 +33,4 @@ export function checkOutputDir(out: string, optionName = '--out'): void {
 export function resetOutputDir(out: string): void {
   checkOutputDir(out);
   fse.emptyDirSync(out);
-}
-
-/** `out`-relative path of an artifact, with forward slashes (for manifests and reports). */
-export function relativeArtifact(out: string, file: string): string {
-  return path.relative(out, file).split(path.sep).join('/');
 }

@@ -20,11 +20,6 @@ export function round(x: number, decimals: number = METRIC_DECIMALS): number {
   return r === 0 ? 0 : r;
 }
 
-/** Rounds, mapping `null` through unchanged (metrics that are undefined on empty samples). */
-export function roundOrNull(x: number | null, decimals: number = METRIC_DECIMALS): number | null {
-  return x === null ? null : round(x, decimals);
-}
-
 /** One JSONL line: the record serialized plus `\n`. */
 export function jsonLine(record: unknown): string {
   return `${JSON.stringify(record)}\n`;
