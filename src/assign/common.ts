@@ -8,7 +8,7 @@
  * result into a new state. Inputs are never mutated.
  */
 import type { AgentProfile, Prediction, Task } from '../plan/model.ts';
-import { meanPredictedTime, meanProbability, predictionFor } from '../plan/model.ts';
+import { predictionFor, predictionOn } from '../plan/model.ts';
 import type { Assignment, RerouteDecision, StrategyState, WaveAssignment } from './types.ts';
 
 /** An agent's in-wave work cap is this multiple of the wave's fair share (contract section 5). */
@@ -148,12 +148,12 @@ export function takingOrder<K>(tasks: readonly Task[], key: (task: Task) => K, c
 
 /** predicted_time(t, a), or the task's mean predicted time when `a` is not a candidate; seconds. */
 export function timeOn(task: Task, agentId: string): number {
-  return predictionFor(task, agentId)?.predictedTimeS ?? meanPredictedTime(task);
+  return predictionOn(task, agentId).predictedTimeS;
 }
 
 /** p(t, a), or the task's mean p when `a` is not a candidate. */
 export function probabilityOn(task: Task, agentId: string): number {
-  return predictionFor(task, agentId)?.p ?? meanProbability(task);
+  return predictionOn(task, agentId).p;
 }
 
 /** Run-cumulative work of an agent in `state`, seconds (0 when unknown). */

@@ -9,7 +9,7 @@
 import { SCHEMA_VERSION } from '../options.ts';
 import type { Anomaly, WaveMetrics } from '../schema/measures.ts';
 import { round } from '../util/json.ts';
-import { fixed, plural, fixedVs, percent, percentVs } from '../signals/common.ts';
+import { fixed, fixedVs, percent, percentVs, plural } from '../util/format.ts';
 
 /** Thresholds of the anomaly rules; every one a parameter with the contract's default. */
 export interface AnomalyThresholds {

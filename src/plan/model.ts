@@ -106,6 +106,18 @@ export function predictionFor(task: Task, agentId: string): Prediction | null {
   return null;
 }
 
+/**
+ * What Phase 20 predicts for `task` on `agentId`: the agent's own prediction when it is a
+ * candidate; otherwise one made of the task's mean p and mean predicted time, with the risk
+ * derived from that p (the world model's fallback, contract section 3).
+ */
+export function predictionOn(task: Task, agentId: string): Prediction {
+  const prediction = predictionFor(task, agentId);
+  if (prediction !== null) return prediction;
+  const p = meanProbability(task);
+  return { agentId, p, predictedTimeS: meanPredictedTime(task), risk: riskFromProbability(p), confidenceDelta: null };
+}
+
 /** Mean predicted p over the task's candidates (the world model's fallback, section 3). */
 export function meanProbability(task: Task): number {
   let sum = 0;

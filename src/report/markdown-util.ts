@@ -5,7 +5,7 @@
  * locale, no `Intl`), so the same figures give the same bytes on every machine and time zone.
  * Null figures print as {@link NA}.
  */
-import { fixed as fixedNumber } from '../util/format.ts';
+import { fixed as fixedNumber, percent } from '../util/format.ts';
 
 /** What a null (undefined on an empty sample) figure prints as. */
 export const NA = 'n/a';
@@ -23,7 +23,7 @@ export function fixed(x: number | null, decimals = 2): string {
 
 /** A share in [0, 1] as a percentage with 1 decimal, e.g. `0.125` -> `12.5%`; null gives `n/a`. */
 export function pct(share: number | null): string {
-  return share === null ? NA : `${fixed(share * 100, 1)}%`;
+  return share === null ? NA : percent(share);
 }
 
 /**
@@ -39,11 +39,6 @@ export function signedPp(diff: number | null): string {
 /** Seconds with 1 decimal (no unit); null gives `n/a`. */
 export function secs(s: number | null): string {
   return fixed(s, 1);
-}
-
-/** `1 retry` / `2 retries`: the count and the noun in the right number. */
-export function countOf(n: number, singular: string, pluralForm = `${singular}s`): string {
-  return `${n} ${n === 1 ? singular : pluralForm}`;
 }
 
 /** Text made safe for one line of Markdown: CR/LF runs become single spaces. */

@@ -16,10 +16,10 @@ import type { Signal } from '../schema/signals.ts';
 import { SIGNAL_TYPES } from '../schema/signals.ts';
 import type { ExecutionSummary, SystemHealth } from '../schema/summaries.ts';
 import { signalFile, TARGET_PHASE } from '../signals/index.ts';
+import { plural } from '../util/format.ts';
 import { sortNatural } from '../util/natural.ts';
 import {
   code,
-  countOf,
   fixed,
   listText,
   oneLine,
@@ -99,15 +99,15 @@ function executiveSummary(input: RunReportInput): string[] {
   const m = input.health.run.metrics;
   const sentences = [
     `Run health is ${fixed(summary.health)} (${summary.grade}) with a success rate of ${pct(summary.success_rate)}.`,
-    `Of ${countOf(t.tasks, 'task')} in ${countOf(t.waves, 'wave')}, ${t.succeeded} succeeded, ${t.failed} failed and ` +
+    `Of ${plural(t.tasks, 'task')} in ${plural(t.waves, 'wave')}, ${t.succeeded} succeeded, ${t.failed} failed and ` +
       `${t.blocked} ${t.blocked === 1 ? 'was' : 'were'} blocked by a safety gate.`,
     `The run used the ${code(summary.strategy)} strategy with seed ${summary.seed}; the simulated makespan was ` +
-      `${secs(summary.makespan_s)} s, with ${countOf(t.retries, 'retry', 'retries')}, ${countOf(t.reroutes, 'reroute')} ` +
-      `and ${countOf(t.circuit_openings, 'circuit opening')}.`,
+      `${secs(summary.makespan_s)} s, with ${plural(t.retries, 'retry', 'retries')}, ${plural(t.reroutes, 'reroute')} ` +
+      `and ${plural(t.circuit_openings, 'circuit opening')}.`,
   ];
   if (t.rejected_lines > 0) {
     sentences.push(
-      `${countOf(t.rejected_lines, 'input line')} ${t.rejected_lines === 1 ? 'was' : 'were'} rejected and written to ` +
+      `${plural(t.rejected_lines, 'input line')} ${t.rejected_lines === 1 ? 'was' : 'were'} rejected and written to ` +
         `${code(under(input.outDir, 'rejected.jsonl'))}.`,
     );
   }
@@ -270,7 +270,7 @@ function anomaliesSection(anomalies: readonly Anomaly[]): string[] {
   const parts = ANOMALY_TYPES.filter((t) => byType.has(t)).map((t) => `${byType.get(t) ?? 0} ${t}`);
   const rows = anomalies.map((a) => [String(a.wave), a.severity, a.type, a.subject, a.message]);
   return [
-    `${countOf(anomalies.length, 'anomaly', 'anomalies')} ${anomalies.length === 1 ? 'was' : 'were'} detected: ${listText(parts)}.`,
+    `${plural(anomalies.length, 'anomaly', 'anomalies')} ${anomalies.length === 1 ? 'was' : 'were'} detected: ${listText(parts)}.`,
     table(['wave', 'severity', 'type', 'subject', 'message'], rows, [0]),
   ];
 }
@@ -287,7 +287,7 @@ function learningSignals(signals: readonly Signal[], outDir: string): string[] {
   const intro =
     signals.length === 0
       ? 'No learning signals were produced.'
-      : `${countOf(signals.length, 'learning signal')} ${signals.length === 1 ? 'was' : 'were'} produced. Every signal is in ` +
+      : `${plural(signals.length, 'learning signal')} ${signals.length === 1 ? 'was' : 'were'} produced. Every signal is in ` +
         `${code(under(outDir, SIGNALS_FILE))} and also in the feedback file of its target phase:`;
   return [intro, table(['signal type', 'target phase', 'signals', 'feedback file'], rows, [2])];
 }

@@ -4,7 +4,8 @@
  * wall-clock time, no locale, paths as given joined with `/`, lists in input order.
  */
 import { waveFolderName } from '../io/paths.ts';
-import { code, countOf, secs, table, under } from './markdown-util.ts';
+import { plural } from '../util/format.ts';
+import { code, secs, table, under } from './markdown-util.ts';
 
 /** One agent's share of a wave's plan. */
 export interface PlanAgentShare {
@@ -112,7 +113,7 @@ function assignments(input: PlanReportInput): string[] {
   if (input.waves.length === 0) return ['No waves were planned.'];
   const out: string[] = [];
   for (const w of input.waves) {
-    out.push(`### Wave ${w.wave}`, `${countOf(w.tasks, 'task')} assigned.`);
+    out.push(`### Wave ${w.wave}`, `${plural(w.tasks, 'task')} assigned.`);
     if (w.perAgent.length > 0) {
       const rows = w.perAgent.map((a) => [a.agentId, String(a.tasks), secs(a.workS)]);
       out.push(table(['agent', 'tasks', 'work s'], rows, [1, 2]));
@@ -131,7 +132,7 @@ function gateDecisions(input: PlanReportInput): string[] {
       out.push('No task was blocked.');
       continue;
     }
-    out.push(`${countOf(n, 'task')} ${n === 1 ? 'was' : 'were'} blocked:`);
+    out.push(`${plural(n, 'task')} ${n === 1 ? 'was' : 'were'} blocked:`);
     const rows = w.blocked.slice(0, MAX_BLOCKED_LISTED).map((b) => [b.taskId, b.agentId, b.gate, b.reason]);
     out.push(table(['task', 'agent', 'gate', 'reason'], rows));
     const rest = n - rows.length;

@@ -6,7 +6,7 @@
 import type { Assignment } from '../assign/types.ts';
 import { SCHEMA_VERSION, type StrategyName } from '../options.ts';
 import type { Task } from '../plan/model.ts';
-import { predictionFor, meanPredictedTime, meanProbability } from '../plan/model.ts';
+import { predictionOn } from '../plan/model.ts';
 import type {
   AssignmentRecord,
   ExecutedTaskRecord,
@@ -87,7 +87,7 @@ export function executedTaskRecord(outcome: TaskOutcome, calendar: SimulatedCale
 
 /** The `agent_assignments.jsonl` row of one assignment. */
 export function assignmentRecord(task: Task, assignment: Assignment, strategy: StrategyName): AssignmentRecord {
-  const prediction = predictionFor(task, assignment.agentId);
+  const prediction = predictionOn(task, assignment.agentId);
   return {
     schema_version: SCHEMA_VERSION,
     wave: task.wave,
@@ -96,8 +96,8 @@ export function assignmentRecord(task: Task, assignment: Assignment, strategy: S
     strategy,
     order: assignment.order,
     priority: task.priority,
-    predicted_success_probability: prediction?.p ?? round(meanProbability(task)),
-    predicted_execution_time_s: prediction?.predictedTimeS ?? round(meanPredictedTime(task)),
+    predicted_success_probability: prediction.p,
+    predicted_execution_time_s: prediction.predictedTimeS,
     work_s: round(assignment.workS),
     suggested_agent_id: task.suggested?.agentId ?? null,
   };

@@ -32,7 +32,7 @@ export interface RunResults {
 }
 
 /** How often each of `keys` occurs in `values`; every key present, in `keys` order. */
-function countOf<K extends string>(keys: readonly K[], values: readonly K[]): Record<K, number> {
+function tally<K extends string>(keys: readonly K[], values: readonly K[]): Record<K, number> {
   const counts = Object.fromEntries(keys.map((k) => [k, 0])) as Record<K, number>;
   for (const value of values) counts[value]++;
   return counts;
@@ -83,8 +83,8 @@ export function buildExecutionSummary(results: RunResults, calendar: SimulatedCa
     health: results.health.score,
     grade: results.health.grade,
     waves,
-    anomalies_by_type: countOf(ANOMALY_TYPES, results.anomalies.map((a) => a.type)),
-    signals_by_type: countOf(SIGNAL_TYPES, results.signals.map((s) => s.signal_type)),
+    anomalies_by_type: tally(ANOMALY_TYPES, results.anomalies.map((a) => a.type)),
+    signals_by_type: tally(SIGNAL_TYPES, results.signals.map((s) => s.signal_type)),
   };
 }
 

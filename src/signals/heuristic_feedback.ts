@@ -3,7 +3,7 @@
  * how Phase 20's plan held. Confidence by the wave's task count. One O(n) pass over outcomes.
  */
 import { SCHEMA_VERSION } from '../options.ts';
-import { predictionFor, riskFromProbability, type Risk, type Task, type WavePlan } from '../plan/model.ts';
+import { predictionOn, type Risk, type Task, type WavePlan } from '../plan/model.ts';
 import type { WaveMetrics } from '../schema/measures.ts';
 import type { HeuristicContent, HeuristicSignal, RiskOutcome } from '../schema/signals.ts';
 import type { TaskOutcome, WaveExecution } from '../simulate/types.ts';
@@ -22,7 +22,7 @@ const RISKS: readonly Risk[] = ['LOW', 'MEDIUM', 'HIGH'];
  * attempt (or the blocking agent); derived from the outcome's p when that agent is no candidate.
  */
 export function riskOf(outcome: TaskOutcome, task: Task): Risk {
-  return predictionFor(task, predictionAgentOf(outcome))?.risk ?? riskFromProbability(outcome.predictedP);
+  return predictionOn(task, predictionAgentOf(outcome)).risk;
 }
 
 /** Phase 20's planned span of a wave: max planned end - min planned start over placed tasks. */

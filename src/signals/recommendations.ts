@@ -10,7 +10,8 @@ import type {
   HeuristicContent,
   PredictionValidationContent,
 } from '../schema/signals.ts';
-import { ALL, fixed, fixedVs, percent, percentVs, plural } from './common.ts';
+import { fixed, fixedVs, percent, percentVs, plural } from '../util/format.ts';
+import { ALL } from './common.ts';
 
 /** Thresholds of the recommendation rules (documented in docs/metrics.md). */
 export const RECOMMENDATION_THRESHOLDS = {

@@ -17,7 +17,7 @@
 import type { Strategy, StrategyState, WaveAssignment } from '../assign/types.ts';
 import type { BreakerOptions, GateOptions, RetryOptions } from '../options.ts';
 import type { AgentProfile, WavePlan } from '../plan/model.ts';
-import { meanPredictedTime, meanProbability, predictionFor, riskFromProbability } from '../plan/model.ts';
+import { predictionOn } from '../plan/model.ts';
 import { allowedAttempts, applyJitter, backoffStep, INITIAL_BACKOFF, type BackoffStep } from './backoff.ts';
 import { admission, CLOSED, cooldownElapsed, probeStarted, recordOutcome } from './breaker.ts';
 import type { AttemptResult, Executor } from './executor.ts';
@@ -225,7 +225,7 @@ class WaveRun {
       if (item === undefined) return;
       const { run } = item;
       const attempt = run.attempts.length;
-      const { p, predictedTimeS, risk } = this.#predictionOn(run, lane);
+      const { p, predictedTimeS, risk } = predictionOn(run.task, lane.profile.agentId);
       const refusal = runGates(this.policy.gates, {
         task: run.task,
         agent: lane.profile,
@@ -303,13 +303,6 @@ class WaveRun {
     }
   }
 
-  #predictionOn(run: TaskRun, lane: Lane): { p: number; predictedTimeS: number; risk: ReturnType<typeof riskFromProbability> } {
-    const prediction = predictionFor(run.task, lane.profile.agentId);
-    if (prediction !== null) return { p: prediction.p, predictedTimeS: prediction.predictedTimeS, risk: prediction.risk };
-    const p = meanProbability(run.task);
-    return { p, predictedTimeS: meanPredictedTime(run.task), risk: riskFromProbability(p) };
-  }
-
   #lane(agentId: string): Lane {
     const lane = this.laneById.get(agentId);
     if (lane === undefined) throw new RangeError(`strategy rerouted to unknown agent ${agentId}`);
@@ -343,7 +336,7 @@ class WaveRun {
     const finalLane = this.lanes[run.lane];
     const firstLane = this.lanes[run.firstLane ?? run.lane];
     if (finalLane === undefined || firstLane === undefined) throw new RangeError(`task ${run.task.taskId} lost its agent`);
-    const { p, predictedTimeS } = this.#predictionOn(run, firstLane);
+    const { p, predictedTimeS } = predictionOn(run.task, firstLane.profile.agentId);
     return {
       wave: run.task.wave,
       taskId: run.task.taskId,

@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import {
   cell,
   code,
-  countOf,
   fixed,
   listText,
   pct,
@@ -45,12 +44,9 @@ describe('number formatting', () => {
     expect(signedPp(null)).toBe('n/a');
   });
 
-  it('prints seconds with one decimal and counts with the right noun', () => {
+  it('prints seconds with one decimal', () => {
     expect(secs(250.26)).toBe('250.3');
     expect(secs(null)).toBe('n/a');
-    expect(countOf(1, 'retry', 'retries')).toBe('1 retry');
-    expect(countOf(3, 'retry', 'retries')).toBe('3 retries');
-    expect(countOf(0, 'reroute')).toBe('0 reroutes');
   });
 });
 

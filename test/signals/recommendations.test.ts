@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { computeWaveMetrics } from '../../src/measure/metrics.ts';
 import type { CoordinationContent, HeuristicContent, PredictionValidationContent } from '../../src/schema/signals.ts';
 import { agentPerformanceContent } from '../../src/signals/agent_performance.ts';
-import { fixed, fixedVs, percent, percentVs } from '../../src/signals/common.ts';
+import { fixed, fixedVs, percent, percentVs } from '../../src/util/format.ts';
 import {
   agentPerformanceRecommendations,
   coordinationRecommendations,
