@@ -268,7 +268,8 @@ function planOnly(ctx: RunContext): RunResult {
 }
 
 function writeManifest(ctx: RunContext, writer: ArtifactWriter, status: 'running' | 'completed' | 'planned', finishedAt: Date | null): void {
-  const artifacts = status === 'running' ? [] : [...writer.written, ARTIFACT.manifest].sort();
+  // The first (running) manifest is already among the files written, so it lists itself.
+  const artifacts = status === 'running' ? [] : [...writer.written].sort();
   const manifest = buildManifest(ctx.options, {
     status,
     version: ctx.env.version,
@@ -281,7 +282,7 @@ function writeManifest(ctx: RunContext, writer: ArtifactWriter, status: 'running
     inputs: ctx.loaded.files,
     rejectedLines: ctx.loaded.rejected.length,
     waves: ctx.loaded.plan.waves.map((w) => w.wave),
-    artifacts: [...new Set(artifacts)],
+    artifacts,
   });
   writer.json(ARTIFACT.manifest, manifest);
 }

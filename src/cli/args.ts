@@ -30,7 +30,7 @@ const numberWhere = (ok: (x: number) => boolean) =>
   z.string().regex(DECIMAL).transform(Number).pipe(z.number().refine(ok));
 const pathValue = z.string().min(1);
 const instant = z.string().transform((text, ctx) => {
-  const iso = parseInstant(text);
+  const iso = normaliseInstant(text);
   if (iso === null) {
     ctx.issues.push({ code: 'custom', message: 'not an ISO-8601 instant', input: text });
     return z.NEVER;
@@ -365,7 +365,7 @@ const INSTANT =
  * @returns the normalised string, or null when `text` is not such an instant or falls
  *   outside years 0000-9999 once converted to UTC.
  */
-export function parseInstant(text: string): string | null {
+export function normaliseInstant(text: string): string | null {
   const m = INSTANT.exec(text);
   if (m === null) return null;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];

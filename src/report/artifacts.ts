@@ -52,7 +52,7 @@ export interface WaveArtifacts {
 export class ArtifactWriter {
   /** Opened by the first executed wave, so a dry run writes no task_outcomes.jsonl. */
   #outcomes: JsonlWriter | null = null;
-  readonly #written: string[] = [];
+  readonly #written = new Set<string>();
 
   constructor(
     readonly out: string,
@@ -61,9 +61,9 @@ export class ArtifactWriter {
     private readonly calendar: SimulatedCalendar,
   ) {}
 
-  /** Files written so far, relative to `out`, in writing order. */
+  /** Files written so far, relative to `out`, each once, in order of first writing. */
   get written(): readonly string[] {
-    return this.#written;
+    return [...this.#written];
   }
 
   /** Writes a finished wave's folder and appends its rows to task_outcomes.jsonl. */
@@ -156,7 +156,7 @@ export class ArtifactWriter {
   }
 
   #record(relative: string): void {
-    this.#written.push(relative.split(path.sep).join('/'));
+    this.#written.add(relative.split(path.sep).join('/'));
   }
 
   #path(relative: string): string {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseCommandLine, parseInstant } from '../../src/cli/args.ts';
+import { parseCommandLine, normaliseInstant } from '../../src/cli/args.ts';
 import { UsageError } from '../../src/errors.ts';
 import { DEFAULT_OPTIONS } from '../../src/options.ts';
 import type { RunOptions } from '../../src/options.ts';
@@ -191,7 +191,7 @@ describe('parseCommandLine: usage errors', () => {
   });
 });
 
-describe('parseInstant', () => {
+describe('normaliseInstant', () => {
   it.each([
     ['2024-05-01T00:00:00Z', '2024-05-01T00:00:00.000Z'],
     ['2024-05-01t12:34z', '2024-05-01T12:34:00.000Z'],
@@ -201,12 +201,12 @@ describe('parseInstant', () => {
     ['2024-01-01T01:00+01', '2024-01-01T00:00:00.000Z'],
     ['0099-06-01T00:00:00Z', '0099-06-01T00:00:00.000Z'],
   ])('%s -> %s', (text, iso) => {
-    expect(parseInstant(text)).toBe(iso);
+    expect(normaliseInstant(text)).toBe(iso);
   });
   it.each(['2023-02-29', '2024-13-01', '2024-04-31', '2024-01-01T24:00:00Z', '2024-01-01T10:60Z', '2024-01-01T10:00:60Z', '2024-01-01T10:00', '2024-01-01Z', '2024-01-01T00:00+24:00', '0000-01-01T00:00+01:00', '24-01-01', ' 2024-01-01'])(
     'refuses %j',
     (text) => {
-      expect(parseInstant(text)).toBeNull();
+      expect(normaliseInstant(text)).toBeNull();
     },
   );
 });
