@@ -14,6 +14,12 @@ export const EXIT = {
   usage: 2,
   /** Internal error: a bug. */
   internal: 3,
+  /** The run was aborted by `--abort-on-failure-rate` (contract section 12). */
+  aborted: 4,
+  /** Canceled by SIGINT; `--resume` continues it (128 + 2). */
+  sigint: 130,
+  /** Canceled by SIGTERM; `--resume` continues it (128 + 15). */
+  sigterm: 143,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -91,6 +91,13 @@ export interface RunOptions extends SimulationOptions {
   readonly json: boolean;
   /** Print stacks of internal errors. */
   readonly debug: boolean;
+  /** Continue the interrupted run in `out` from its last checkpoint (contract section 12). */
+  readonly resume: boolean;
+  /**
+   * Stop after a wave whose (failed + blocked) / tasks exceeds this, in [0, 1]; null = never
+   * (contract section 12).
+   */
+  readonly abortOnFailureRate: number | null;
 }
 
 /** Version of every artifact's record schema; bumped on any breaking change. */
@@ -116,6 +123,8 @@ export const DEFAULT_OPTIONS: RunOptions = {
   quiet: false,
   json: false,
   debug: false,
+  resume: false,
+  abortOnFailureRate: null,
 };
 
 /** The fallback epoch when the input has no timestamp (contract section 8). */

@@ -46,8 +46,12 @@ export const PLAN_REPORT_FILE = 'PHASE_21_EXECUTION_PLAN.md';
 
 /** What a finished command reports to the CLI for its closing line and `--json`. */
 export interface RunResult {
-  /** `completed` for a full run, `planned` for `--dry-run`. */
-  readonly status: 'completed' | 'planned';
+  /**
+   * `completed` for a full run, `planned` for `--dry-run`, `aborted` when
+   * `--abort-on-failure-rate` stopped it, `canceled` when {@link RunEnvironment.signal} fired
+   * (contract section 12).
+   */
+  readonly status: 'completed' | 'planned' | 'aborted' | 'canceled';
   readonly waves: number;
   readonly tasks: number;
   readonly succeeded: number;
@@ -72,6 +76,11 @@ export interface RunEnvironment {
   readonly progress: ProgressSink;
   /** Version string recorded in run.json (the package version). */
   readonly version: string;
+  /**
+   * Cancels the run (SIGINT or SIGTERM in the CLI): the run stops after the checkpoint of the
+   * last finished wave and resolves with status `canceled`. Optional; tests omit it.
+   */
+  readonly signal?: AbortSignal;
 }
 
 /**

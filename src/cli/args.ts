@@ -291,6 +291,9 @@ function buildOptions(v: Values, flags: ReadonlySet<FlagName>): RunOptions {
     quiet: flags.has('quiet') || D.quiet,
     json: flags.has('json') || D.json,
     debug: flags.has('debug') || D.debug,
+    // Parsed by the commander CLI (issue 6); the defaults until then.
+    resume: D.resume,
+    abortOnFailureRate: D.abortOnFailureRate,
   };
 }
 
