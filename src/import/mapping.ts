@@ -77,10 +77,26 @@ export function predictedTime(runtimeS: number | null): number {
  * shares (montage, 4 agents, seed 20: mean 0.767, 23% below 0.70).
  */
 export function successProbability(random: KeyedRandom, taskId: string, agentId: string): number {
-  const key = { wave: 1, attempt: 0 };
-  const uTask = random.uniform({ ...key, taskId, agentId: '', purpose: 'import-task' });
-  const uAgent = random.uniform({ ...key, taskId: '', agentId, purpose: 'import-agent' });
-  const uPair = random.uniform({ ...key, taskId, agentId, purpose: 'import-pair' });
+  return probabilityOf(taskDraw(random, taskId), agentDraw(random, agentId), pairDraw(random, taskId, agentId));
+}
+
+/** u_t of {@link successProbability}. */
+function taskDraw(random: KeyedRandom, taskId: string): number {
+  return random.uniform({ wave: 1, attempt: 0, taskId, agentId: '', purpose: 'import-task' });
+}
+
+/** u_a of {@link successProbability}. */
+function agentDraw(random: KeyedRandom, agentId: string): number {
+  return random.uniform({ wave: 1, attempt: 0, taskId: '', agentId, purpose: 'import-agent' });
+}
+
+/** u_ta of {@link successProbability}. */
+function pairDraw(random: KeyedRandom, taskId: string, agentId: string): number {
+  return random.uniform({ wave: 1, attempt: 0, taskId, agentId, purpose: 'import-pair' });
+}
+
+/** p from its three draws. */
+function probabilityOf(uTask: number, uAgent: number, uPair: number): number {
   return round(P_MODEL.base + P_MODEL.task * uTask + P_MODEL.agent * uAgent + P_MODEL.pair * uPair, 4);
 }
 
@@ -112,15 +128,39 @@ export function importStats(workflow: Workflow): ImportStats {
   return { tasks: workflow.tasks.length, dependencies, roots, raisedToFloor, missingRuntime };
 }
 
-/** The rows of one agent's `predicted_tasks.jsonl`: every task, in instance order. */
-export function agentRows(workflow: Workflow, agentId: string, random: KeyedRandom): ImportedRow[] {
-  return workflow.tasks.map((task) => ({
-    task_id: task.id,
-    agent_id: agentId,
-    predicted_success_probability: successProbability(random, task.id, agentId),
-    predicted_execution_time: predictedTime(task.runtimeS),
-    depends_on: task.parents,
-  }));
+/** The rows of an import, made one agent at a time (each task's own draw made once). */
+export interface ImportPlan {
+  /** `agent_0`..`agent_<agents-1>`. */
+  readonly agentIds: readonly string[];
+  /** The rows of agent `agentIds[index]`'s `predicted_tasks.jsonl`: every task, in instance order. */
+  rowsOf(index: number): ImportedRow[];
+}
+
+/**
+ * Prepares the rows of `workflow` for `options`.
+ * @throws RangeError unless `agents` is an integer in 1..{@link MAX_AGENTS} and `seed` a safe integer.
+ */
+export function planImport(workflow: Workflow, options: MappingOptions): ImportPlan {
+  checkMappingOptions(options);
+  const random = createKeyedRandom(options.seed);
+  const ids = agentIds(options.agents);
+  const taskDraws = workflow.tasks.map((task) => taskDraw(random, task.id));
+  const times = workflow.tasks.map((task) => predictedTime(task.runtimeS));
+  return {
+    agentIds: ids,
+    rowsOf(index: number): ImportedRow[] {
+      const agentId = ids[index];
+      if (agentId === undefined) throw new RangeError(`no agent ${index}`);
+      const uAgent = agentDraw(random, agentId);
+      return workflow.tasks.map((task, t) => ({
+        task_id: task.id,
+        agent_id: agentId,
+        predicted_success_probability: probabilityOf(taskDraws[t] ?? 0, uAgent, pairDraw(random, task.id, agentId)),
+        predicted_execution_time: times[t] ?? MISSING_RUNTIME_S,
+        depends_on: task.parents,
+      }));
+    },
+  };
 }
 
 /**
@@ -128,9 +168,8 @@ export function agentRows(workflow: Workflow, agentId: string, random: KeyedRand
  * @throws RangeError unless `agents` is an integer in 1..{@link MAX_AGENTS} and `seed` a safe integer.
  */
 export function importedRows(workflow: Workflow, options: MappingOptions): { readonly agentId: string; readonly rows: ImportedRow[] }[] {
-  checkMappingOptions(options);
-  const random = createKeyedRandom(options.seed);
-  return agentIds(options.agents).map((agentId) => ({ agentId, rows: agentRows(workflow, agentId, random) }));
+  const plan = planImport(workflow, options);
+  return plan.agentIds.map((agentId, i) => ({ agentId, rows: plan.rowsOf(i) }));
 }
 
 /**

@@ -11,8 +11,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { InputError, UsageError } from '../errors.ts';
 import { pythonFloat } from '../generate/write-tree.ts';
-import { createKeyedRandom } from '../simulate/rng.ts';
-import { agentIds, agentRows, checkMappingOptions, type ImportedRow, type MappingOptions } from './mapping.ts';
+import { planImport, type ImportedRow, type MappingOptions } from './mapping.ts';
 import type { Workflow } from './rules.ts';
 
 /** A JSON string as Python's `json.dumps` writes it (`ensure_ascii`): non-ASCII as `\uXXXX`. */
@@ -25,16 +24,27 @@ function formatIds(ids: readonly string[]): string {
   return `[${ids.map(pythonJsonString).join(', ')}]`;
 }
 
+/** The start of a line, up to the agent id's value. */
+function lineHead(taskId: string): string {
+  return `{"task_id": ${pythonJsonString(taskId)}, "agent_id": `;
+}
+
+/** The end of a line, after p's value, with the line end. */
+function lineTail(timeS: number, dependsOn: readonly string[]): string {
+  return `, "predicted_execution_time": ${pythonFloat(timeS)}, "depends_on": ${formatIds(dependsOn)}}\n`;
+}
+
+/** A line from its head, the agent id as JSON, p, and its tail. */
+function joinLine(head: string, agentJson: string, p: number, tail: string): string {
+  return `${head}${agentJson}, "predicted_success_probability": ${pythonFloat(p)}${tail}`;
+}
+
 /**
  * One `predicted_tasks.jsonl` line (with `\n`). Key order: task_id, agent_id,
  * predicted_success_probability, predicted_execution_time, depends_on.
  */
 export function formatImportedRow(row: ImportedRow): string {
-  return (
-    `{"task_id": ${pythonJsonString(row.task_id)}, "agent_id": ${pythonJsonString(row.agent_id)}, ` +
-    `"predicted_success_probability": ${pythonFloat(row.predicted_success_probability)}, ` +
-    `"predicted_execution_time": ${pythonFloat(row.predicted_execution_time)}, "depends_on": ${formatIds(row.depends_on)}}\n`
-  );
+  return joinLine(lineHead(row.task_id), pythonJsonString(row.agent_id), row.predicted_success_probability, lineTail(row.predicted_execution_time, row.depends_on));
 }
 
 /**
@@ -69,8 +79,8 @@ export interface ImportWriteSummary {
  *   options; Node's fs errors on I/O failure (the temporary folder is removed first).
  */
 export function writeImportTree(out: string, workflow: Workflow, options: MappingOptions): ImportWriteSummary {
-  checkMappingOptions(options);
   checkOutDir(out);
+  const plan = planImport(workflow, options);
   const target = path.resolve(out);
   fs.mkdirSync(path.dirname(target), { recursive: true });
   // A uniquely named folder beside --out (mode 0700) holding the tree's root, made with the
@@ -78,18 +88,21 @@ export function writeImportTree(out: string, workflow: Workflow, options: Mappin
   const temp = fs.mkdtempSync(path.join(path.dirname(target), `.${path.basename(target)}.import-`));
   const root = path.join(temp, 'tree');
   try {
-    const random = createKeyedRandom(options.seed);
+    // A task's line differs between agents only in agent_id and p: its ends are made once.
+    const heads = workflow.tasks.map((task) => lineHead(task.id));
+    const tails = plan.rowsOf(0).map((row) => lineTail(row.predicted_execution_time, row.depends_on));
     let rows = 0;
     let bytes = 0;
-    for (const agentId of agentIds(options.agents)) {
+    plan.agentIds.forEach((agentId, a) => {
       const folder = path.join(root, 'wave_1', agentId);
       fs.mkdirSync(folder, { recursive: true });
-      const lines = agentRows(workflow, agentId, random).map(formatImportedRow);
+      const agentJson = pythonJsonString(agentId);
+      const lines = plan.rowsOf(a).map((row, t) => joinLine(heads[t] ?? '', agentJson, row.predicted_success_probability, tails[t] ?? ''));
       const buffer = Buffer.from(lines.join(''), 'utf8');
       fs.writeFileSync(path.join(folder, 'predicted_tasks.jsonl'), buffer);
       rows += lines.length;
       bytes += buffer.length;
-    }
+    });
     // An empty --out is replaced; rmdir refuses a folder something wrote into meanwhile.
     if (fs.existsSync(target)) fs.rmdirSync(target);
     fs.renameSync(root, target);

@@ -14,7 +14,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkWfCommonsInstance } from '../../src/import/wfcommons.ts';
 import { compileWfFormatSchema } from '../../src/import/wfformat.ts';
-import { writeImportTree } from '../../src/import/write-tree.ts';
+import type { ImportedRow } from '../../src/import/mapping.ts';
+import { formatImportedRow, writeImportTree } from '../../src/import/write-tree.ts';
 import { loadInput } from '../../src/io/load.ts';
 import { readSchema, schemaPresent, WFCOMMONS_FIXTURES } from './helpers.ts';
 
@@ -155,6 +156,11 @@ describe.skipIf(!present)('real WfCommons instances', () => {
       const fromRows = criticalPath(rows.map((r) => ({ id: r.task_id, weightS: r.predicted_execution_time, parents: r.depends_on })));
       expect(fromInstance).toBeCloseTo(expected.criticalPathS, 6);
       expect(fromRows).toBe(fromInstance);
+    });
+
+    it('writes every line in its canonical form (parsed and written again, the same text)', () => {
+      const lines = fs.readFileSync(path.join(out, 'wave_1', 'agent_2', 'predicted_tasks.jsonl'), 'utf8').split('\n').slice(0, -1);
+      for (const line of lines) expect(formatImportedRow(JSON.parse(line) as ImportedRow)).toBe(`${line}\n`);
     });
 
     it('writes the same bytes twice', () => {

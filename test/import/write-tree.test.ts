@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { InputError, UsageError } from '../../src/errors.ts';
+import { importedRows } from '../../src/import/mapping.ts';
 import { checkWfCommonsInstance } from '../../src/import/wfcommons.ts';
 import { compileWfFormatSchema } from '../../src/import/wfformat.ts';
 import { checkOutDir, formatImportedRow, pythonJsonString, readJsonFile, writeImportTree } from '../../src/import/write-tree.ts';
@@ -62,6 +63,15 @@ describe('writeImportTree', () => {
     expect(files[path.join('wave_1', 'agent_0', 'predicted_tasks.jsonl')]).toBe(AGENT_0);
     expect(summary).toEqual({ files: 2, rows: 8, bytes: Buffer.byteLength(Object.values(files).join('')) });
     expect(fs.readdirSync(root).filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
+  it('writes exactly the rows of importedRows, each line as formatImportedRow writes it', () => {
+    const out = fresh();
+    writeImportTree(out, diamond(), { agents: 5, seed: 11 });
+    const files = readTree(out);
+    for (const { agentId, rows } of importedRows(diamond(), { agents: 5, seed: 11 })) {
+      expect(files[path.join('wave_1', agentId, 'predicted_tasks.jsonl')]).toBe(rows.map(formatImportedRow).join(''));
+    }
   });
 
   it('writes the same bytes twice', () => {
