@@ -12,6 +12,7 @@
  * reads `process`. Exit codes: 0 written, 2 usage or input error (nothing written), 3 bug.
  */
 import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { EXIT, ExitError, InputError, UsageError, formatDiagnostic, formatDiagnostics, type ExitCode } from '../errors.ts';
@@ -144,7 +145,7 @@ export function importSummaryLine(name: string, stats: ImportStats, written: Imp
   const parts = [count(stats.tasks, 'task'), count(stats.dependencies, 'dependency', 'dependencies'), count(stats.roots, 'root')];
   if (stats.raisedToFloor > 0) parts.push(`${count(stats.raisedToFloor, 'runtime')} raised to ${RUNTIME_FLOOR_S} s`);
   if (stats.missingRuntime > 0) parts.push(`${count(stats.missingRuntime, 'task')} without runtime`);
-  return `imported ${name} (${parts.join(', ')}) for ${count(args.agents, 'agent')}: ${count(written.rows, 'row')} -> ${args.out}/wave_1`;
+  return `imported ${name} (${parts.join(', ')}) for ${count(args.agents, 'agent')}: ${count(written.rows, 'row')} -> ${path.join(args.out, 'wave_1')}`;
 }
 
 /** Reads and compiles the schema. @throws UsageError when it is missing or not a JSON Schema. */

@@ -152,6 +152,22 @@ describe('a successful import', () => {
   });
 });
 
+describe('internal errors', () => {
+  function failingRun(argv: readonly string[]): Run {
+    let stderr = '';
+    const failing = { write: (): never => { throw new Error('stdout closed'); } };
+    const code = runImport(argv, { stdout: failing, stderr: { write: (t: string) => (stderr += t) } }, { defaultSchemaPath: schema });
+    return { code, stdout: '', stderr };
+  }
+
+  it('are reported as a bug with exit 3, the stack only with --debug', () => {
+    expect(failingRun(['wfcommons', '--help'])).toEqual({ code: 3, stdout: '', stderr: 'internal error (this is a bug, please report it): stdout closed\n' });
+    const debug = failingRun(['wfcommons', '--help', '--debug']);
+    expect(debug.code).toBe(3);
+    expect(debug.stderr).toMatch(/^internal error \(this is a bug, please report it\): stdout closed\nError: stdout closed\n\s+at /);
+  });
+});
+
 describe('the npm script entry', () => {
   it('runs as a process: exit 0 and the tree, then exit 2 for the same --out', () => {
     const out = fresh();
