@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixed, fixedAtLeast, fixedVs, percent, percentAtLeast, percentVs, plural } from '../src/util/format.ts';
+import { fixed, fixedAtLeast, fixedGap, fixedVs, percent, percentAtLeast, percentVs, plural } from '../src/util/format.ts';
 
 /**
  * Reference: the decimal k / 10^6 (k an integer) with `d` <= 6 decimals, rounded half away from
@@ -88,6 +88,25 @@ describe('text formatting', () => {
       for (let k = 1; k <= 3000; k++) {
         const x = threshold - k * 1.7e-7;
         if (!(Number(fixedVs(x, threshold)) < Number(fixedAtLeast(threshold)))) wrong.push(`${x} vs ${threshold}: ${fixedVs(x, threshold)}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
+  it('prints two figures and their gap so that the text adds up, apart from the threshold', () => {
+    expect(fixedGap(0.45, 0.64)).toEqual({ a: '0.45', b: '0.64', gap: '0.19' });
+    // 0.4474 vs 0.6447: 2 decimals print 0.45 vs 0.64 but a gap of 0.20; 3 print 0.447 vs 0.645 and 0.197.
+    expect(fixedGap(0.4474, 0.6447)).toEqual({ a: '0.4474', b: '0.6447', gap: '0.1973' });
+    // A gap of 0.1001 above 0.10: 2 and 3 decimals would print a gap equal to the threshold.
+    expect(fixedGap(0.8049, 0.7048, 0.1)).toEqual({ a: '0.8049', b: '0.7048', gap: '0.1001' });
+    expect(fixedGap(0.7, 0.8, 0.1)).toEqual({ a: '0.70', b: '0.80', gap: '0.10' }); // equal to the threshold: printed equal
+    const wrong: string[] = [];
+    for (let i = 0; i <= 1000; i += 7) {
+      for (let j = 0; j <= 1000; j += 11) {
+        const a = i / 1000 + 0.00037;
+        const b = j / 1000;
+        const t = fixedGap(a, b);
+        if (fixed(Math.abs(Number(t.a) - Number(t.b)), t.gap.split('.')[1]?.length ?? 0) !== t.gap) wrong.push(`${a} ${b}: ${JSON.stringify(t)}`);
       }
     }
     expect(wrong).toEqual([]);

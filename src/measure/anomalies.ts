@@ -9,7 +9,7 @@
 import { SCHEMA_VERSION } from '../options.ts';
 import type { Anomaly, WaveMetrics } from '../schema/measures.ts';
 import { round } from '../util/json.ts';
-import { fixed, fixedAtLeast, fixedVs, percentAtLeast, percentVs, plural } from '../util/format.ts';
+import { fixed, fixedAtLeast, fixedGap, fixedVs, percentAtLeast, percentVs, plural } from '../util/format.ts';
 
 /** Thresholds of the anomaly rules; every one a parameter with the contract's default. */
 export interface AnomalyThresholds {
@@ -156,9 +156,10 @@ function predictionDrift(wave: number, sample: DriftSample, t: AnomalyThresholds
   if (!gapFires && !eceFires) return null;
   const reasons: string[] = [];
   if (gapFires) {
+    const text = fixedGap(firstAttemptSuccessRate, meanPredictedP, t.driftMaxGap);
     reasons.push(
-      `first-attempt success rate ${fixed(firstAttemptSuccessRate)} vs mean predicted p ${fixed(meanPredictedP)} ` +
-        `(gap ${fixedVs(gap, t.driftMaxGap)} > ${fixedAtLeast(t.driftMaxGap)}` +
+      `first-attempt success rate ${text.a} vs mean predicted p ${text.b} ` +
+        `(gap ${text.gap} > ${fixedAtLeast(t.driftMaxGap)}` +
         (n < t.driftMinExecuted ? `, ${fixed(zScore(sample, gap), 1)} standard errors` : '') +
         ')',
     );

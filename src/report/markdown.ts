@@ -119,7 +119,7 @@ function executiveSummary(input: RunReportInput): string[] {
       ['Availability', pct(m.availability)],
       ['Load balance', pct(m.load_balance)],
       ['Utilization', pct(m.utilization)],
-      ['Duration MAPE', pct(m.duration_mape)],
+      ['Duration MAPE (first attempts)', pct(m.duration_mape)],
     ],
     [1],
   );
@@ -229,7 +229,9 @@ function agentPerformance(agents: readonly AgentMetrics[]): string[] {
     'circuit openings',
   ];
   const out = [
-    'Over the whole run; the calibration gap is the first-attempt success rate minus the mean predicted p, in percentage points.',
+    'Over the whole run. Tasks and success rate count the tasks that ended on the agent; mean predicted p and ' +
+      'first-attempt success rate are over the tasks whose first attempt ran on it (`first_agent_id` in `task_outcomes.jsonl`); ' +
+      'the calibration gap is the first-attempt success rate minus the mean predicted p, in percentage points.',
     table(header, rows, header.map((_, i) => i).slice(1)),
   ];
   const ranking = bestAndWorst(agents);

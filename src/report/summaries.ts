@@ -66,7 +66,7 @@ export function buildExecutionSummary(results: RunResults, calendar: SimulatedCa
     start_time: calendar.iso(first?.startS ?? 0),
     end_time: calendar.iso(last?.endS ?? 0),
     makespan_s: m.makespan_s,
-    agents: [...results.agents],
+    agent_ids: [...results.agents],
     totals: {
       waves: results.waves.length,
       tasks: m.tasks,

@@ -80,7 +80,7 @@ export const executionSummarySchema = z
     start_time: isoTime,
     end_time: isoTime,
     makespan_s: z.number().min(0),
-    agents: z.array(z.string()),
+    agent_ids: z.array(z.string()).describe("the run's agents, natural order"),
     totals: z
       .object({
         waves: count,

@@ -10,7 +10,7 @@ import type {
   HeuristicContent,
   PredictionValidationContent,
 } from '../schema/signals.ts';
-import { fixed, fixedAtLeast, fixedVs, percent, percentVs, plural } from '../util/format.ts';
+import { fixed, fixedAtLeast, fixedGap, fixedVs, percent, percentVs, plural } from '../util/format.ts';
 import { ALL } from './common.ts';
 
 /** Thresholds of the recommendation rules (documented in docs/metrics.md). */
@@ -51,16 +51,12 @@ const T = RECOMMENDATION_THRESHOLDS;
 
 /**
  * `recalibrate <name>: first-attempt success rate 0.52 vs mean predicted p 0.71 over 340 first
- * attempts`. The two rates are printed so that a gap above the threshold never reads as a
- * smaller one: each gets decimals until their printed difference is not at or below the
- * threshold (at most 6).
+ * attempts`. The two rates are printed (by `fixedGap`) so that their printed difference is
+ * their gap and reads as above the threshold.
  */
 function recalibrate(name: string, observed: number | null, predicted: number | null, n: number): string {
-  const o = observed ?? 0;
-  const p = predicted ?? 0;
-  let decimals = 2;
-  while (decimals < 6 && Math.abs(Number(fixed(o, decimals)) - Number(fixed(p, decimals))) <= T.calibrationGap + 1e-12) decimals++;
-  return `recalibrate ${name}: first-attempt success rate ${fixed(o, decimals)} vs mean predicted p ${fixed(p, decimals)} over ${plural(n, 'first attempt')}`;
+  const text = fixedGap(observed ?? 0, predicted ?? 0, T.calibrationGap);
+  return `recalibrate ${name}: first-attempt success rate ${text.a} vs mean predicted p ${text.b} over ${plural(n, 'first attempt')}`;
 }
 
 /** Rules for one agent's `agent_performance` signal. */
@@ -146,14 +142,14 @@ export function heuristicRecommendations(c: HeuristicContent): string[] {
 export function predictionValidationRecommendations(subject: string, wave: number, c: PredictionValidationContent): string[] {
   const name = subject === ALL ? `wave ${wave} predictions` : subject;
   if (c.n < T.minSample) {
-    return [`collect more data for ${name}: ${plural(c.n, 'executed task')} cannot validate predictions`];
+    return [`collect more data for ${name}: ${plural(c.n, 'first attempt')} cannot validate predictions`];
   }
   const out: string[] = [];
   if (c.calibration_gap !== null && Math.abs(c.calibration_gap) > T.calibrationGap) {
     out.push(recalibrate(name, c.first_attempt_success_rate, c.mean_predicted_p, c.n));
   }
   if (c.ece !== null && c.ece > T.ece) {
-    out.push(`reduce calibration error of ${name}: ECE ${fixedVs(c.ece, T.ece)} (MCE ${fixed(c.mce ?? 0)}) over ${plural(c.n, 'task')}`);
+    out.push(`reduce calibration error of ${name}: ECE ${fixedVs(c.ece, T.ece)} (MCE ${fixed(c.mce ?? 0)}) over ${plural(c.n, 'first attempt')}`);
   }
   if (c.brier !== null && c.brier > T.brier) {
     out.push(`improve forecasts for ${name}: Brier score ${fixedVs(c.brier, T.brier)} is worse than a constant 0.5 forecast (0.25)`);

@@ -127,3 +127,27 @@ export function percentVs(share: number, threshold: number): string {
   }
   return `${String(share * 100)}%`;
 }
+
+/** Two figures and the gap between them, as printed by {@link fixedGap}. */
+export interface GapText {
+  readonly a: string;
+  readonly b: string;
+  readonly gap: string;
+}
+
+/**
+ * Two figures `a` and `b` and their gap |a - b|, printed so the text adds up: the difference
+ * of the two printed figures is the printed gap ("0.45 vs 0.64 (gap 0.19)", never "(gap 0.20)"),
+ * and, given a `threshold` the gap was compared with, the printed gap does not print equal to
+ * it unless it is equal. Uses `decimals` (default 2) or more, up to 6.
+ */
+export function fixedGap(a: number, b: number, threshold?: number, decimals = 2): GapText {
+  const gap = Number(Math.abs(a - b).toPrecision(NOISE_DIGITS));
+  for (let d = decimals; d < MAX_DECIMALS; d++) {
+    const text = { a: fixed(a, d), b: fixed(b, d), gap: fixed(gap, d) };
+    const addsUp = fixed(Math.abs(Number(text.a) - Number(text.b)), d) === text.gap;
+    const apart = threshold === undefined || gap === threshold || text.gap !== fixed(threshold, d);
+    if (addsUp && apart) return text;
+  }
+  return { a: fixed(a, MAX_DECIMALS), b: fixed(b, MAX_DECIMALS), gap: fixed(gap, MAX_DECIMALS) };
+}

@@ -105,6 +105,12 @@ describe('prediction_drift (MEDIUM)', () => {
     expect(a?.message).toBe('wave 2, 30 executed tasks: ECE 0.150001 > 0.15');
   });
 
+  it('prints the two rates so that their difference is the printed gap', () => {
+    const [a] = detectAnomalies(wave({ ...drift, mean_predicted_p: 0.6447, first_attempt_success_rate: 0.4474, ece: 0.1 }));
+    // 0.45 vs 0.64 would read as a gap of 0.19 next to "(gap 0.20 > 0.10)".
+    expect(a?.message).toBe('wave 2, 30 executed tasks: first-attempt success rate 0.4474 vs mean predicted p 0.6447 (gap 0.1973 > 0.10)');
+  });
+
   it('needs at least 30 executed tasks for either rule', () => {
     expect(types(wave({ ...drift, executed: 29, first_attempt_success_rate: 0.2, ece: 0.6 }))).toEqual([]);
   });

@@ -63,13 +63,13 @@ describe('prediction_validation rules', () => {
 
   it('ECE > 0.15 and Brier > 0.25 each add a sentence; the whole wave is named by its number', () => {
     expect(predictionValidationRecommendations('all', 4, { ...validation, calibration_gap: 0, ece: 0.151, mce: 0.4, brier: 0.251 })).toEqual([
-      'reduce calibration error of wave 4 predictions: ECE 0.151 (MCE 0.40) over 340 tasks',
+      'reduce calibration error of wave 4 predictions: ECE 0.151 (MCE 0.40) over 340 first attempts',
       'improve forecasts for wave 4 predictions: Brier score 0.251 is worse than a constant 0.5 forecast (0.25)',
     ]);
   });
 
   it('below 3 samples only asks for more data', () => {
-    expect(predictionValidationRecommendations('agent_7', 1, { ...validation, n: 1 })).toEqual(['collect more data for agent_7: 1 executed task cannot validate predictions']);
+    expect(predictionValidationRecommendations('agent_7', 1, { ...validation, n: 1 })).toEqual(['collect more data for agent_7: 1 first attempt cannot validate predictions']);
   });
 });
 

@@ -155,7 +155,7 @@ describe('prediction_validation', () => {
     expect(s.content).toMatchObject({ n: 4, mean_predicted_p: 0.75, first_attempt_success_rate: 0.5, calibration_gap: -0.25, brier: 0.275, log_loss: 0.746941, ece: 0.45, mce: 0.8 });
     expect(s.recommendations).toEqual([
       'recalibrate wave 1 predictions: first-attempt success rate 0.50 vs mean predicted p 0.75 over 4 first attempts',
-      'reduce calibration error of wave 1 predictions: ECE 0.45 (MCE 0.80) over 4 tasks',
+      'reduce calibration error of wave 1 predictions: ECE 0.45 (MCE 0.80) over 4 first attempts',
       'improve forecasts for wave 1 predictions: Brier score 0.28 is worse than a constant 0.5 forecast (0.25)',
     ]);
   });
@@ -176,7 +176,7 @@ describe('prediction_validation', () => {
         { lower: 0.6, upper: 0.7, count: 1, mean_predicted_p: 0.7, first_attempt_success_rate: 1 },
       ],
     });
-    expect(byId('w1-prediction_validation-agent_2').recommendations).toEqual(['collect more data for agent_2: 2 executed tasks cannot validate predictions']);
+    expect(byId('w1-prediction_validation-agent_2').recommendations).toEqual(['collect more data for agent_2: 2 first attempts cannot validate predictions']);
   });
 
   it('an agent with no executed task gets nulls and n 0', () => {
