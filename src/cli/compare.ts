@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { z } from 'zod';
 import { compareRuns, COMPARISON_FILES, type CompareOutcome } from '../compare/run.ts';
-import { DEFAULT_SETTINGS, formatP, type CompareSettings } from '../compare/gate.ts';
+import { DEFAULT_SETTINGS, pEquals, type CompareSettings } from '../compare/gate.ts';
 import { EXIT, ExitError, formatDiagnostics, InputError, UsageError, type ExitCode } from '../errors.ts';
 
 /** Where {@link compareMain} writes; tests pass collecting fakes. */
@@ -139,7 +139,7 @@ export function closingText(outcome: CompareOutcome, out: string): string {
   const lines = comparability.notes.map((note) => `warning: ${note}`);
   const head = gate.regression ? `REGRESSION: exit ${gate.exit_code}` : `no regression: exit ${gate.exit_code}`;
   lines.push(`${head}: ${gate.reasons.join('; ')}`);
-  lines.push(`${flips.total} task${flips.total === 1 ? '' : 's'} flipped; McNemar p = ${formatP(mcnemar.task_outcome.p_value)} (b = ${mcnemar.task_outcome.b}, c = ${mcnemar.task_outcome.c})`);
+  lines.push(`${flips.total} task${flips.total === 1 ? '' : 's'} flipped; McNemar ${pEquals(mcnemar.task_outcome.p_value)} (b = ${mcnemar.task_outcome.b}, c = ${mcnemar.task_outcome.c})`);
   const dir = out.endsWith('/') ? out : `${out}/`;
   lines.push(`-> ${dir}${COMPARISON_FILES.markdown} and ${dir}${COMPARISON_FILES.json}`);
   return `${lines.join('\n')}\n`;

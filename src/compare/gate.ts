@@ -41,7 +41,7 @@ export function regressionGate(inputs: GateInputs, settings: CompareSettings): R
   if (successRule) {
     reasons.push(`success rate dropped ${percent(successDrop)} relative (${rateText(successRateA)} -> ${rateText(successRateB)}), more than ${percent(settings.max_success_drop)}`);
   }
-  const test = `McNemar p = ${formatP(pValue)} ${significant ? '<' : '>='} alpha ${String(settings.alpha)}`;
+  const test = `McNemar ${pEquals(pValue)} ${significant ? '<' : '>='} alpha ${String(settings.alpha)}`;
   if (reasons.length === 0) reasons.push(`no drop beyond the thresholds (health ${signed(-healthDrop)} points, success rate ${successDrop === null ? 'n/a' : `${signed(-successDrop * 100, 1)}% relative`})`);
   else if (!significant) reasons.push(`not significant (${test}): not a regression`);
   else reasons.push(`significant (${test})`);
@@ -62,11 +62,19 @@ export function regressionGate(inputs: GateInputs, settings: CompareSettings): R
   };
 }
 
-/** A p-value for text: 4 significant digits, in exponent form below 0.0001; 0 for an underflow. */
+/**
+ * A p-value for a table cell: 4 significant digits, in exponent form below 0.0001. A p-value
+ * that underflowed to 0 (the true one is below about 1e-308) prints as `< 1e-300`, never as 0.
+ */
 export function formatP(p: number): string {
-  if (p === 0) return '0';
+  if (p === 0) return '< 1e-300';
   if (p >= 1e-4) return String(Number(p.toPrecision(4)));
   return p.toExponential(2);
+}
+
+/** `p = 0.0123`, or `p < 1e-300` for an underflow: a p-value inside a sentence. */
+export function pEquals(p: number): string {
+  return p === 0 ? 'p < 1e-300' : `p = ${formatP(p)}`;
 }
 
 function rateText(rate: number | null): string {

@@ -9,7 +9,7 @@ import type { AnomalyChange, Comparison, Flip, FlipCause, McNemarRecord, Measure
 import { FLIP_CAUSES } from '../schema/comparison.ts';
 import { code, NA, pct, table } from '../report/markdown-util.ts';
 import { fixed, plural } from '../util/format.ts';
-import { formatP } from './gate.ts';
+import { formatP, pEquals } from './gate.ts';
 import { FIRST_ATTEMPT_MEASURES, SUCCESS_MEASURE } from './compare.ts';
 import { HEALTH_MEASURE } from './measures.ts';
 import { CHANGE_TEXT } from './setup.ts';
@@ -146,7 +146,7 @@ function delta(row: MeasureDelta): string {
 }
 
 function pCell(row: MeasureDelta): string {
-  return row.p_value === null ? 'no test' : `p = ${formatP(row.p_value)}`;
+  return row.p_value === null ? 'no test' : pEquals(row.p_value);
 }
 
 function runMeasuresSection(c: Comparison): string {

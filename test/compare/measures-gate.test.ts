@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { anomalyChanges, DEFAULT_SETTINGS, formatP, regressionGate, type AnomalyView } from '../../src/compare/gate.ts';
+import { anomalyChanges, DEFAULT_SETTINGS, formatP, pEquals, regressionGate, type AnomalyView } from '../../src/compare/gate.ts';
 import { flattenMeasures, measureDeltas, type RunMeasures } from '../../src/compare/measures.ts';
 
 describe('flattenMeasures', () => {
@@ -129,13 +129,18 @@ describe('regressionGate (contract 13: P = 5 points, R = 0.10 relative, alpha = 
   });
 });
 
-describe('formatP', () => {
-  it('4 significant digits, exponent form below 1e-4, 0 for an underflow', () => {
+describe('formatP and pEquals', () => {
+  it('4 significant digits, exponent form below 1e-4, an underflow as a bound, never 0', () => {
     expect(formatP(1)).toBe('1');
     expect(formatP(0.021484375)).toBe('0.02148');
     expect(formatP(0.0001)).toBe('0.0001');
     expect(formatP(2.2e-46)).toBe('2.20e-46');
-    expect(formatP(0)).toBe('0');
+    expect(formatP(0)).toBe('< 1e-300');
+    expect(pEquals(0)).toBe('p < 1e-300');
+    expect(pEquals(0.25)).toBe('p = 0.25');
+    expect(regressionGate({ healthA: 90, healthB: 50, successRateA: 0.9, successRateB: 0.5, pValue: 0 }, DEFAULT_SETTINGS).reasons[2]).toBe(
+      'significant (McNemar p < 1e-300 < alpha 0.05)',
+    );
   });
 });
 
