@@ -125,8 +125,3 @@ function unionKeys(a: MeasureValues | undefined, b: MeasureValues | undefined): 
 function unionAgents(a: ReadonlyMap<string, unknown> | undefined, b: ReadonlyMap<string, unknown> | undefined): string[] {
   return [...new Set([...(a?.keys() ?? []), ...(b?.keys() ?? [])])].sort(naturalCompare);
 }
-
-/** The value of `measure` in a run's scope, or null. */
-export function valueOf(values: MeasureValues | undefined, measure: string): number | null {
-  return values?.get(measure) ?? null;
-}
