@@ -12,11 +12,15 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { ARTIFACTS, artifactJsonSchema } from '../src/schema/artifacts.ts';
+import { ARTIFACTS, artifactJsonSchema, type ArtifactEntry } from '../src/schema/artifacts.ts';
+import { COMPARISON_DOCUMENT } from '../src/schema/comparison.ts';
 import { jsonDocument } from '../src/util/json.ts';
 
 /** The committed schema folder: `schemas/` at the repository root (independent of the cwd). */
 export const SCHEMAS_DIR = fileURLToPath(new URL('../schemas/', import.meta.url));
+
+/** Every published schema: the run's artifacts, then documents written elsewhere (comparison.json). */
+export const SCHEMA_DOCUMENTS: readonly ArtifactEntry[] = [...ARTIFACTS, COMPARISON_DOCUMENT];
 
 /** Suffix of the files this script owns inside the schema folder. */
 export const SCHEMA_SUFFIX = '.schema.json';
@@ -43,7 +47,7 @@ export interface SchemaDiff {
  * @throws Error when two artifacts claim one schema file name, or zod cannot express a schema
  */
 export function renderSchemaFiles(): SchemaFile[] {
-  const files = ARTIFACTS.map((artifact) => ({ file: artifact.schemaFile, text: jsonDocument(artifactJsonSchema(artifact)) }));
+  const files = SCHEMA_DOCUMENTS.map((artifact) => ({ file: artifact.schemaFile, text: jsonDocument(artifactJsonSchema(artifact)) }));
   const names = new Set(files.map((f) => f.file));
   if (names.size !== files.length) throw new Error('two artifacts share a schema file name; make schemaFile unique in src/schema/artifacts.ts');
   return files;
@@ -104,7 +108,8 @@ export interface SchemasIo {
 const USAGE = `Usage: npm run schemas [-- --check] [--dir DIR]
 
 Generates schemas/<artifact>.schema.json (JSON Schema draft 2020-12) from the zod schemas
-registered in src/schema/artifacts.ts and removes stale *.schema.json files.
+registered in src/schema/artifacts.ts (and comparison.json's, src/schema/comparison.ts) and
+removes stale *.schema.json files.
 
   --check    write nothing; exit 1 listing the files that differ from the generator
   --dir DIR  schema folder (default: schemas/ at the repository root)

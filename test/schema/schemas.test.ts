@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeDiff, diffSchemas, main, renderSchemaFiles, SCHEMAS_DIR, writeSchemas } from '../../scripts/schemas.ts';
+import { describeDiff, diffSchemas, main, renderSchemaFiles, SCHEMA_DOCUMENTS, SCHEMAS_DIR, writeSchemas } from '../../scripts/schemas.ts';
 import { DEFAULT_OPTIONS, SCHEMA_VERSION, type RunOptions } from '../../src/options.ts';
 import { runPhase21 } from '../../src/pipeline.ts';
 import { SILENT_PROGRESS } from '../../src/ports.ts';
@@ -52,8 +52,10 @@ describe('committed schemas/', () => {
 
   it('writes one file per registered artifact, with unique names', () => {
     const files = renderSchemaFiles().map((f) => f.file);
-    expect(files).toHaveLength(ARTIFACTS.length);
+    expect(files).toHaveLength(SCHEMA_DOCUMENTS.length);
+    expect(SCHEMA_DOCUMENTS.length).toBe(ARTIFACTS.length + 1);
     expect(files).toContain('task_outcomes.schema.json');
+    expect(files).toContain('comparison.schema.json');
     expect(files).toContain('run.schema.json');
     expect(new Set(files).size).toBe(files.length);
   });
@@ -67,7 +69,7 @@ describe('npm run schemas', () => {
     fs.writeFileSync(path.join(dir, 'README.md'), 'kept\n');
     const first = capture();
     expect(main(['--dir', dir], first.io)).toBe(0);
-    expect(first.err()).toContain(`${ARTIFACTS.length} written, 0 unchanged, 1 stale removed`);
+    expect(first.err()).toContain(`${SCHEMA_DOCUMENTS.length} written, 0 unchanged, 1 stale removed`);
     expect(fs.readdirSync(dir).sort()).toEqual([...renderSchemaFiles().map((f) => f.file), 'README.md'].sort());
     expect(describeDiff(diffSchemas(dir, renderSchemaFiles()))).toEqual([]);
 
