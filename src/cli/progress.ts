@@ -7,7 +7,6 @@
 import { SILENT_PROGRESS } from '../ports.ts';
 import { colorsFor, isCiEnvironment } from './io.ts';
 import type { Colors, TextStream } from './io.ts';
-import { createBarProgress } from './progress-bar.ts';
 import { finishedWaveText, waveLabel, WaveClock } from './progress-text.ts';
 import type { CliProgress } from './progress-text.ts';
 
@@ -51,12 +50,14 @@ export interface ProgressSettings {
 
 /**
  * `--quiet`: silent (notes still print); a terminal outside CI: the bar; else plain lines.
- * Colour per {@link colorsFor} (NO_COLOR, FORCE_COLOR, a terminal).
+ * Colour per {@link colorsFor} (NO_COLOR, FORCE_COLOR, a terminal). The bar's module (and
+ * cli-progress) is loaded only when a bar is drawn, to keep start-up short for batch runs.
  */
-export function createProgress(settings: ProgressSettings): CliProgress {
+export async function createProgress(settings: ProgressSettings): Promise<CliProgress> {
   const { stream, isTTY, env, quiet, now } = settings;
   if (quiet) return { ...SILENT_PROGRESS, note: (text) => stream.write(`${text}\n`), finish: () => undefined };
   const colors = colorsFor(env, isTTY);
-  if (isTTY && !isCiEnvironment(env)) return createBarProgress(stream, now, colors);
-  return createLineProgress(stream, now, colors);
+  if (!isTTY || isCiEnvironment(env)) return createLineProgress(stream, now, colors);
+  const { createBarProgress } = await import('./progress-bar.ts');
+  return createBarProgress(stream, now, colors);
 }

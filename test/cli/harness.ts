@@ -76,10 +76,20 @@ export interface RunCall {
  * and returns `result` (or rejects with `error`). With `untilSignal`, it waits for
  * `env.signal` to abort before finishing wave 1, and returns `result`.
  */
-export function fakeRun(outcome: { result?: RunResult; error?: unknown; untilSignal?: boolean } = {}): { run: NonNullable<CliDeps['run']>; calls: RunCall[] } {
+export function fakeRun(outcome: { result?: RunResult; error?: unknown; untilSignal?: boolean } = {}): {
+  run: NonNullable<CliDeps['run']>;
+  calls: RunCall[];
+  /** Resolves when the run is called (the CLI's signal handlers are installed by then). */
+  started: Promise<void>;
+} {
   const calls: RunCall[] = [];
+  let markStarted = (): void => undefined;
+  const started = new Promise<void>((resolve) => {
+    markStarted = resolve;
+  });
   const run: NonNullable<CliDeps['run']> = async (options, env) => {
     calls.push({ options, env });
+    markStarted();
     env.progress.stage('load', 'reading input');
     env.progress.waveStarted(1, 1, 3, 2502);
     // eslint-disable-next-line @typescript-eslint/only-throw-error -- one test rejects with a non-Error on purpose
@@ -96,5 +106,5 @@ export function fakeRun(outcome: { result?: RunResult; error?: unknown; untilSig
     env.progress.waveFinished(1, { successRate: 0.712, health: 64.1, makespanS: 1234.5 });
     return outcome.result ?? COMPLETED;
   };
-  return { run, calls };
+  return { run, calls, started };
 }

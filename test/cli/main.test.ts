@@ -118,7 +118,7 @@ describe('main: exit codes from the result', () => {
     const h = harness();
     const fake = fakeRun({ result: { ...COMPLETED, status: 'canceled', waves: 1 }, untilSignal: true });
     const running = main(['--json'], h.io, { run: fake.run, version: '1' });
-    await Promise.resolve();
+    await fake.started;
     expect(h.signals.listeners()).toBe(2);
     h.signals.send(signal);
     expect(await running).toBe(code);
@@ -134,7 +134,7 @@ describe('main: exit codes from the result', () => {
     const h = harness();
     const fake = fakeRun({ result: { ...COMPLETED, status: 'canceled' }, untilSignal: true });
     const running = main([], h.io, { run: fake.run, version: '1' });
-    await Promise.resolve();
+    await fake.started;
     h.signals.send('SIGTERM');
     h.signals.send('SIGINT');
     expect(h.signals.exits).toEqual([143]);
@@ -145,7 +145,7 @@ describe('main: exit codes from the result', () => {
     const h = harness();
     const fake = fakeRun({ result: { ...COMPLETED, status: 'canceled' }, untilSignal: true });
     const running = main(['--quiet'], h.io, { run: fake.run, version: '1' });
-    await Promise.resolve();
+    await fake.started;
     h.signals.send('SIGINT');
     expect(await running).toBe(130);
     expect(h.stderr()).toBe(

@@ -210,11 +210,11 @@ describe('createBarProgress (terminal mode)', () => {
 });
 
 describe('createProgress', () => {
-  function kindOf(isTTY: boolean, env: Record<string, string>, quiet: boolean): 'bar' | 'lines' | 'silent' {
+  async function kindOf(isTTY: boolean, env: Record<string, string>, quiet: boolean): Promise<'bar' | 'lines' | 'silent'> {
     vi.useFakeTimers();
     try {
       const f = fakes();
-      const sink = createProgress({ stream: f.stream, isTTY, env, quiet, now: f.now });
+      const sink = await createProgress({ stream: f.stream, isTTY, env, quiet, now: f.now });
       sink.waveStarted(1, 1, 1, 4);
       sink.warn('w');
       sink.finish();
@@ -224,17 +224,17 @@ describe('createProgress', () => {
       vi.useRealTimers();
     }
   }
-  it('picks silent when quiet, the bar on a terminal outside CI, else lines', () => {
-    expect(kindOf(true, {}, true)).toBe('silent');
-    expect(kindOf(false, {}, true)).toBe('silent');
-    expect(kindOf(true, { NO_COLOR: '1' }, false)).toBe('bar');
-    expect(kindOf(true, { CI: 'false', NO_COLOR: '1' }, false)).toBe('bar');
-    expect(kindOf(true, { CI: 'true', NO_COLOR: '1' }, false)).toBe('lines');
-    expect(kindOf(false, {}, false)).toBe('lines');
+  it('picks silent when quiet, the bar on a terminal outside CI, else lines', async () => {
+    expect(await kindOf(true, {}, true)).toBe('silent');
+    expect(await kindOf(false, {}, true)).toBe('silent');
+    expect(await kindOf(true, { NO_COLOR: '1' }, false)).toBe('bar');
+    expect(await kindOf(true, { CI: 'false', NO_COLOR: '1' }, false)).toBe('bar');
+    expect(await kindOf(true, { CI: 'true', NO_COLOR: '1' }, false)).toBe('lines');
+    expect(await kindOf(false, {}, false)).toBe('lines');
   });
-  it('still prints notes when quiet', () => {
+  it('still prints notes when quiet', async () => {
     const f = fakes();
-    createProgress({ stream: f.stream, isTTY: false, env: {}, quiet: true, now: f.now }).note('SIGINT: canceling');
+    (await createProgress({ stream: f.stream, isTTY: false, env: {}, quiet: true, now: f.now })).note('SIGINT: canceling');
     expect(f.writes).toEqual(['SIGINT: canceling\n']);
   });
 });

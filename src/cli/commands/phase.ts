@@ -13,7 +13,6 @@ import { runPhase21 } from '../../pipeline.ts';
 import type { WallClock } from '../../ports.ts';
 import { flagOf, isOptionKey, OPTION_VALUES, optionsFromValues } from '../../schema/config.ts';
 import type { OptionKey, OptionValues } from '../../schema/config.ts';
-import { loadConfigFile } from '../config-file.ts';
 import type { ConfigFile } from '../config-file.ts';
 import { PHASE_DESCRIPTION, phaseHelpFooter } from '../help.ts';
 import type { CliCommand, CommandContext } from '../program.ts';
@@ -56,13 +55,14 @@ export interface PhaseSettings {
  * @throws UsageError with every command-line problem at once (in command-line order), then
  *   every config-file problem, then the checks between options
  */
-export function resolvePhaseSettings(command: Command, ctx: Pick<CommandContext, 'argv' | 'commandNames'>): PhaseSettings {
+export async function resolvePhaseSettings(command: Command, ctx: Pick<CommandContext, 'argv' | 'commandNames'>): Promise<PhaseSettings> {
   const errors: PlacedError[] = command.args.map((word) => ({ at: ctx.argv.indexOf(word), message: strayWordMessage(word, ctx.commandNames) }));
   const read = readCommandLine(command, ctx.argv);
   if (!read.ok) errors.push(...read.errors);
   if (!read.ok || errors.length > 0) throw new UsageError(errors.sort((a, b) => a.at - b.at).map((e) => e.message).join('\n'));
   const { line } = read;
-  const config = line.config === null ? null : loadConfigFile(line.config);
+  // The config reader (and jsonc-parser) is loaded only when a config file is given.
+  const config = line.config === null ? null : (await import('../config-file.ts')).loadConfigFile(line.config);
   const values: OptionValues = { ...config?.values, ...line.values };
   const options = optionsFromValues(values);
   const problems = crossCheck(options, { line, config });
@@ -77,9 +77,9 @@ function strayWordMessage(word: string, commandNames: readonly string[]): string
 }
 
 async function runPhaseCommand(command: Command, ctx: CommandContext): Promise<ExitCode> {
-  const { options } = resolvePhaseSettings(command, ctx);
+  const { options } = await resolvePhaseSettings(command, ctx);
   const { io, deps } = ctx;
-  const progress = createProgress({ stream: io.stderr, isTTY: io.isTTY, env: io.env, quiet: options.quiet, now: io.now });
+  const progress = await createProgress({ stream: io.stderr, isTTY: io.isTTY, env: io.env, quiet: options.quiet, now: io.now });
   const recorder = recordWaves(progress);
   const cancellation = watchSignals(io.signals, {
     onCancel: (signal) => {
