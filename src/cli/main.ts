@@ -39,12 +39,13 @@ export function readPackageVersion(): string {
  */
 export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<ExitCode> {
   let code: ExitCode;
+  // --debug is looked for by hand first, so a bug while parsing the options still honours it.
+  const failure = { debug: argv.includes('--debug') };
   try {
     const version = deps.version ?? readPackageVersion();
-    code = await runProgram(COMMANDS, DEFAULT_COMMAND, { io, deps, argv, version, commandNames: COMMANDS.map((c) => c.name) });
+    code = await runProgram(COMMANDS, DEFAULT_COMMAND, { io, deps, argv, version, commandNames: COMMANDS.map((c) => c.name), failure });
   } catch (error: unknown) {
-    // --debug is looked for by hand, so a bug while parsing the options still honours it.
-    code = reportError(error, io.stderr, argv.includes('--debug'));
+    code = reportError(error, io.stderr, failure.debug);
   }
   io.exit?.(code);
   return code;

@@ -34,6 +34,12 @@ export interface CommandContext {
   readonly version: string;
   /** Every registered command's name. */
   readonly commandNames: readonly string[];
+  /**
+   * How an error ending the command is reported: `debug` (the stack of an internal error) is
+   * set from `--debug` on the command line before parsing; a command sets it again once its
+   * options are known (a config file may turn it on).
+   */
+  readonly failure: { debug: boolean };
 }
 
 /** One command of the program (`phase`, and later `compare`, `import`, ...). */

@@ -1,7 +1,7 @@
 /**
  * The terminal display (contract section 9): a cli-progress bar per wave, redrawn in place and
- * fitted to the terminal's width, with tasks done, the wave's rate, the run's elapsed time and
- * the wave's ETA; a bar of bytes read while loading; warnings and notes printed above the bar
+ * fitted to the terminal's width, with tasks done, the wave's rate, the wave's ETA and the
+ * run's elapsed time; a bar of bytes read while loading; warnings and notes printed above the bar
  * (cli-progress's MultiBar log). A finished wave's bar gives way to the line the plain display
  * prints for it (figures, tasks done, rate, elapsed, ETA), which the terminal wraps if long.
  *
@@ -25,23 +25,30 @@ export const BAR_CELLS = { max: 30, min: 10 } as const;
 const DEFAULT_COLUMNS = 80;
 
 /** What a bar line shows beside the bar itself. */
-interface BarPayload {
+export interface BarPayload {
   /** Before the bar: `wave 2/3`, `load`. */
   readonly label: string;
-  /** After the bar: `1234/2502 tasks | 812 tasks/s | elapsed 0:07 | ETA 0:02`. */
-  readonly tail: string;
+  /** After the bar, most important first: `1234/2502 tasks`, `812 tasks/s`, `ETA 0:02`, `elapsed 0:07`. */
+  readonly tail: readonly string[];
 }
 
 /**
- * The line of a bar: `label [bar] tail`, the bar's length chosen so the line fits in
- * `maxWidth` columns less one (between {@link BAR_CELLS}); longer lines are cut by cli-progress.
+ * The line of a bar: `label [bar] part | part | ...`. The bar takes the columns left in
+ * `maxWidth` less one, between {@link BAR_CELLS}; on a terminal too narrow for that, the last
+ * parts of the tail are dropped first (the task count stays).
  */
 export function barLine(progress: number, payload: BarPayload, maxWidth: number, chars: { readonly complete: string; readonly incomplete: string }): string {
-  const textWidth = stripVTControlCharacters(`${payload.label}  ${payload.tail}`).length;
-  const cells = Math.max(BAR_CELLS.min, Math.min(BAR_CELLS.max, maxWidth - 1 - textWidth));
+  const labelWidth = stripVTControlCharacters(payload.label).length;
+  let parts = payload.tail;
+  let tail = parts.join(' | ');
+  while (parts.length > 1 && maxWidth - 1 - (labelWidth + 2 + tail.length) < BAR_CELLS.min) {
+    parts = parts.slice(0, -1);
+    tail = parts.join(' | ');
+  }
+  const cells = Math.max(BAR_CELLS.min, Math.min(BAR_CELLS.max, maxWidth - 1 - (labelWidth + 2 + tail.length)));
   const filled = Math.round(Math.min(1, Math.max(0, progress)) * cells);
   const bar = chars.complete.repeat(filled) + chars.incomplete.repeat(cells - filled);
-  return `${payload.label} ${bar} ${payload.tail}`;
+  return `${payload.label} ${bar} ${tail}`;
 }
 
 const CHARS = { complete: cliProgress.Presets.shades_classic.barCompleteChar, incomplete: cliProgress.Presets.shades_classic.barIncompleteChar };
@@ -115,7 +122,7 @@ export function createBarProgress(stream: TextStream, now: () => number, colors:
     const pace = paceOf(state.done, state.tasks, now() - state.startedMs);
     return {
       label: colors.bold(waveLabel(state.wave, state.index, state.total)),
-      tail: `${state.done}/${state.tasks} tasks | ${formatRate(pace.rate)} | elapsed ${formatDuration(clock.elapsedS())} | ${formatEta(pace.etaS)}`,
+      tail: [`${state.done}/${state.tasks} tasks`, formatRate(pace.rate), formatEta(pace.etaS), `elapsed ${formatDuration(clock.elapsedS())}`],
     };
   };
 
@@ -126,7 +133,7 @@ export function createBarProgress(stream: TextStream, now: () => number, colors:
     loadProgress: (readBytes, totalBytes, lines) => {
       if (open?.kind === 'wave') return;
       const total = Math.max(totalBytes, 1);
-      const payload = { label: 'load', tail: `${Math.floor((Math.min(readBytes, total) / total) * 100)}%, ${lines} lines` };
+      const payload = { label: 'load', tail: [`${Math.floor((Math.min(readBytes, total) / total) * 100)}%, ${lines} lines`] };
       const value = Math.min(readBytes, total);
       if (open === null) start('load', total, value, payload);
       else set(value, payload, false);

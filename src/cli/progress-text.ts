@@ -54,6 +54,7 @@ export class WaveClock {
     this.startMs = now();
   }
 
+  /** A wave began (as {@link ProgressSink.waveStarted} says); returns its state. */
   started(wave: number, index: number, total: number, tasks: number): WaveState {
     this.current = { wave, index, total, tasks, done: 0, startedMs: this.now() };
     this.totalWaves = total;

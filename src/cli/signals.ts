@@ -28,15 +28,19 @@ export interface Cancellation {
   readonly signal: AbortSignal;
   /** The first signal received, or null. */
   readonly received: () => CancelSignal | null;
-  /** Removes the handlers (idempotent). */
-  dispose(): void;
+  /**
+   * Lets a signal that arrived while the run held the event loop reach its handler (a full
+   * turn of the loop), then removes the handlers; idempotent. Without the turn such a signal would
+   * be lost: Node delivers signals between turns, and a run that never yields gets none.
+   */
+  close(): Promise<void>;
 }
 
 const SIGNALS: readonly CancelSignal[] = ['SIGINT', 'SIGTERM'];
 
 /**
  * Installs SIGINT and SIGTERM handlers on `port` (none when `port` is undefined: the signal
- * then never fires). Call {@link Cancellation.dispose} when the run ends.
+ * then never fires). Call {@link Cancellation.close} when the run ends.
  */
 export function watchSignals(port: SignalPort | undefined, hooks: CancelHooks): Cancellation {
   const controller = new AbortController();
@@ -56,13 +60,17 @@ export function watchSignals(port: SignalPort | undefined, hooks: CancelHooks): 
     listeners.set(name, listener);
     port?.on(name, listener);
   }
-  let disposed = false;
+  let closed = false;
   return {
     signal: controller.signal,
     received: () => first,
-    dispose: () => {
-      if (disposed) return;
-      disposed = true;
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      // Two check phases: whatever phase the run ended in, a poll phase (where libuv reads
+      // pending signals and Node calls their listeners) runs between them.
+      await new Promise((resolve) => setImmediate(resolve));
+      await new Promise((resolve) => setImmediate(resolve));
       for (const [name, listener] of listeners) port?.off(name, listener);
     },
   };

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { INTERNAL_ERROR_PREFIX, isEntryPoint, main } from '../../src/cli/main.ts';
 import { InputError } from '../../src/errors.ts';
@@ -185,6 +187,21 @@ describe('main: errors from the run', () => {
     expect(await main(['--debug'], h.io, { run: fakeRun({ error: new Error('boom') }).run, version: '1' })).toBe(3);
     expect(h.stderr()).toContain(`${INTERNAL_ERROR_PREFIX}boom\nError: boom\n`);
     expect(h.stderr()).toMatch(STACK_FRAME);
+  });
+  it('prints the stack when a config file turns --debug on, and not when --no-debug turns it off', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'p21-main-'));
+    const file = path.join(dir, 'c.json');
+    writeFileSync(file, '{"debug": true}');
+    try {
+      const h = harness();
+      expect(await main(['--config', file], h.io, { run: fakeRun({ error: new Error('boom') }).run, version: '1' })).toBe(3);
+      expect(h.stderr()).toMatch(STACK_FRAME);
+      const off = harness();
+      expect(await main(['--config', file, '--no-debug'], off.io, { run: fakeRun({ error: new Error('boom') }).run, version: '1' })).toBe(3);
+      expect(off.stderr()).not.toMatch(STACK_FRAME);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('handles a thrown non-Error', async () => {
     const h = harness();

@@ -118,13 +118,19 @@ describe('createLineProgress (plain mode)', () => {
 
 describe('barLine', () => {
   const chars = { complete: '#', incomplete: '-' };
+  const payload = { label: 'wave 2/3', tail: ['1251/2502 tasks', '250 tasks/s', 'ETA 0:05', 'elapsed 0:06'] };
+  const tail = '1251/2502 tasks | 250 tasks/s | ETA 0:05 | elapsed 0:06';
   it('fits the bar between the label and the tail to the width, within 10 to 30 cells', () => {
-    const payload = { label: 'wave 2/3', tail: '1251/2502 tasks | 250 tasks/s | elapsed 0:06 | ETA 0:05' };
     // 80 - 1 - (8 + 2 + 55) = 14 cells, half filled.
-    expect(barLine(0.5, payload, 80, chars)).toBe(`wave 2/3 ${'#'.repeat(7)}${'-'.repeat(7)} ${payload.tail}`);
-    expect(barLine(0.5, payload, 200, chars)).toBe(`wave 2/3 ${'#'.repeat(15)}${'-'.repeat(15)} ${payload.tail}`);
-    expect(barLine(1, payload, 40, chars)).toBe(`wave 2/3 ${'#'.repeat(10)} ${payload.tail}`);
-    expect(barLine(0, { label: '\u001b[1mwave 2/3\u001b[22m', tail: payload.tail }, 80, chars)).toContain(` ${'-'.repeat(14)} `);
+    expect(barLine(0.5, payload, 80, chars)).toBe(`wave 2/3 ${'#'.repeat(7)}${'-'.repeat(7)} ${tail}`);
+    expect(barLine(0.5, payload, 200, chars)).toBe(`wave 2/3 ${'#'.repeat(15)}${'-'.repeat(15)} ${tail}`);
+    expect(barLine(0, { ...payload, label: '\u001b[1mwave 2/3\u001b[22m' }, 80, chars)).toContain(` ${'-'.repeat(14)} `);
+  });
+  it('drops the last parts of the tail on a narrow terminal', () => {
+    // 60 columns: with 4 parts, 60 - 1 - 65 < 10; with 3, 60 - 1 - 50 = 9 < 10; with 2: 20 cells.
+    expect(barLine(1, payload, 60, chars)).toBe(`wave 2/3 ${'#'.repeat(20)} 1251/2502 tasks | 250 tasks/s`);
+    expect(barLine(1, payload, 60, chars)).toHaveLength(59);
+    expect(barLine(0, payload, 20, chars)).toBe(`wave 2/3 ${'-'.repeat(10)} 1251/2502 tasks`);
   });
 });
 
@@ -151,7 +157,7 @@ describe('createBarProgress (terminal mode)', () => {
 
   it('draws the bar with tasks done, rate, elapsed and ETA, fitted to the width, lines above it', () => {
     // 1251 tasks in 5 s: 250.2 tasks/s -> 250; 1251 left / 250.2 = 5 s; elapsed since start 6 s.
-    const tail = '1251/2502 tasks | 250 tasks/s | elapsed 0:06 | ETA 0:05';
+    const tail = '1251/2502 tasks | 250 tasks/s | ETA 0:05 | elapsed 0:06';
     expect(midWave(80).mid).toEqual(['load: reading data/phase20', 'warning: 2 unknown fields ignored: foo, bar', `wave 2/3 ${'█'.repeat(7)}${'░'.repeat(7)} ${tail}`]);
     expect(midWave(120).mid.at(-1)).toBe(`wave 2/3 ${'█'.repeat(15)}${'░'.repeat(15)} ${tail}`);
   });
@@ -190,7 +196,7 @@ describe('createBarProgress (terminal mode)', () => {
     const draws = f.writes.filter((w) => w.includes(' tasks | '));
     // The start, then t = 100, 200, ..., 900 (9 draws), then the last task: 11.
     expect(draws).toHaveLength(11);
-    expect(screen(f.writes).at(-1)).toMatch(/^wave 1\/1 █+ 1000\/1000 tasks \| 1005 tasks\/s \| elapsed 0:00 \| ETA 0:00$/);
+    expect(screen(f.writes).at(-1)).toMatch(/^wave 1\/1 █+ 1000\/1000 tasks \| 1005 tasks\/s \| ETA 0:00 \| elapsed 0:00$/);
   });
   it('draws the share of bytes read while loading, then gives way to the next stage line', () => {
     const f = fakes();

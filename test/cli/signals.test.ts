@@ -45,18 +45,20 @@ describe('watchSignals', () => {
     expect(h.events).toEqual(['cancel SIGINT', 'force SIGTERM after SIGINT']);
     expect(port.exits).toEqual([130]);
   });
-  it('removes its handlers on dispose, once', () => {
+  it('removes its handlers on close, once, after a turn of the event loop', async () => {
     const port = new FakeSignals();
     const cancel = watchSignals(port, hooks().hooks);
-    cancel.dispose();
-    cancel.dispose();
+    const closing = cancel.close();
+    expect(port.listeners()).toBe(2); // a signal already queued still reaches its handler
+    await closing;
+    await cancel.close();
     expect(port.listeners()).toBe(0);
     port.send('SIGINT');
     expect(cancel.signal.aborted).toBe(false);
   });
-  it('without a port, gives a signal that never fires', () => {
+  it('without a port, gives a signal that never fires', async () => {
     const cancel = watchSignals(undefined, hooks().hooks);
     expect(cancel.signal.aborted).toBe(false);
-    cancel.dispose();
+    await cancel.close();
   });
 });

@@ -78,6 +78,7 @@ function strayWordMessage(word: string, commandNames: readonly string[]): string
 
 async function runPhaseCommand(command: Command, ctx: CommandContext): Promise<ExitCode> {
   const { options } = await resolvePhaseSettings(command, ctx);
+  ctx.failure.debug = options.debug;
   const { io, deps } = ctx;
   const progress = await createProgress({ stream: io.stderr, isTTY: io.isTTY, env: io.env, quiet: options.quiet, now: io.now });
   const recorder = recordWaves(progress);
@@ -95,7 +96,7 @@ async function runPhaseCommand(command: Command, ctx: CommandContext): Promise<E
   try {
     result = await run(options, { clock: deps.wallClock ?? SYSTEM_CLOCK, progress: recorder.sink, version: ctx.version, signal: cancellation.signal });
   } finally {
-    cancellation.dispose();
+    await cancellation.close();
     progress.finish();
   }
   const ending = endingOf(result, {
