@@ -195,7 +195,7 @@ async function execute(ctx: RunContext): Promise<RunResult> {
   writer.json(ARTIFACT.summary, summary);
   writer.json(ARTIFACT.health, health);
   const reportPath = path.join(options.reportDir, REPORT_FILE);
-  writeText(reportPath, renderRunReport({ summary, health, anomalies: results.anomalies, signals: results.signals, input: options.input, outDir: options.out }));
+  writeText(reportPath, renderRunReport({ summary, health, anomalies: results.anomalies, signals: results.signals }));
   writeManifest(ctx, writer, 'completed', env.clock.now());
 
   const m = results.metrics;
@@ -251,8 +251,6 @@ function planOnly(ctx: RunContext): RunResult {
       strategy: strategy.name,
       seed: options.seed,
       epoch: calendar.epoch,
-      input: options.input,
-      outDir: options.out,
       agents: plan.agents.map((a) => a.agentId),
       waves: planned.map((w) => w.summary),
     }),

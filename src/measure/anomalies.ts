@@ -9,7 +9,7 @@
 import { SCHEMA_VERSION } from '../options.ts';
 import type { Anomaly, WaveMetrics } from '../schema/measures.ts';
 import { round } from '../util/json.ts';
-import { fixed, fixedVs, percent, percentVs, plural } from '../util/format.ts';
+import { fixed, fixedAtLeast, fixedGap, fixedVs, percentAtLeast, percentVs, plural } from '../util/format.ts';
 
 /** Thresholds of the anomaly rules; every one a parameter with the contract's default. */
 export interface AnomalyThresholds {
@@ -67,10 +67,11 @@ function agentFailures(metrics: WaveMetrics, t: AnomalyThresholds): Anomaly[] {
     const reasons: string[] = [];
     if (lowRate) {
       reasons.push(
-        `${agent.successful_attempts} of ${agent.attempts} attempts succeeded (success rate ${fixedVs(rate, t.agentFailureMaxSuccessRate)} < ${fixed(t.agentFailureMaxSuccessRate)})`,
+        `attempt success rate ${fixedVs(rate, t.agentFailureMaxSuccessRate)} over ${plural(agent.attempts, 'attempt')} ` +
+          `(${agent.successful_attempts} succeeded) is below ${fixedAtLeast(t.agentFailureMaxSuccessRate)}`,
       );
     }
-    if (opened) reasons.push(`its circuit opened ${agent.circuit_openings} time${agent.circuit_openings === 1 ? '' : 's'}`);
+    if (opened) reasons.push(`its circuit opened ${plural(agent.circuit_openings, 'time')}`);
     found.push({
       schema_version: SCHEMA_VERSION,
       anomaly_id: anomalyId(metrics.wave, 'agent_failure', agent.agent_id),
@@ -84,8 +85,7 @@ function agentFailures(metrics: WaveMetrics, t: AnomalyThresholds): Anomaly[] {
         successful_attempts: agent.successful_attempts,
         attempt_success_rate: rate,
         circuit_openings: agent.circuit_openings,
-        min_attempts: t.agentFailureMinAttempts,
-        max_success_rate: t.agentFailureMaxSuccessRate,
+        thresholds: { attempts: t.agentFailureMinAttempts, attempt_success_rate: t.agentFailureMaxSuccessRate },
       },
     });
   }
@@ -105,17 +105,24 @@ function coordinationIssue(metrics: WaveMetrics, t: AnomalyThresholds): Anomaly 
     subject: 'all',
     message:
       `wave ${metrics.wave}: ${plural(metrics.reroutes, 'reroute')} plus ${plural(metrics.blocked, 'blocked task')} come to ` +
-      `${percentVs(share, t.coordinationMaxShare)} of its ${metrics.tasks} tasks (threshold ${percent(t.coordinationMaxShare)})`,
-    evidence: { tasks: metrics.tasks, reroutes: metrics.reroutes, blocked: metrics.blocked, share, max_share: t.coordinationMaxShare },
+      `${percentVs(share, t.coordinationMaxShare)} of its ${metrics.tasks} tasks (threshold ${percentAtLeast(t.coordinationMaxShare)})`,
+    evidence: {
+      tasks: metrics.tasks,
+      reroutes: metrics.reroutes,
+      blocked: metrics.blocked,
+      reroutes_blocked_share: share,
+      thresholds: { reroutes_blocked_share: t.coordinationMaxShare },
+    },
   };
 }
 
 /** A calibration sample a drift rule reads: the wave's, or one agent's first attempts. */
 interface DriftSample {
   readonly subject: string;
-  readonly executed: number;
-  readonly confidence: number | null;
-  readonly observed: number | null;
+  /** Calibration sample size: the wave's executed tasks, or the agent's first attempts. */
+  readonly n: number;
+  readonly meanPredictedP: number | null;
+  readonly firstAttemptSuccessRate: number | null;
   /** null for an agent: the ECE rule applies to the wave only. */
   readonly ece: number | null;
 }
@@ -127,37 +134,38 @@ interface DriftSample {
  * `driftAgentMinZ` standard errors of the predicted rate (a one-sample z-test of a proportion).
  */
 function driftEvidence(sample: DriftSample, gap: number, t: AnomalyThresholds): boolean {
-  if (sample.executed >= t.driftMinExecuted) return true;
-  if (sample.subject === 'all' || sample.executed < t.driftAgentMinExecuted) return false;
+  if (sample.n >= t.driftMinExecuted) return true;
+  if (sample.subject === 'all' || sample.n < t.driftAgentMinExecuted) return false;
   return zScore(sample, gap) >= t.driftAgentMinZ;
 }
 
 /** gap / sqrt(p (1 - p) / n) with p the mean predicted rate; Infinity when p is 0 or 1. */
 function zScore(sample: DriftSample, gap: number): number {
-  const p = sample.confidence ?? 0;
-  const standardError = Math.sqrt((p * (1 - p)) / sample.executed);
+  const p = sample.meanPredictedP ?? 0;
+  const standardError = Math.sqrt((p * (1 - p)) / sample.n);
   return standardError === 0 ? Infinity : gap / standardError;
 }
 
 function predictionDrift(wave: number, sample: DriftSample, t: AnomalyThresholds): Anomaly | null {
-  const { subject, executed, confidence, observed, ece } = sample;
-  if (confidence === null || observed === null) return null;
-  const gap = round(Math.abs(confidence - observed));
+  const { subject, n, meanPredictedP, firstAttemptSuccessRate, ece } = sample;
+  if (meanPredictedP === null || firstAttemptSuccessRate === null) return null;
+  const gap = round(Math.abs(firstAttemptSuccessRate - meanPredictedP));
   if (!driftEvidence(sample, gap, t)) return null;
   const gapFires = gap > t.driftMaxGap;
   const eceFires = ece !== null && ece > t.driftMaxEce;
   if (!gapFires && !eceFires) return null;
   const reasons: string[] = [];
   if (gapFires) {
+    const text = fixedGap(firstAttemptSuccessRate, meanPredictedP, t.driftMaxGap);
     reasons.push(
-      `mean predicted p ${fixed(confidence)} vs first-attempt success rate ${fixed(observed)} ` +
-        `(gap ${fixedVs(gap, t.driftMaxGap)} > ${fixed(t.driftMaxGap)}` +
-        (executed < t.driftMinExecuted ? `, ${fixed(zScore(sample, gap), 1)} standard errors` : '') +
+      `first-attempt success rate ${text.a} vs mean predicted p ${text.b} ` +
+        `(gap ${text.gap} > ${fixedAtLeast(t.driftMaxGap)}` +
+        (n < t.driftMinExecuted ? `, ${fixed(zScore(sample, gap), 1)} standard errors` : '') +
         ')',
     );
   }
-  if (eceFires) reasons.push(`ECE ${fixedVs(ece, t.driftMaxEce)} > ${fixed(t.driftMaxEce)}`);
-  const scope = subject === 'all' ? `wave ${wave}` : `${subject} in wave ${wave}`;
+  if (eceFires) reasons.push(`ECE ${fixedVs(ece, t.driftMaxEce)} > ${fixedAtLeast(t.driftMaxEce)}`);
+  const scope = subject === 'all' ? `wave ${wave}, ${plural(n, 'executed task')}` : `${subject} in wave ${wave}, ${plural(n, 'first attempt')}`;
   return {
     schema_version: SCHEMA_VERSION,
     anomaly_id: anomalyId(wave, 'prediction_drift', subject),
@@ -165,16 +173,14 @@ function predictionDrift(wave: number, sample: DriftSample, t: AnomalyThresholds
     type: 'prediction_drift',
     severity: 'MEDIUM',
     subject,
-    message: `${scope}, ${executed} executed tasks: ${reasons.join('; ')}`,
+    message: `${scope}: ${reasons.join('; ')}`,
     evidence: {
-      executed,
-      mean_predicted: confidence,
-      observed_rate: observed,
-      gap,
+      n,
+      mean_predicted_p: meanPredictedP,
+      first_attempt_success_rate: firstAttemptSuccessRate,
+      abs_calibration_gap: gap,
       ece,
-      min_executed: t.driftMinExecuted,
-      max_gap: t.driftMaxGap,
-      max_ece: t.driftMaxEce,
+      thresholds: { n: t.driftMinExecuted, abs_calibration_gap: t.driftMaxGap, ece: t.driftMaxEce },
     },
   };
 }
@@ -182,12 +188,18 @@ function predictionDrift(wave: number, sample: DriftSample, t: AnomalyThresholds
 /** The wave's drift (subject `all`) first, then each agent's (gap rule), in agent order. */
 function predictionDrifts(metrics: WaveMetrics, t: AnomalyThresholds): Anomaly[] {
   const samples: DriftSample[] = [
-    { subject: 'all', executed: metrics.executed, confidence: metrics.confidence, observed: metrics.observed_rate, ece: metrics.ece },
+    {
+      subject: 'all',
+      n: metrics.executed,
+      meanPredictedP: metrics.mean_predicted_p,
+      firstAttemptSuccessRate: metrics.first_attempt_success_rate,
+      ece: metrics.ece,
+    },
     ...metrics.per_agent.map((a) => ({
       subject: a.agent_id,
-      executed: a.predicted_tasks,
-      confidence: a.mean_predicted_p,
-      observed: a.first_attempt_success_rate,
+      n: a.first_attempts,
+      meanPredictedP: a.mean_predicted_p,
+      firstAttemptSuccessRate: a.first_attempt_success_rate,
       ece: null,
     })),
   ];
@@ -216,13 +228,13 @@ function loadImbalance(metrics: WaveMetrics, t: AnomalyThresholds): Anomaly | nu
     subject: 'all',
     message:
       `wave ${metrics.wave}: busiest agent ${busiest.agent_id} was busy ${fixed(busiest.busy_s, 1)} s, ` +
-      `${fixedVs(ratio, t.loadImbalanceMaxRatio)}x the mean ${fixed(meanBusy, 1)} s (threshold ${fixed(t.loadImbalanceMaxRatio)}x)`,
+      `${fixedVs(ratio, t.loadImbalanceMaxRatio)}x the mean ${fixed(meanBusy, 1)} s (threshold ${fixedAtLeast(t.loadImbalanceMaxRatio)}x)`,
     evidence: {
-      busiest_agent: busiest.agent_id,
+      busiest_agent_id: busiest.agent_id,
       max_busy_s: busiest.busy_s,
       mean_busy_s: round(meanBusy),
-      ratio,
-      max_ratio: t.loadImbalanceMaxRatio,
+      max_mean_busy_ratio: ratio,
+      thresholds: { max_mean_busy_ratio: t.loadImbalanceMaxRatio },
     },
   };
 }

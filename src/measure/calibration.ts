@@ -229,8 +229,8 @@ export function calibrationFields(summary: CalibrationSummary): CalibrationField
       lower: round(b.lower),
       upper: round(b.upper),
       count: b.count,
-      mean_predicted: round(b.meanPredicted),
-      observed_rate: round(b.observedRate),
+      mean_predicted_p: round(b.meanPredicted),
+      first_attempt_success_rate: round(b.observedRate),
     })),
   };
 }

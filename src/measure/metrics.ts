@@ -22,10 +22,14 @@ export function predictionAgentOf(outcome: TaskOutcome): string {
   return outcome.attempts[0]?.agentId ?? outcome.agentId;
 }
 
-/** Duration of a task's last attempt (the successful one, if any), seconds; null when it never ran. */
-export function lastAttemptDurationS(outcome: TaskOutcome): number | null {
-  const last = outcome.attempts[outcome.attempts.length - 1];
-  return last === undefined ? null : last.endS - last.startS;
+/**
+ * Duration of a task's first attempt, seconds; null when it never ran. This is the duration
+ * `duration_mape` compares with the prediction, which is for the first attempt's agent
+ * (`predictedTimeS`): a retry or a reroute does not mix another agent's run into the error.
+ */
+export function firstAttemptDurationS(outcome: TaskOutcome): number | null {
+  const first = outcome.attempts[0];
+  return first === undefined ? null : first.endS - first.startS;
 }
 
 /** Mutable per-agent sums. */
@@ -40,7 +44,7 @@ interface AgentSums {
   busyS: number;
   openS: number;
   circuitOpenings: number;
-  predictedTasks: number;
+  firstAttempts: number;
   sumPredicted: number;
   firstSuccesses: number;
   attemptDurationSum: number;
@@ -50,7 +54,7 @@ interface AgentSums {
 function emptyAgentSums(): AgentSums {
   return {
     tasks: 0, succeeded: 0, failed: 0, blocked: 0, attempts: 0, successfulAttempts: 0, retries: 0, busyS: 0,
-    openS: 0, circuitOpenings: 0, predictedTasks: 0, sumPredicted: 0, firstSuccesses: 0, attemptDurationSum: 0, attemptRuns: 0,
+    openS: 0, circuitOpenings: 0, firstAttempts: 0, sumPredicted: 0, firstSuccesses: 0, attemptDurationSum: 0, attemptRuns: 0,
   };
 }
 
@@ -114,7 +118,6 @@ class MetricsAccumulator {
       final.blocked += 1;
     }
     this.reroutes += outcome.reroutes;
-    this.waits.push(outcome.startS - outcome.readyS);
     const n = outcome.attempts.length;
     this.attempts += n;
     if (n > 1) this.retries += n - 1;
@@ -125,13 +128,14 @@ class MetricsAccumulator {
       if (attempt.attempt > 0) runner.retries += 1;
     }
     const first = outcome.attempts[0];
-    const durationS = lastAttemptDurationS(outcome);
+    const durationS = firstAttemptDurationS(outcome);
     if (first === undefined || durationS === null) return;
     this.executed += 1;
+    this.waits.push(outcome.startS - outcome.readyS);
     this.calibration.add(outcome.predictedP, first.succeeded);
     this.apeSum += Math.abs(durationS - outcome.predictedTimeS) / outcome.predictedTimeS;
     const predicted = this.agent(first.agentId, outcome.wave, outcome);
-    predicted.predictedTasks += 1;
+    predicted.firstAttempts += 1;
     predicted.sumPredicted += outcome.predictedP;
     if (first.succeeded) predicted.firstSuccesses += 1;
   }
@@ -151,6 +155,7 @@ class MetricsAccumulator {
     }
     const summary = this.calibration.summary();
     const n = this.tasks;
+    const executed = this.executed;
     const loadBalance = busyMax > 0 ? busyTotal / agentCount / busyMax : 1;
     return {
       tasks: n,
@@ -162,18 +167,19 @@ class MetricsAccumulator {
       availability: capacity > 0 ? round(clamp01(1 - openTotal / capacity)) : 1,
       accuracy: summary.ece === null ? 1 : round(1 - summary.ece),
       load_balance: round(loadBalance),
-      confidence: summary.meanPredicted === null ? null : round(summary.meanPredicted),
-      observed_rate: summary.observedRate === null ? null : round(summary.observedRate),
+      mean_predicted_p: summary.meanPredicted === null ? null : round(summary.meanPredicted),
+      first_attempt_success_rate: summary.observedRate === null ? null : round(summary.observedRate),
+      calibration_gap: summary.meanPredicted === null || summary.observedRate === null ? null : round(summary.observedRate - summary.meanPredicted),
       makespan_s: round(makespanS),
       utilization: capacity > 0 ? round(clamp01(busyTotal / capacity)) : 0,
-      waiting_mean_s: n === 0 ? null : round(mean(this.waits)),
-      waiting_p95_s: n === 0 ? null : round(quantile(this.waits, WAITING_QUANTILE)),
+      waiting_mean_s: executed === 0 ? null : round(mean(this.waits)),
+      waiting_p95_s: executed === 0 ? null : round(quantile(this.waits, WAITING_QUANTILE)),
       attempts: this.attempts,
       retries: this.retries,
       reroutes: this.reroutes,
       circuit_openings: this.circuitOpenings,
       ...calibrationFields(summary),
-      duration_mape: this.executed === 0 ? null : round(this.apeSum / this.executed),
+      duration_mape: executed === 0 ? null : round(this.apeSum / executed),
       per_agent: perAgent,
     };
   }
@@ -188,8 +194,8 @@ function ratioOrNull(numerator: number, denominator: number): number | null {
 }
 
 function agentRecord(agentId: string, s: AgentSums, makespanS: number): AgentMetrics {
-  const meanPredicted = s.predictedTasks === 0 ? null : s.sumPredicted / s.predictedTasks;
-  const firstRate = s.predictedTasks === 0 ? null : s.firstSuccesses / s.predictedTasks;
+  const meanPredicted = s.firstAttempts === 0 ? null : s.sumPredicted / s.firstAttempts;
+  const firstRate = s.firstAttempts === 0 ? null : s.firstSuccesses / s.firstAttempts;
   return {
     agent_id: agentId,
     tasks: s.tasks,
@@ -205,7 +211,7 @@ function agentRecord(agentId: string, s: AgentSums, makespanS: number): AgentMet
     open_s: round(s.openS),
     circuit_openings: s.circuitOpenings,
     utilization: makespanS > 0 ? round(clamp01(s.busyS / makespanS)) : 0,
-    predicted_tasks: s.predictedTasks,
+    first_attempts: s.firstAttempts,
     mean_predicted_p: meanPredicted === null ? null : round(meanPredicted),
     first_attempt_success_rate: firstRate === null ? null : round(firstRate),
     calibration_gap: meanPredicted === null || firstRate === null ? null : round(firstRate - meanPredicted),

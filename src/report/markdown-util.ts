@@ -1,9 +1,9 @@
 /**
  * Locale-free formatting helpers of the Markdown reports (contract section 8, last part).
  *
- * Every number goes through `Number#toFixed`, whose output ECMAScript fixes exactly (no
- * locale, no `Intl`), so the same figures give the same bytes on every machine and time zone.
- * Null figures print as {@link NA}.
+ * Every number goes through src/util/format.ts (no locale, no `Intl`, one rounding rule for
+ * all text), so the same figures give the same bytes on every machine and time zone. Null
+ * figures print as {@link NA}.
  */
 import { fixed as fixedNumber, percent } from '../util/format.ts';
 
@@ -14,8 +14,8 @@ export const NA = 'n/a';
 export const SPARK_LEVELS = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'] as const;
 
 /**
- * `x` with exactly `decimals` decimals (default 2), half rounding as `Number#toFixed` does;
- * never `-0.00` (a negative value that rounds to zero prints unsigned). Null gives `n/a`.
+ * `x` with exactly `decimals` decimals (default 2), rounded as src/util/format.ts `fixed`
+ * does (half away from zero on the decimal value); never `-0.00`. Null gives `n/a`.
  */
 export function fixed(x: number | null, decimals = 2): string {
   return x === null ? NA : fixedNumber(x, decimals);
@@ -75,16 +75,6 @@ export function code(text: string): string {
   const fence = '`'.repeat(longest + 1);
   const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
   return `${fence}${pad}${flat}${pad}${fence}`;
-}
-
-/**
- * `rel` under the folder `dir` as the user gave it, joined with `/` (never the platform
- * separator, so the text is the same on every OS); no separator is added when `dir` already
- * ends with `/` or `\`, and an empty `dir` gives `rel` itself.
- */
-export function under(dir: string, rel: string): string {
-  if (dir === '') return rel;
-  return /[/\\]$/.test(dir) ? `${dir}${rel}` : `${dir}/${rel}`;
 }
 
 /**

@@ -3,8 +3,10 @@
  * function from the run's summary documents to Markdown text.
  *
  * Byte-identical for the same input on any machine and time zone: no wall-clock time, no
- * locale (`Number#toFixed` only, see ./markdown-util.ts), paths only as the user gave them
- * (joined with `/`), and every list in the order of its input (already deterministic).
+ * locale (src/util/format.ts only, see ./markdown-util.ts), and every list in the order of its
+ * input (already deterministic). No path of the machine appears (contract section 12,
+ * "Diffable"): files are named relative to the output folder, whose path is in `run.json`, so
+ * the same run written to two folders gives the same report.
  *
  * Number formats: rates and shares as percentages with 1 decimal, health scores 2 decimals,
  * seconds 1 decimal, Brier / log loss / ECE 4 decimals, calibration gaps in signed
@@ -29,10 +31,9 @@ import {
   sparkline,
   table,
   trendDirection,
-  under,
 } from './markdown-util.ts';
 
-/** What the run report is built from: the run's documents as written, plus the folders as given. */
+/** What the run report is built from: the run's documents as written (no paths). */
 export interface RunReportInput {
   /** `phase21_execution_summary.json`. */
   readonly summary: ExecutionSummary;
@@ -42,10 +43,6 @@ export interface RunReportInput {
   readonly anomalies: readonly Anomaly[];
   /** The lines of `phase21_learning_signals.jsonl`, in file order. */
   readonly signals: readonly Signal[];
-  /** The input folder as the user gave it. */
-  readonly input: string;
-  /** The output folder as the user gave it. */
-  readonly outDir: string;
 }
 
 /** The report's title line. */
@@ -84,7 +81,7 @@ export function renderRunReport(input: RunReportInput): string {
     waveBreakdown(input.summary, input.health),
     agentPerformance(input.health.run.metrics.per_agent),
     anomaliesSection(input.anomalies),
-    learningSignals(input.signals, input.outDir),
+    learningSignals(input.signals),
     recommendationsSection(input.signals),
   ];
   RUN_REPORT_SECTIONS.forEach((name, i) => {
@@ -98,7 +95,7 @@ function executiveSummary(input: RunReportInput): string[] {
   const t = summary.totals;
   const m = input.health.run.metrics;
   const sentences = [
-    `Run health is ${fixed(summary.health)} (${summary.grade}) with a success rate of ${pct(summary.success_rate)}.`,
+    `Run health is ${fixed(summary.health_score)} (${summary.health_grade}) with a success rate of ${pct(summary.success_rate)}.`,
     `Of ${plural(t.tasks, 'task')} in ${plural(t.waves, 'wave')}, ${t.succeeded} succeeded, ${t.failed} failed and ` +
       `${t.blocked} ${t.blocked === 1 ? 'was' : 'were'} blocked by a safety gate.`,
     `The run used the ${code(summary.strategy)} strategy with seed ${summary.seed}; the simulated makespan was ` +
@@ -108,10 +105,10 @@ function executiveSummary(input: RunReportInput): string[] {
   if (t.rejected_lines > 0) {
     sentences.push(
       `${plural(t.rejected_lines, 'input line')} ${t.rejected_lines === 1 ? 'was' : 'were'} rejected and written to ` +
-        `${code(under(input.outDir, 'rejected.jsonl'))}.`,
+        `${code('rejected.jsonl')}.`,
     );
   }
-  sentences.push(`Input: ${code(input.input)}; output: ${code(input.outDir)}.`);
+  sentences.push(`Files named in this report are relative to the output folder; its path and the input files are in ${code('run.json')}.`);
   const keyFigures = table(
     ['figure', 'value'],
     [
@@ -122,7 +119,7 @@ function executiveSummary(input: RunReportInput): string[] {
       ['Availability', pct(m.availability)],
       ['Load balance', pct(m.load_balance)],
       ['Utilization', pct(m.utilization)],
-      ['Duration MAPE', pct(m.duration_mape)],
+      ['Duration MAPE (first attempts)', pct(m.duration_mape)],
     ],
     [1],
   );
@@ -232,7 +229,9 @@ function agentPerformance(agents: readonly AgentMetrics[]): string[] {
     'circuit openings',
   ];
   const out = [
-    'Over the whole run; the calibration gap is the first-attempt success rate minus the mean predicted p, in percentage points.',
+    'Over the whole run. Tasks and success rate count the tasks that ended on the agent; mean predicted p and ' +
+      'first-attempt success rate are over the tasks whose first attempt ran on it (`first_agent_id` in `task_outcomes.jsonl`); ' +
+      'the calibration gap is the first-attempt success rate minus the mean predicted p, in percentage points.',
     table(header, rows, header.map((_, i) => i).slice(1)),
   ];
   const ranking = bestAndWorst(agents);
@@ -275,20 +274,20 @@ function anomaliesSection(anomalies: readonly Anomaly[]): string[] {
   ];
 }
 
-function learningSignals(signals: readonly Signal[], outDir: string): string[] {
+function learningSignals(signals: readonly Signal[]): string[] {
   const byType = new Map<string, number>();
   for (const s of signals) byType.set(s.signal_type, (byType.get(s.signal_type) ?? 0) + 1);
   const rows = SIGNAL_TYPES.map((type) => [
     type,
     `Phase ${TARGET_PHASE[type]}`,
     String(byType.get(type) ?? 0),
-    code(under(outDir, signalFile({ signal_type: type }))),
+    code(signalFile({ signal_type: type })),
   ]);
   const intro =
     signals.length === 0
       ? 'No learning signals were produced.'
       : `${plural(signals.length, 'learning signal')} ${signals.length === 1 ? 'was' : 'were'} produced. Every signal is in ` +
-        `${code(under(outDir, SIGNALS_FILE))} and also in the feedback file of its target phase:`;
+        `${code(SIGNALS_FILE)} and also in the feedback file of its target phase:`;
   return [intro, table(['signal type', 'target phase', 'signals', 'feedback file'], rows, [2])];
 }
 

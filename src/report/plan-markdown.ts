@@ -1,11 +1,12 @@
 /**
  * The dry-run plan report (contract section 4, `--dry-run`): a pure function from the plan's
  * figures to Markdown text. Same determinism rules as the run report (./markdown.ts): no
- * wall-clock time, no locale, paths as given joined with `/`, lists in input order.
+ * wall-clock time, no locale, no path of the machine (files are named relative to the output
+ * folder), lists in input order.
  */
 import { waveFolderName } from '../io/paths.ts';
 import { plural } from '../util/format.ts';
-import { code, secs, table, under } from './markdown-util.ts';
+import { code, secs, table } from './markdown-util.ts';
 
 /** One agent's share of a wave's plan. */
 export interface PlanAgentShare {
@@ -39,10 +40,6 @@ export interface PlanReportInput {
   readonly seed: number;
   /** Simulated time zero, ISO-8601 UTC. */
   readonly epoch: string;
-  /** The input folder as the user gave it. */
-  readonly input: string;
-  /** The output folder as the user gave it. */
-  readonly outDir: string;
   /** Agent ids in natural order. */
   readonly agents: readonly string[];
   /** Planned waves, ascending. */
@@ -64,7 +61,8 @@ export const MAX_AGENTS_NAMED = 20;
 /** The closing note of every plan report. */
 export const PLAN_CLOSING_NOTE =
   'Nothing was executed: this dry run loaded and validated the input, assigned the tasks and ran the safety gates ' +
-  'for first attempts only. No execution files were written.';
+  'for first attempts only. No execution files were written. Files named here are relative to the output folder; ' +
+  'its path and the input files are in `run.json`.';
 
 /**
  * Renders the plan report: title, the sections of {@link PLAN_REPORT_SECTIONS}, then
@@ -101,7 +99,6 @@ function summary(input: PlanReportInput): string {
     `- Strategy: ${code(input.strategy)}`,
     `- Seed: ${input.seed}`,
     `- Epoch: ${code(input.epoch)}`,
-    `- Input: ${code(input.input)}; output: ${code(input.outDir)}`,
     `- Waves: ${input.waves.length}`,
     `- Tasks: ${tasks}`,
     `- Agents: ${input.agents.length}${agentList}`,
@@ -137,8 +134,7 @@ function gateDecisions(input: PlanReportInput): string[] {
     out.push(table(['task', 'agent', 'gate', 'reason'], rows));
     const rest = n - rows.length;
     if (rest > 0) {
-      const file = under(input.outDir, `${waveFolderName(w.wave)}/gate_decisions.jsonl`);
-      out.push(`... and ${rest} more in ${code(file)}.`);
+      out.push(`... and ${rest} more in ${code(`${waveFolderName(w.wave)}/gate_decisions.jsonl`)}.`);
     }
   }
   return out;

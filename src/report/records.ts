@@ -15,48 +15,68 @@ import type {
   TaskOutcomeRecord,
 } from '../schema/records.ts';
 import type { GateDecision, TaskOutcome } from '../simulate/types.ts';
+import { firstAttemptDurationS } from '../measure/metrics.ts';
 import { round } from '../util/json.ts';
 import type { SimulatedCalendar } from '../util/time.ts';
 import type { RejectedLine } from '../io/load.ts';
 
-/** Sum of attempt durations, seconds. */
-export function busyDurationS(outcome: TaskOutcome): number {
+/** Sum of attempt durations, seconds; null when the task was never attempted. */
+export function busyDurationS(outcome: TaskOutcome): number | null {
+  if (outcome.attempts.length === 0) return null;
   let total = 0;
   for (const attempt of outcome.attempts) total += attempt.endS - attempt.startS;
   return total;
 }
 
-/** Time from the wave's start to the first attempt (or the refusal), seconds. */
-export function waitingS(outcome: TaskOutcome): number {
-  return outcome.startS - outcome.readyS;
+/** Time from the wave's start to the first attempt, seconds; null when the task was never attempted. */
+export function waitingS(outcome: TaskOutcome): number | null {
+  return outcome.attempts.length === 0 ? null : outcome.startS - outcome.readyS;
 }
 
-/** The `task_outcomes.jsonl` row of one task. */
+/** {@link round} that keeps null. */
+function roundOrNull(x: number | null): number | null {
+  return x === null ? null : round(x);
+}
+
+/** The task's start and end as ISO-8601 UTC; both null when it was never attempted. */
+function times(outcome: TaskOutcome, calendar: SimulatedCalendar): { start_time: string | null; end_time: string | null } {
+  if (outcome.attempts.length === 0) return { start_time: null, end_time: null };
+  return { start_time: calendar.iso(outcome.startS), end_time: calendar.iso(outcome.endS) };
+}
+
+/**
+ * The `task_outcomes.jsonl` row of one task. Fields with no value are null (see the schema):
+ * a task blocked before any attempt has no first agent, first-attempt outcome, durations,
+ * waiting or times.
+ */
 export function taskOutcomeRecord(outcome: TaskOutcome, calendar: SimulatedCalendar): TaskOutcomeRecord {
+  const first = outcome.attempts[0];
   return {
     schema_version: SCHEMA_VERSION,
     wave: outcome.wave,
     task_id: outcome.taskId,
     agent_id: outcome.agentId,
-    assigned_agent_id: outcome.assignedAgentId,
+    first_agent_id: first?.agentId ?? null,
     suggested_agent_id: outcome.suggestedAgentId,
-    priority: outcome.priority,
     status: outcome.status,
     attempts: outcome.attempts.length,
-    first_attempt_success: outcome.attempts[0]?.succeeded ?? null,
+    first_attempt_success: first?.succeeded ?? null,
     predicted_success_probability: outcome.predictedP,
     predicted_execution_time_s: outcome.predictedTimeS,
-    duration_s: round(busyDurationS(outcome)),
-    waiting_s: round(waitingS(outcome)),
-    start_time: calendar.iso(outcome.startS),
-    end_time: calendar.iso(outcome.endS),
+    duration_s: roundOrNull(busyDurationS(outcome)),
+    first_attempt_duration_s: roundOrNull(firstAttemptDurationS(outcome)),
+    waiting_s: roundOrNull(waitingS(outcome)),
+    ...times(outcome, calendar),
     gate: outcome.refusal?.gate ?? null,
     reroutes: outcome.reroutes,
+    assigned_agent_id: outcome.assignedAgentId,
+    priority: outcome.priority,
   };
 }
 
-/** The `executed_tasks.jsonl` row of one task, with its attempt log. */
+/** The `executed_tasks.jsonl` row of one task, with its attempt log (same null rule as task_outcomes). */
 export function executedTaskRecord(outcome: TaskOutcome, calendar: SimulatedCalendar): ExecutedTaskRecord {
+  const { start_time, end_time } = times(outcome, calendar);
   return {
     schema_version: SCHEMA_VERSION,
     wave: outcome.wave,
@@ -65,10 +85,10 @@ export function executedTaskRecord(outcome: TaskOutcome, calendar: SimulatedCale
     attempts: outcome.attempts.length,
     agent_id: outcome.agentId,
     assigned_agent_id: outcome.assignedAgentId,
-    start_time: calendar.iso(outcome.startS),
-    end_time: calendar.iso(outcome.endS),
-    waiting_s: round(waitingS(outcome)),
-    duration_s: round(busyDurationS(outcome)),
+    start_time,
+    end_time,
+    waiting_s: roundOrNull(waitingS(outcome)),
+    duration_s: roundOrNull(busyDurationS(outcome)),
     retry_delays_s: outcome.retryDelaysS.map((d) => round(d)),
     gate: outcome.refusal?.gate ?? null,
     gate_reason: outcome.refusal?.reason ?? null,
@@ -79,7 +99,7 @@ export function executedTaskRecord(outcome: TaskOutcome, calendar: SimulatedCale
       start_time: calendar.iso(attempt.startS),
       end_time: calendar.iso(attempt.endS),
       duration_s: round(attempt.endS - attempt.startS),
-      succeeded: attempt.succeeded,
+      success: attempt.succeeded,
       probe: attempt.probe,
     })),
   };
@@ -114,7 +134,7 @@ export function gateDecisionRecord(decision: GateDecision, calendar: SimulatedCa
     time: calendar === null ? null : calendar.iso(decision.timeS),
     decision: decision.refusal === null ? 'allow' : 'refuse',
     gate: decision.refusal?.gate ?? null,
-    reason: decision.refusal?.reason ?? null,
+    gate_reason: decision.refusal?.reason ?? null,
   };
 }
 

@@ -50,8 +50,8 @@ export function buildExecutionSummary(results: RunResults, calendar: SimulatedCa
     failed: metrics.failed,
     blocked: metrics.blocked,
     success_rate: metrics.success_rate,
-    health: health.score,
-    grade: health.grade,
+    health_score: health.score,
+    health_grade: health.grade,
     makespan_s: metrics.makespan_s,
     start_time: calendar.iso(execution.startS),
     end_time: calendar.iso(execution.endS),
@@ -66,7 +66,7 @@ export function buildExecutionSummary(results: RunResults, calendar: SimulatedCa
     start_time: calendar.iso(first?.startS ?? 0),
     end_time: calendar.iso(last?.endS ?? 0),
     makespan_s: m.makespan_s,
-    agents: [...results.agents],
+    agent_ids: [...results.agents],
     totals: {
       waves: results.waves.length,
       tasks: m.tasks,
@@ -80,8 +80,8 @@ export function buildExecutionSummary(results: RunResults, calendar: SimulatedCa
       rejected_lines: results.rejectedLines,
     },
     success_rate: m.success_rate,
-    health: results.health.score,
-    grade: results.health.grade,
+    health_score: results.health.score,
+    health_grade: results.health.grade,
     waves,
     anomalies_by_type: tally(ANOMALY_TYPES, results.anomalies.map((a) => a.type)),
     signals_by_type: tally(SIGNAL_TYPES, results.signals.map((s) => s.signal_type)),
@@ -94,7 +94,7 @@ export function buildSystemHealth(results: RunResults): SystemHealth {
     schema_version: SCHEMA_VERSION,
     run: { health: results.health, metrics: results.metrics },
     waves: results.waves.map(({ execution, health, metrics }) => ({ wave: execution.wave, health, metrics })),
-    trend: results.waves.map(({ execution, health }) => ({ wave: execution.wave, score: health.score, grade: health.grade })),
+    trend: results.waves.map(({ execution, health }) => ({ wave: execution.wave, health_score: health.score, health_grade: health.grade })),
   };
 }
 

@@ -21,9 +21,9 @@ export const ReliabilityBinSchema = z.object({
   upper: rate,
   count: count.min(1),
   /** Mean predicted probability of the bin's samples. */
-  mean_predicted: rate,
-  /** Share of the bin's samples whose outcome was 1. */
-  observed_rate: rate,
+  mean_predicted_p: rate,
+  /** Share of the bin's samples whose first attempt succeeded (outcome 1). */
+  first_attempt_success_rate: rate,
 });
 export type ReliabilityBin = z.infer<typeof ReliabilityBinSchema>;
 
@@ -58,8 +58,8 @@ export const AgentMetricsSchema = z.object({
   circuit_openings: count,
   /** busy_s / makespan_s; 0 when makespan is 0. */
   utilization: rate,
-  /** Executed tasks whose first attempt ran on this agent (the agent their predicted p is for). */
-  predicted_tasks: count,
+  /** First attempts the agent ran: executed tasks whose first attempt ran on it (the agent their predicted p is for). */
+  first_attempts: count,
   /** Mean predicted p of those tasks; null when there are none. */
   mean_predicted_p: rate.nullable(),
   /** Share of those tasks whose first attempt succeeded; null when there are none. */
@@ -87,16 +87,18 @@ export const MetricsCoreShape = {
   accuracy: rate,
   /** mean busy_s / max busy_s over agents; 1 when nothing ran. */
   load_balance: rate,
-  /** Mean predicted p of executed tasks; null when none executed. */
-  confidence: rate.nullable(),
+  /** Mean predicted p of executed tasks (contract section 6's "confidence"); null when none executed. */
+  mean_predicted_p: rate.nullable(),
   /** Share of executed tasks whose first attempt succeeded; null when none executed. */
-  observed_rate: rate.nullable(),
+  first_attempt_success_rate: rate.nullable(),
+  /** first_attempt_success_rate - mean_predicted_p; null when none executed. */
+  calibration_gap: z.number().min(-1).max(1).nullable(),
   makespan_s: seconds,
   /** sum(busy_s) / (agents x makespan_s); 0 when makespan or agents is 0. */
   utilization: rate,
-  /** Mean of start - ready over tasks, seconds; null when tasks = 0. */
+  /** Mean of first attempt start - ready over executed tasks, seconds; null when none executed. */
   waiting_mean_s: seconds.nullable(),
-  /** 95th percentile (linear interpolation, type 7) of the same; null when tasks = 0. */
+  /** 95th percentile (linear interpolation, type 7) of the same; null when none executed. */
   waiting_p95_s: seconds.nullable(),
   attempts: count,
   /** Attempts beyond each task's first. */
@@ -104,7 +106,10 @@ export const MetricsCoreShape = {
   reroutes: count,
   circuit_openings: count,
   ...CalibrationFieldsShape,
-  /** Mean of |last attempt duration - predicted time| / predicted time; null when none executed. */
+  /**
+   * Mean over executed tasks of |first attempt duration - predicted time| / predicted time, the
+   * prediction being for the first attempt's agent; a ratio (0.2 = 20%); null when none executed.
+   */
   duration_mape: z.number().nonnegative().nullable(),
   per_agent: z.array(AgentMetricsSchema),
 };
@@ -156,6 +161,12 @@ const anomalyBase = {
   wave: z.number().int().min(1),
 };
 
+/**
+ * Evidence of every anomaly: the figures its rule read, under the names they have in the
+ * metrics, and `thresholds`: the threshold applied to each figure, under the figure's own name
+ * (the direction of each comparison is in docs/metrics.md and in the message).
+ */
+
 /** `agent_failure` (HIGH): low attempt success rate over enough attempts, or an opened circuit. */
 export const AgentFailureAnomalySchema = z.object({
   ...anomalyBase,
@@ -168,8 +179,12 @@ export const AgentFailureAnomalySchema = z.object({
     successful_attempts: count,
     attempt_success_rate: rate.nullable(),
     circuit_openings: count,
-    min_attempts: count,
-    max_success_rate: rate,
+    thresholds: z.object({
+      /** The fewest attempts for the rate rule to apply. */
+      attempts: count,
+      /** Fires when attempt_success_rate is below this. */
+      attempt_success_rate: rate,
+    }),
   }),
 });
 
@@ -180,13 +195,21 @@ export const CoordinationIssueAnomalySchema = z.object({
   severity: z.literal('MEDIUM'),
   subject: z.literal('all'),
   message: z.string(),
-  evidence: z.object({ tasks: count, reroutes: count, blocked: count, share: z.number().nonnegative(), max_share: rate }),
+  evidence: z.object({
+    tasks: count,
+    reroutes: count,
+    blocked: count,
+    /** (reroutes + blocked) / tasks; above 1 when tasks are rerouted more than once. */
+    reroutes_blocked_share: z.number().nonnegative(),
+    /** Fires when reroutes_blocked_share is above this. */
+    thresholds: z.object({ reroutes_blocked_share: rate }),
+  }),
 });
 
 /**
- * `prediction_drift` (MEDIUM): enough executed tasks and a large mean gap or ECE, for the
- * wave (`subject` all) or for one agent's first attempts (`subject` the agent; gap rule only,
- * `ece` null).
+ * `prediction_drift` (MEDIUM): enough executed tasks and a large calibration gap or ECE, for
+ * the wave (`subject` all) or for one agent's first attempts (`subject` the agent; gap rule
+ * only, `ece` null).
  */
 export const PredictionDriftAnomalySchema = z.object({
   ...anomalyBase,
@@ -195,14 +218,21 @@ export const PredictionDriftAnomalySchema = z.object({
   subject: z.string(),
   message: z.string(),
   evidence: z.object({
-    executed: count,
-    mean_predicted: rate,
-    observed_rate: rate,
-    gap: rate,
+    /** Calibration sample size: the wave's executed tasks, or the agent's first attempts. */
+    n: count,
+    mean_predicted_p: rate,
+    first_attempt_success_rate: rate,
+    /** |first_attempt_success_rate - mean_predicted_p|. */
+    abs_calibration_gap: rate,
     ece: rate.nullable(),
-    min_executed: count,
-    max_gap: rate,
-    max_ece: rate,
+    thresholds: z.object({
+      /** The sample size from which both rules apply (an agent below it: docs/metrics.md). */
+      n: count,
+      /** Fires when abs_calibration_gap is above this. */
+      abs_calibration_gap: rate,
+      /** Fires when ece is above this (the wave only). */
+      ece: rate,
+    }),
   }),
 });
 
@@ -214,11 +244,13 @@ export const LoadImbalanceAnomalySchema = z.object({
   subject: z.literal('all'),
   message: z.string(),
   evidence: z.object({
-    busiest_agent: z.string(),
+    busiest_agent_id: z.string(),
     max_busy_s: seconds,
     mean_busy_s: seconds,
-    ratio: z.number().nonnegative(),
-    max_ratio: z.number().nonnegative(),
+    /** max_busy_s / mean_busy_s. */
+    max_mean_busy_ratio: z.number().nonnegative(),
+    /** Fires when max_mean_busy_ratio is above this. */
+    thresholds: z.object({ max_mean_busy_ratio: z.number().nonnegative() }),
   }),
 });
 

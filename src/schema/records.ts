@@ -12,27 +12,38 @@ const probability = z.number().min(0).max(1);
 export const taskStatusSchema = z.enum(['succeeded', 'failed', 'blocked']);
 const schemaVersion = z.literal(SCHEMA_VERSION).describe('artifact schema version (semver)');
 
-/** `task_outcomes.jsonl`: one flat row per task, every wave, for notebooks. */
+/**
+ * `task_outcomes.jsonl`: one flat row per task, every wave, for notebooks. The columns of
+ * contract section 8 in its order, `first_attempt_duration_s` beside `duration_s`, then two
+ * columns the contract does not list (`assigned_agent_id`, `priority`). A field with no value
+ * is null, never 0 or the epoch: a task blocked before any attempt has null
+ * `first_agent_id`, `first_attempt_success`, durations, waiting and times. Every column has
+ * one type (or null) in every run.
+ */
 export const taskOutcomeRecordSchema = z
   .object({
     schema_version: schemaVersion,
     wave: z.number().int().min(1),
     task_id: z.string(),
-    agent_id: z.string().describe('the agent the task ended on'),
-    assigned_agent_id: z.string().describe('the agent the strategy first chose'),
-    suggested_agent_id: z.string().nullable().describe("Phase 20's suggested agent, from the schedule"),
-    priority: z.number().int().min(1).max(3),
+    agent_id: z.string().describe('the agent the task ended on (for a task blocked before any attempt: the agent the gate refused)'),
+    first_agent_id: z.string().nullable().describe('the agent of the first attempt, the one calibration credits; null when never attempted'),
+    suggested_agent_id: z.string().nullable().describe("Phase 20's suggested agent, from the schedule; null when none"),
     status: taskStatusSchema,
     attempts: z.number().int().min(0),
-    first_attempt_success: z.boolean().nullable().describe('null when blocked before any attempt'),
-    predicted_success_probability: probability.describe('p(t, a) for the agent of the first attempt (or the blocking agent)'),
-    predicted_execution_time_s: seconds,
-    duration_s: seconds.describe('sum of attempt durations'),
-    waiting_s: seconds.describe('from wave start to the first attempt (or the refusal)'),
-    start_time: isoTime,
-    end_time: isoTime,
-    gate: z.string().nullable().describe('name of the gate that blocked the task'),
+    first_attempt_success: z.boolean().nullable().describe('null when never attempted'),
+    predicted_success_probability: probability.describe(
+      'p(t, a) on first_agent_id (on agent_id when never attempted); the mean of the task\'s predictions when that agent is no candidate',
+    ),
+    predicted_execution_time_s: seconds.describe('predicted_execution_time(t, a) on the same agent as predicted_success_probability'),
+    duration_s: seconds.nullable().describe('sum of the attempts\' durations; null when never attempted'),
+    first_attempt_duration_s: seconds.nullable().describe('duration of the first attempt (what duration_mape compares); null when never attempted'),
+    waiting_s: seconds.nullable().describe('from the wave\'s start to the first attempt; null when never attempted'),
+    start_time: isoTime.nullable().describe('start of the first attempt; null when never attempted'),
+    end_time: isoTime.nullable().describe('end of the last attempt (or the refusal after it); null when never attempted'),
+    gate: z.string().nullable().describe('name of the gate that blocked the task; null when none did'),
     reroutes: z.number().int().min(0),
+    assigned_agent_id: z.string().describe('the agent the strategy chose (not in the contract\'s list)'),
+    priority: z.number().int().min(1).max(3).describe('1 = highest (not in the contract\'s list)'),
   })
   .strict();
 export type TaskOutcomeRecord = z.infer<typeof taskOutcomeRecordSchema>;
@@ -45,12 +56,16 @@ export const attemptRecordSchema = z
     start_time: isoTime,
     end_time: isoTime,
     duration_s: seconds,
-    succeeded: z.boolean(),
+    success: z.boolean(),
     probe: z.boolean().describe('the half-open probe of its circuit'),
   })
   .strict();
 
-/** `wave_<w>/agent_<a>/executed_tasks.jsonl`: one row per task, in the folder of its final agent. */
+/**
+ * `wave_<w>/agent_<a>/executed_tasks.jsonl`: one row per task, in the folder of its final
+ * agent. The same null rule as task_outcomes: times, waiting and duration are null for a task
+ * blocked before any attempt.
+ */
 export const executedTaskRecordSchema = z
   .object({
     schema_version: schemaVersion,
@@ -60,10 +75,10 @@ export const executedTaskRecordSchema = z
     attempts: z.number().int().min(0),
     agent_id: z.string(),
     assigned_agent_id: z.string(),
-    start_time: isoTime,
-    end_time: isoTime,
-    waiting_s: seconds,
-    duration_s: seconds,
+    start_time: isoTime.nullable(),
+    end_time: isoTime.nullable(),
+    waiting_s: seconds.nullable(),
+    duration_s: seconds.nullable(),
     retry_delays_s: z.array(seconds),
     gate: z.string().nullable(),
     gate_reason: z.string().nullable(),
@@ -102,7 +117,7 @@ export const gateDecisionRecordSchema = z
     time: isoTime.nullable().describe('null in a dry run, where nothing is timed'),
     decision: z.enum(['allow', 'refuse']),
     gate: z.string().nullable(),
-    reason: z.string().nullable(),
+    gate_reason: z.string().nullable(),
   })
   .strict();
 export type GateDecisionRecord = z.infer<typeof gateDecisionRecordSchema>;

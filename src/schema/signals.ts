@@ -66,9 +66,9 @@ export type RiskOutcome = z.infer<typeof RiskOutcomeSchema>;
 export const HeuristicContentSchema = z.object({
   tasks: count,
   executed: count,
-  /** Mean |last attempt duration - predicted time| / predicted time; null when none executed. */
+  /** As in the wave metrics: mean |first attempt duration - predicted time| / predicted time; null when none executed. */
   duration_mape: z.number().nonnegative().nullable(),
-  /** Share of executed tasks whose last attempt took within 20% of the predicted time. */
+  /** Share of executed tasks whose first attempt took within 20% of the predicted time; null when none executed. */
   within_20pct_share: rate.nullable(),
   /** Tasks the schedule placed on a suggested agent. */
   suggested_tasks: count,
@@ -86,12 +86,13 @@ export type HeuristicContent = z.infer<typeof HeuristicContentSchema>;
 
 /** prediction_validation content: calibration of predicted p against first-attempt outcomes. */
 export const PredictionValidationContentSchema = z.object({
-  /** Executed tasks in the sample (for an agent: those whose first attempt ran on it). */
+  /** Calibration sample size: executed tasks (for an agent: those whose first attempt ran on it). */
   n: count,
-  mean_predicted: rate.nullable(),
+  mean_predicted_p: rate.nullable(),
   /** Share of the sample whose first attempt succeeded. */
-  observed_rate: rate.nullable(),
-  observed_minus_predicted: z.number().min(-1).max(1).nullable(),
+  first_attempt_success_rate: rate.nullable(),
+  /** first_attempt_success_rate - mean_predicted_p (observed minus predicted). */
+  calibration_gap: z.number().min(-1).max(1).nullable(),
   ...CalibrationFieldsShape,
 });
 export type PredictionValidationContent = z.infer<typeof PredictionValidationContentSchema>;

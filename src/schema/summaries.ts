@@ -59,8 +59,8 @@ export const waveHeadlineSchema = z
     failed: count,
     blocked: count,
     success_rate: z.number().min(0).max(1).nullable(),
-    health: z.number().min(0).max(100),
-    grade: z.enum(HEALTH_GRADES),
+    health_score: z.number().min(0).max(100),
+    health_grade: z.enum(HEALTH_GRADES),
     makespan_s: z.number().min(0),
     start_time: isoTime,
     end_time: isoTime,
@@ -80,7 +80,7 @@ export const executionSummarySchema = z
     start_time: isoTime,
     end_time: isoTime,
     makespan_s: z.number().min(0),
-    agents: z.array(z.string()),
+    agent_ids: z.array(z.string()).describe("the run's agents, natural order"),
     totals: z
       .object({
         waves: count,
@@ -96,8 +96,8 @@ export const executionSummarySchema = z
       })
       .strict(),
     success_rate: z.number().min(0).max(1).nullable(),
-    health: z.number().min(0).max(100),
-    grade: z.enum(HEALTH_GRADES),
+    health_score: z.number().min(0).max(100),
+    health_grade: z.enum(HEALTH_GRADES),
     waves: z.array(waveHeadlineSchema),
     anomalies_by_type: z.record(z.enum(ANOMALY_TYPES), count),
     signals_by_type: z.record(z.enum(SIGNAL_TYPES), count),
@@ -111,7 +111,9 @@ export const systemHealthSchema = z
     schema_version: schemaVersion,
     run: z.object({ health: HealthSchema, metrics: RunMetricsSchema }).strict(),
     waves: z.array(z.object({ wave: z.number().int().min(1), health: HealthSchema, metrics: WaveMetricsSchema }).strict()),
-    trend: z.array(z.object({ wave: z.number().int().min(1), score: z.number().min(0).max(100), grade: z.enum(HEALTH_GRADES) }).strict()),
+    trend: z
+      .array(z.object({ wave: z.number().int().min(1), health_score: z.number().min(0).max(100), health_grade: z.enum(HEALTH_GRADES) }).strict())
+      .describe('health_score and health_grade per wave: health.score and health.grade of each wave'),
   })
   .strict();
 export type SystemHealth = z.infer<typeof systemHealthSchema>;

@@ -24,7 +24,7 @@ export function agentPerformanceContent(a: AgentMetrics): AgentPerformanceConten
     open_s: a.open_s,
     circuit_openings: a.circuit_openings,
     utilization: a.utilization,
-    predicted_tasks: a.predicted_tasks,
+    first_attempts: a.first_attempts,
     mean_predicted_p: a.mean_predicted_p,
     first_attempt_success_rate: a.first_attempt_success_rate,
     calibration_gap: a.calibration_gap,

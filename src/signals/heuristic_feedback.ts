@@ -8,7 +8,7 @@ import type { WaveMetrics } from '../schema/measures.ts';
 import type { HeuristicContent, HeuristicSignal, RiskOutcome } from '../schema/signals.ts';
 import type { TaskOutcome, WaveExecution } from '../simulate/types.ts';
 import { round } from '../util/json.ts';
-import { lastAttemptDurationS, predictionAgentOf } from '../measure/metrics.ts';
+import { firstAttemptDurationS, predictionAgentOf } from '../measure/metrics.ts';
 import { ALL, TARGET_PHASE, confidenceFor, signalId } from './common.ts';
 import { heuristicRecommendations } from './recommendations.ts';
 
@@ -77,7 +77,7 @@ export function heuristicContent(plan: WavePlan, execution: WaveExecution, metri
       counts.tasks += 1;
       counts[outcome.status] += 1;
     }
-    const durationS = lastAttemptDurationS(outcome);
+    const durationS = firstAttemptDurationS(outcome);
     if (durationS !== null) {
       executed += 1;
       if (Math.abs(durationS - outcome.predictedTimeS) / outcome.predictedTimeS <= DURATION_TOLERANCE) within += 1;

@@ -18,21 +18,20 @@ export function validationContent(summary: CalibrationSummary): PredictionValida
   const { meanPredicted, observedRate } = summary;
   return {
     n: summary.n,
-    mean_predicted: meanPredicted === null ? null : round(meanPredicted),
-    observed_rate: observedRate === null ? null : round(observedRate),
-    observed_minus_predicted: meanPredicted === null || observedRate === null ? null : round(observedRate - meanPredicted),
+    mean_predicted_p: meanPredicted === null ? null : round(meanPredicted),
+    first_attempt_success_rate: observedRate === null ? null : round(observedRate),
+    calibration_gap: meanPredicted === null || observedRate === null ? null : round(observedRate - meanPredicted),
     ...calibrationFields(summary),
   };
 }
 
 /** Content of the whole wave, from its metrics (the same figures, no second pass). */
 export function waveValidationContent(metrics: WaveMetrics): PredictionValidationContent {
-  const { confidence, observed_rate: observed } = metrics;
   return {
     n: metrics.executed,
-    mean_predicted: confidence,
-    observed_rate: observed,
-    observed_minus_predicted: confidence === null || observed === null ? null : round(observed - confidence),
+    mean_predicted_p: metrics.mean_predicted_p,
+    first_attempt_success_rate: metrics.first_attempt_success_rate,
+    calibration_gap: metrics.calibration_gap,
     brier: metrics.brier,
     log_loss: metrics.log_loss,
     ece: metrics.ece,

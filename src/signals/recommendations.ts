@@ -10,7 +10,7 @@ import type {
   HeuristicContent,
   PredictionValidationContent,
 } from '../schema/signals.ts';
-import { fixed, fixedVs, percent, percentVs, plural } from '../util/format.ts';
+import { fixed, fixedAtLeast, fixedGap, fixedVs, percent, percentVs, plural } from '../util/format.ts';
 import { ALL } from './common.ts';
 
 /** Thresholds of the recommendation rules (documented in docs/metrics.md). */
@@ -49,23 +49,33 @@ export const RECOMMENDATION_THRESHOLDS = {
 
 const T = RECOMMENDATION_THRESHOLDS;
 
+/**
+ * `recalibrate <name>: first-attempt success rate 0.52 vs mean predicted p 0.71 over 340 first
+ * attempts`. The two rates are printed (by `fixedGap`) so that their printed difference is
+ * their gap and reads as above the threshold.
+ */
+function recalibrate(name: string, observed: number | null, predicted: number | null, n: number): string {
+  const text = fixedGap(observed ?? 0, predicted ?? 0, T.calibrationGap);
+  return `recalibrate ${name}: first-attempt success rate ${text.a} vs mean predicted p ${text.b} over ${plural(n, 'first attempt')}`;
+}
+
 /** Rules for one agent's `agent_performance` signal. */
 export function agentPerformanceRecommendations(agentId: string, wave: number, c: AgentPerformanceContent): string[] {
   const out: string[] = [];
-  if (c.predicted_tasks >= T.minSample && c.calibration_gap !== null && Math.abs(c.calibration_gap) > T.calibrationGap) {
-    out.push(
-      `recalibrate ${agentId}: observed ${fixed(c.first_attempt_success_rate ?? 0)} vs predicted ${fixed(c.mean_predicted_p ?? 0)} ` +
-        `over ${plural(c.predicted_tasks, 'task')}`,
-    );
+  if (c.first_attempts >= T.minSample && c.calibration_gap !== null && Math.abs(c.calibration_gap) > T.calibrationGap) {
+    out.push(recalibrate(agentId, c.first_attempt_success_rate, c.mean_predicted_p, c.first_attempts));
   }
   if (c.attempts >= T.minAttempts && c.attempt_success_rate !== null && c.attempt_success_rate < T.attemptSuccessRate) {
-    out.push(`investigate ${agentId}: only ${c.successful_attempts} of ${c.attempts} attempts succeeded (${fixedVs(c.attempt_success_rate, T.attemptSuccessRate)})`);
+    out.push(
+      `investigate ${agentId}: attempt success rate ${fixedVs(c.attempt_success_rate, T.attemptSuccessRate)} over ${plural(c.attempts, 'attempt')} ` +
+        `(${c.successful_attempts} succeeded) is below ${fixedAtLeast(T.attemptSuccessRate)}`,
+    );
   }
   if (c.circuit_openings > 0) {
     out.push(`check ${agentId}: its circuit opened ${plural(c.circuit_openings, 'time')} in wave ${wave}`);
   }
   if (c.attempts > 0 && c.retries / c.attempts > T.retryShare) {
-    out.push(`review retries on ${agentId}: ${c.retries} of ${c.attempts} attempts were retries (${percent(c.retries / c.attempts)})`);
+    out.push(`review retries on ${agentId}: ${c.retries} of ${c.attempts} attempts were retries (${percentVs(c.retries / c.attempts, T.retryShare)})`);
   }
   return out;
 }
@@ -132,14 +142,14 @@ export function heuristicRecommendations(c: HeuristicContent): string[] {
 export function predictionValidationRecommendations(subject: string, wave: number, c: PredictionValidationContent): string[] {
   const name = subject === ALL ? `wave ${wave} predictions` : subject;
   if (c.n < T.minSample) {
-    return [`collect more data for ${name}: ${plural(c.n, 'executed task')} cannot validate predictions`];
+    return [`collect more data for ${name}: ${plural(c.n, 'first attempt')} cannot validate predictions`];
   }
   const out: string[] = [];
-  if (c.observed_minus_predicted !== null && Math.abs(c.observed_minus_predicted) > T.calibrationGap) {
-    out.push(`recalibrate ${name}: observed ${fixed(c.observed_rate ?? 0)} vs predicted ${fixed(c.mean_predicted ?? 0)} over ${plural(c.n, 'task')}`);
+  if (c.calibration_gap !== null && Math.abs(c.calibration_gap) > T.calibrationGap) {
+    out.push(recalibrate(name, c.first_attempt_success_rate, c.mean_predicted_p, c.n));
   }
   if (c.ece !== null && c.ece > T.ece) {
-    out.push(`reduce calibration error of ${name}: ECE ${fixedVs(c.ece, T.ece)} (MCE ${fixed(c.mce ?? 0)}) over ${plural(c.n, 'task')}`);
+    out.push(`reduce calibration error of ${name}: ECE ${fixedVs(c.ece, T.ece)} (MCE ${fixed(c.mce ?? 0)}) over ${plural(c.n, 'first attempt')}`);
   }
   if (c.brier !== null && c.brier > T.brier) {
     out.push(`improve forecasts for ${name}: Brier score ${fixedVs(c.brier, T.brier)} is worse than a constant 0.5 forecast (0.25)`);

@@ -5,6 +5,7 @@
  */
 import type { GateOptions } from '../options.ts';
 import type { AgentProfile, Risk, Task } from '../plan/model.ts';
+import { fixedAtLeast, fixedVs } from '../util/format.ts';
 
 /** What a gate sees about one attempt about to start. */
 export interface GateContext {
@@ -37,7 +38,6 @@ export interface SafetyGate {
 
 const ALLOW: GateVerdict = { kind: 'allow' };
 
-const fixed = (x: number): string => x.toFixed(2);
 
 /** Refuses when p(t, a) < `--min-probability` (default 0.10). */
 export const minProbabilityGate: SafetyGate = {
@@ -46,7 +46,7 @@ export const minProbabilityGate: SafetyGate = {
   enabled: () => true,
   check: ({ p, options }) =>
     p < options.minProbability
-      ? { kind: 'refuse', reason: `p=${fixed(p)} below min_probability ${fixed(options.minProbability)}` }
+      ? { kind: 'refuse', reason: `p=${fixedVs(p, options.minProbability)} below min_probability ${fixedAtLeast(options.minProbability)}` }
       : ALLOW,
 };
 
@@ -57,7 +57,7 @@ export const highRiskGate: SafetyGate = {
   enabled: (options) => !options.allowHighRisk,
   check: ({ p, risk, options }) =>
     risk === 'HIGH' && p < options.highRiskFloor
-      ? { kind: 'refuse', reason: `risk HIGH with p=${fixed(p)} below high_risk_floor ${fixed(options.highRiskFloor)}` }
+      ? { kind: 'refuse', reason: `risk HIGH with p=${fixedVs(p, options.highRiskFloor)} below high_risk_floor ${fixedAtLeast(options.highRiskFloor)}` }
       : ALLOW,
 };
 
@@ -71,7 +71,7 @@ export const waveDeadlineGate: SafetyGate = {
     if (deadline === null) return ALLOW;
     const elapsed = nowS - waveStartS;
     return elapsed > deadline
-      ? { kind: 'refuse', reason: `would start ${elapsed.toFixed(1)} s into the wave, after the ${deadline} s deadline` }
+      ? { kind: 'refuse', reason: `would start ${fixedVs(elapsed, deadline, 1)} s into the wave, after the ${deadline} s deadline` }
       : ALLOW;
   },
 };

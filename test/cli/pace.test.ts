@@ -26,7 +26,7 @@ describe('formatting', () => {
   it('rates with no decimals from 100 tasks/s, one below', () => {
     expect(formatRate(812.4)).toBe('812 tasks/s');
     expect(formatRate(99.96)).toBe('100.0 tasks/s');
-    expect(formatRate(8.46)).toBe('8.5 tasks/s');
+    expect(formatRate(8.45)).toBe('8.5 tasks/s'); // half up on the decimal a reader sees
     expect(formatRate(null)).toBe('- tasks/s');
   });
   it('the ETA, or - when unknown', () => {

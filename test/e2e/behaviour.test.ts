@@ -51,7 +51,7 @@ interface AgentFigures {
   readonly tasks: number;
   readonly attempts: number;
   readonly attempt_success_rate: number | null;
-  readonly predicted_tasks: number;
+  readonly first_attempts: number;
   readonly circuit_openings: number;
 }
 
@@ -96,7 +96,7 @@ describe('an unreliable agent (reliability_offset -0.5)', () => {
 
     const { health, perAgent } = runHealth(dirs);
     const bad = perAgent.find((a) => a.agent_id === 'agent_1');
-    expect(bad?.predicted_tasks).toBe(40);
+    expect(bad?.first_attempts).toBe(40);
     expect(bad?.attempt_success_rate).toBeLessThan(0.05); // q = 0.01
     // Why FAIR (62.47): half the score is lost on agent_1's 40 tasks. Success 0.35 (agent_1
     // succeeds at ~1% per attempt), accuracy 0.70 (first-attempt rate 0.20 against p 0.50),
@@ -170,10 +170,19 @@ describe('safety gates', () => {
       ['t1_4', 'ran', null, false],
     ]);
     const refusals = readJsonl(dirs.out, 'wave_1/gate_decisions.jsonl').filter((d) => d.decision === 'refuse');
-    expect(refusals.map((d) => [d.task_id, d.gate, d.reason])).toEqual([
+    expect(refusals.map((d) => [d.task_id, d.gate, d.gate_reason])).toEqual([
       ['t1_1', 'min_probability', 'p=0.05 below min_probability 0.10'],
       ['t1_2', 'high_risk', 'risk HIGH with p=0.20 below high_risk_floor 0.30'],
     ]);
+  });
+
+  it('a p just below the threshold prints with the digits that show it is below', async () => {
+    const near: PredictionRow[] = [{ wave: 1, task_id: 't1_1', agent_id: 'agent_0', predicted_success_probability: 0.0999 }];
+    const dirs = await runOk(input(near));
+    const [refusal] = readJsonl(dirs.out, 'wave_1/gate_decisions.jsonl');
+    expect(refusal?.gate_reason).toBe('p=0.0999 below min_probability 0.10');
+    const custom = await runOk([...input(near), '--min-probability', '0.125']);
+    expect(readJsonl(custom.out, 'wave_1/gate_decisions.jsonl')[0]?.gate_reason).toBe('p=0.10 below min_probability 0.125');
   });
 
   it('--allow-high-risk lets the HIGH-risk task run; min_probability still blocks', async () => {
@@ -192,12 +201,18 @@ describe('safety gates', () => {
     const tasks = gridPredictions(1, 5, 1, () => 0.95, () => 100);
     const dirs = await runOk([...input(tasks, [{ agent_id: 'agent_0', max_concurrency: 1 }]), '--wave-deadline', '250', '--duration-noise', '0', '--retry', 'none', '--epoch', '2030-01-01T00:00:00Z']);
     const outcomes = outcomesById(dirs);
+    // A blocked task never started: its times are null; the refusal's time is in gate_decisions.jsonl.
     expect([...outcomes].map(([id, r]) => [id, r.gate, r.start_time])).toEqual([
       ['t1_1', null, '2030-01-01T00:00:00.000Z'],
       ['t1_2', null, '2030-01-01T00:01:40.000Z'],
       ['t1_3', null, '2030-01-01T00:03:20.000Z'],
-      ['t1_4', 'wave_deadline', '2030-01-01T00:05:00.000Z'],
-      ['t1_5', 'wave_deadline', '2030-01-01T00:05:00.000Z'],
+      ['t1_4', 'wave_deadline', null],
+      ['t1_5', 'wave_deadline', null],
+    ]);
+    const refusals = readJsonl(dirs.out, 'wave_1/gate_decisions.jsonl').filter((d) => d.decision === 'refuse');
+    expect(refusals.map((d) => [d.task_id, d.time, d.gate_reason])).toEqual([
+      ['t1_4', '2030-01-01T00:05:00.000Z', 'would start 300.0 s into the wave, after the 250 s deadline'],
+      ['t1_5', '2030-01-01T00:05:00.000Z', 'would start 300.0 s into the wave, after the 250 s deadline'],
     ]);
   });
 });

@@ -116,15 +116,15 @@ export function outArgs(dirs: RunDirs): string[] {
 }
 
 /**
- * A run's files for comparison: `out/<path>` for every artifact but run.json and
- * `report/<file>` for the report folder, with the temporary root replaced by `<tmp>` (the
- * report names the output folder as given, which differs between runs).
+ * A run's files for comparison, byte for byte: `out/<path>` for every artifact but run.json and
+ * `report/<file>` for the report folder. Nothing is normalised: no artifact or report may name
+ * the folders of the run (contract section 12, "Diffable"), so two runs written to different
+ * folders must compare equal as they are.
  */
 export function readRunFiles(dirs: RunDirs): Map<string, string> {
   const files = new Map<string, string>();
-  const normalise = (text: string): string => text.split(dirs.root).join('<tmp>');
-  for (const [rel, text] of readTreeWithoutManifest(dirs.out)) files.set(`out/${rel}`, normalise(text));
-  for (const [rel, text] of readTree(dirs.report)) files.set(`report/${rel}`, normalise(text));
+  for (const [rel, text] of readTreeWithoutManifest(dirs.out)) files.set(`out/${rel}`, text);
+  for (const [rel, text] of readTree(dirs.report)) files.set(`report/${rel}`, text);
   return files;
 }
 

@@ -70,6 +70,44 @@ describe('determinism on data/phase20', () => {
   });
 });
 
+describe('diffable: the output and report folders leave no trace (contract section 12)', () => {
+  /** Folders named unlike each other (a space, nesting, dots), under two different roots. */
+  function namedDirs(out: string, report: string): RunDirs {
+    const root = tempDir('p21-names-');
+    return { root, out: path.join(root, out), report: path.join(root, report) };
+  }
+
+  async function runInto(dirs: RunDirs, extra: readonly string[] = []): Promise<Map<string, string>> {
+    const run = await runCli([...SAMPLE, ...extra, ...outArgs(dirs), '--quiet']);
+    expect(run, run.stderr).toMatchObject({ code: 0, stderr: '' });
+    return readRunFiles(dirs);
+  }
+
+  it('the same run written to two differently named folders gives the same bytes (all but run.json), naming neither', async () => {
+    const a = namedDirs('out-a', 'reports');
+    const b = namedDirs(path.join('nightly results', 'run.2'), path.join('docs', 'phase21 report'));
+    const filesA = await runInto(a, ['--waves', '2']);
+    const filesB = await runInto(b, ['--waves', '2']);
+    expect(filesA.has('report/PHASE_21_AUTONOMOUS_EXECUTION.md')).toBe(true);
+    expectSameFiles(filesA, filesB);
+    for (const [rel, text] of filesB) {
+      for (const name of [b.root, 'nightly results', 'phase21 report', a.root, 'out-a', SAMPLE_INPUT, SAMPLE_AGENTS]) expect(text.includes(name), `${rel} names ${name}`).toBe(false);
+    }
+    // The paths are in run.json, which is the one file allowed to differ.
+    expect(JSON.stringify(readJson(b.out, 'run.json'))).toContain('nightly results');
+  });
+
+  it('so does a dry run, whose plan report names files relative to the output folder', async () => {
+    const a = namedDirs('plan-a', 'r1');
+    const b = namedDirs('plan b', path.join('x', 'r2'));
+    const filesA = await runInto(a, ['--dry-run', '--waves', '1']);
+    const filesB = await runInto(b, ['--dry-run', '--waves', '1']);
+    expect(filesA.has('report/PHASE_21_EXECUTION_PLAN.md')).toBe(true);
+    expectSameFiles(filesA, filesB);
+    for (const [rel, text] of filesB) expect(text.includes(b.root), `${rel} names ${b.root}`).toBe(false);
+  });
+});
+
 describe('time zone', () => {
   it('TZ=UTC, Asia/Kolkata and America/Los_Angeles write the same bytes (child processes)', async () => {
     const zones = ['UTC', 'Asia/Kolkata', 'America/Los_Angeles'];

@@ -7,9 +7,9 @@
  * The expected folders are `expected/out/` and `expected/report/` (not `outputs/` and
  * `reports/`, which .gitignore ignores at any depth).
  *
- * The report names the input and output folders as given; the test passes absolute paths and
- * replaces them with `<input>`, `<agents>` and `<tmp>` in every file before comparing, so the
- * files do not depend on where the checkout or the temporary folder lives.
+ * No artifact or report names a path of the machine (contract section 12, "Diffable"): the
+ * test passes absolute paths and compares the files as written, and checks that none of them
+ * holds the input, agents-file or temporary path.
  *
  * `UPDATE_GOLDEN=1 npx vitest run test/golden` rewrites the expected files (then read them!).
  */
@@ -29,11 +29,9 @@ const REPORT_FILE = 'PHASE_21_AUTONOMOUS_EXECUTION.md';
 /** The fixed options of the golden run. `--max-attempts 3` so a task can fail within the golden. */
 const OPTIONS = ['--seed', '7', '--epoch', '2026-02-01T00:00:00Z', '--max-attempts', '3', '--quiet'];
 
-/** The run's files keyed `out/<path>` and `report/<file>`, input and temporary paths replaced. */
+/** The run's files keyed `out/<path>` and `report/<file>`, as written. */
 function actualFiles(dirs: RunDirs): Map<string, string> {
-  const files = new Map<string, string>();
-  for (const [rel, text] of readRunFiles(dirs)) files.set(rel, text.split(INPUT).join('<input>').split(AGENTS).join('<agents>'));
-  return files;
+  return readRunFiles(dirs);
 }
 
 function rewriteExpected(files: ReadonlyMap<string, string>): void {
@@ -48,9 +46,10 @@ function rewriteExpected(files: ReadonlyMap<string, string>): void {
 describe('golden run of test/golden/input', () => {
   let run: CliRun = { code: -1, stdout: '', stderr: '' };
   let files = new Map<string, string>();
+  let dirs: RunDirs = { root: '', out: '', report: '' };
 
   beforeAll(async () => {
-    const dirs = runDirs('p21-golden-');
+    dirs = runDirs('p21-golden-');
     run = await runCli(['--input', INPUT, '--agents-file', AGENTS, ...outArgs(dirs), ...OPTIONS]);
     files = actualFiles(dirs);
     if (process.env.UPDATE_GOLDEN === '1' && run.code === 0) rewriteExpected(files);
@@ -67,6 +66,12 @@ describe('golden run of test/golden/input', () => {
     expect([...files.keys()]).toEqual([...expected.keys()]);
     expect(files.has(`report/${REPORT_FILE}`)).toBe(true);
     expect(files.has('out/run.json')).toBe(false);
+  });
+
+  it('names no path of the machine in any file (the paths are in run.json only)', () => {
+    for (const [rel, text] of files) {
+      for (const p of [HERE, dirs.root, INPUT, AGENTS]) expect(text.includes(p), `${rel} names ${p}`).toBe(false);
+    }
   });
 
   it('writes every file byte for byte as committed', () => {
@@ -100,6 +105,31 @@ describe('the committed golden files hold the hand-checked facts', () => {
       ['g2_b', 'agent_0', 'agent_1', 'failed', 3, null, 1],
       ['g2_c', 'agent_0', 'agent_0', 'blocked', 0, 'high_risk', 0],
     ]);
+  });
+
+  it('first agents, nulls for tasks never attempted, and the duration error on first attempts', () => {
+    const outcomes = rows('task_outcomes.jsonl');
+    // g2_b's first attempt ran on agent_1 (assigned); its last retry was rerouted to agent_0.
+    expect(outcomes.map((r) => [r.task_id, r.first_agent_id, r.first_attempt_success])).toEqual([
+      ['g1_a', null, null],
+      ['g1_b', 'agent_1', false],
+      ['g1_c', 'agent_0', true],
+      ['g2_a', 'agent_0', true],
+      ['g2_b', 'agent_1', false],
+      ['g2_c', null, null],
+    ]);
+    for (const blocked of outcomes.filter((r) => r.attempts === 0)) {
+      expect([blocked.duration_s, blocked.first_attempt_duration_s, blocked.waiting_s, blocked.start_time, blocked.end_time]).toEqual([null, null, null, null, null]);
+    }
+    // duration_mape = mean |first attempt - predicted| / predicted over executed tasks:
+    // wave 1: |42.312812 - 40| / 40 = 0.057820, |24.860277 - 30| / 30 = 0.171324 -> 0.114572;
+    // wave 2: |25.330657 - 25| / 25 = 0.013226, |65.445246 - 40| / 40 = 0.636131 -> 0.324679;
+    // run: 0.878502 / 4 = 0.219625 (the report's 22.0%).
+    expect(outcomes.map((r) => r.first_attempt_duration_s)).toEqual([null, 42.312812, 24.860277, 25.330657, 65.445246, null]);
+    const mape = (wave: string): unknown => (doc(`${wave}/wave_summary.json`).metrics as { duration_mape: number }).duration_mape;
+    expect([mape('wave_1'), mape('wave_2')]).toEqual([0.114572, 0.324679]);
+    const run = (doc('phase21_system_health.json').run as { metrics: { duration_mape: number } }).metrics;
+    expect(run.duration_mape).toBe(0.219625);
   });
 
   it('every task is once in task_outcomes.jsonl and once across executed_tasks.jsonl', () => {
@@ -145,7 +175,7 @@ describe('the committed golden files hold the hand-checked facts', () => {
     const w1 = doc('wave_1/wave_summary.json') as { health: { score: number; grade: string }; metrics: Record<string, number> };
     // executed g1_b (p 0.70, failed first) and g1_c (p 0.92, succeeded first):
     // Brier ((0.7)^2 + (0.08)^2) / 2 = 0.2482; ECE (0.7 + 0.08) / 2 = 0.39; success 1/3
-    expect(w1.metrics).toMatchObject({ brier: 0.2482, ece: 0.39, accuracy: 0.61, confidence: 0.81, observed_rate: 0.5, availability: 1 });
+    expect(w1.metrics).toMatchObject({ brier: 0.2482, ece: 0.39, accuracy: 0.61, mean_predicted_p: 0.81, first_attempt_success_rate: 0.5, calibration_gap: -0.31, availability: 1 });
     const m = w1.metrics;
     const score = 100 * (0.4 * (m.success_rate ?? 0) + 0.2 * (m.availability ?? 0) + 0.2 * (m.accuracy ?? 0) + 0.2 * (m.load_balance ?? 0));
     expect(w1.health.score).toBeCloseTo(score, 2);

@@ -169,7 +169,7 @@ describe('CalibrationAccumulator', () => {
 
   it('record fields round to 6 decimals and use snake_case', () => {
     const fields = calibrationFields(calibrate([1, 0, 0], [1 / 3, 1 / 3, 1 / 3]));
-    expect(fields.reliability_bins).toEqual([{ lower: 0.3, upper: 0.4, count: 3, mean_predicted: 0.333333, observed_rate: 0.333333 }]);
+    expect(fields.reliability_bins).toEqual([{ lower: 0.3, upper: 0.4, count: 3, mean_predicted_p: 0.333333, first_attempt_success_rate: 0.333333 }]);
     expect(fields.ece).toBe(0);
     // Brier = (4/9 + 1/9 + 1/9) / 3 = 2/9
     expect(fields.brier).toBe(0.222222);

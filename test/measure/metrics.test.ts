@@ -29,13 +29,14 @@ describe('computeWaveMetrics on the hand-built wave 1 (see test/measure/fixture.
     expect(m.brier).toBe(0.275);
     // Log loss = -(ln .9 + ln .2 + ln .4 + ln .7) / 4 = 2.9877641039 / 4
     expect(m.log_loss).toBe(0.746941);
-    expect(m.confidence).toBe(0.75); // (.9 + .8 + .6 + .7) / 4
-    expect(m.observed_rate).toBe(0.5); // t1 and t5 succeeded first time
+    expect(m.mean_predicted_p).toBe(0.75); // (.9 + .8 + .6 + .7) / 4
+    expect(m.first_attempt_success_rate).toBe(0.5); // t1 and t5 succeeded first time
+    expect(m.calibration_gap).toBe(-0.25); // 0.5 - 0.75
     expect(m.reliability_bins).toEqual([
-      { lower: 0.5, upper: 0.6, count: 1, mean_predicted: 0.6, observed_rate: 0 },
-      { lower: 0.6, upper: 0.7, count: 1, mean_predicted: 0.7, observed_rate: 1 },
-      { lower: 0.7, upper: 0.8, count: 1, mean_predicted: 0.8, observed_rate: 0 },
-      { lower: 0.8, upper: 0.9, count: 1, mean_predicted: 0.9, observed_rate: 1 },
+      { lower: 0.5, upper: 0.6, count: 1, mean_predicted_p: 0.6, first_attempt_success_rate: 0 },
+      { lower: 0.6, upper: 0.7, count: 1, mean_predicted_p: 0.7, first_attempt_success_rate: 1 },
+      { lower: 0.7, upper: 0.8, count: 1, mean_predicted_p: 0.8, first_attempt_success_rate: 0 },
+      { lower: 0.8, upper: 0.9, count: 1, mean_predicted_p: 0.9, first_attempt_success_rate: 1 },
     ]);
   });
 
@@ -44,17 +45,17 @@ describe('computeWaveMetrics on the hand-built wave 1 (see test/measure/fixture.
     expect(m.utilization).toBe(0.525);
   });
 
-  it('waiting = start - ready: [0, 0, 5, 0, 30]; mean 7, p95 (type 7) = 5 + 0.8 x 25 = 25', () => {
-    expect(m.waiting_mean_s).toBe(7);
-    expect(m.waiting_p95_s).toBe(25);
+  it('waiting = first attempt start - ready over executed tasks: [0, 0, 5, 30] (t4 never started); mean 8.75, p95 (type 7) = 5 + 0.85 x 25', () => {
+    expect(m.waiting_mean_s).toBe(8.75);
+    expect(m.waiting_p95_s).toBe(26.25); // index (4 - 1) x 0.95 = 2.85
   });
 
   it('counts attempts, retries, reroutes and circuit openings', () => {
     expect([m.attempts, m.retries, m.reroutes, m.circuit_openings]).toEqual([6, 2, 1, 1]);
   });
 
-  it('duration MAPE uses the last attempt: |10-10|/10, |8-10|/10, |10-20|/20, |15-12|/12 -> 0.95 / 4', () => {
-    expect(m.duration_mape).toBe(0.2375);
+  it('duration MAPE uses the first attempt, whose agent the prediction is for: |10-10|/10, |20-10|/10, |10-20|/20, |15-12|/12 -> 1.75 / 4', () => {
+    expect(m.duration_mape).toBe(0.4375);
   });
 
   it('per agent: final-agent outcomes, agent statistics, first-attempt calibration', () => {
@@ -63,14 +64,14 @@ describe('computeWaveMetrics on the hand-built wave 1 (see test/measure/fixture.
         agent_id: 'agent_1', tasks: 2, succeeded: 2, failed: 0, blocked: 0, success_rate: 1,
         attempts: 3, successful_attempts: 2, attempt_success_rate: 0.666667, retries: 1,
         busy_s: 28, open_s: 10, circuit_openings: 1, utilization: 0.466667, // 28 / 60
-        predicted_tasks: 2, mean_predicted_p: 0.85, first_attempt_success_rate: 0.5, calibration_gap: -0.35,
+        first_attempts: 2, mean_predicted_p: 0.85, first_attempt_success_rate: 0.5, calibration_gap: -0.35,
         mean_attempt_duration_s: 12.666667, // (10 + 20 + 8) / 3
       },
       {
         agent_id: 'agent_2', tasks: 3, succeeded: 1, failed: 1, blocked: 1, success_rate: 0.333333,
         attempts: 3, successful_attempts: 1, attempt_success_rate: 0.333333, retries: 1,
         busy_s: 35, open_s: 0, circuit_openings: 0, utilization: 0.583333, // 35 / 60
-        predicted_tasks: 2, mean_predicted_p: 0.65, first_attempt_success_rate: 0.5, calibration_gap: -0.15,
+        first_attempts: 2, mean_predicted_p: 0.65, first_attempt_success_rate: 0.5, calibration_gap: -0.15,
         mean_attempt_duration_s: 11.666667, // (10 + 10 + 15) / 3
       },
     ]);
@@ -108,11 +109,12 @@ describe('computeRunMetrics pools every task of both waves', () => {
     // Pairs of wave 1 plus (0.5, 1) in (0.4, 0.5]: gaps .6 .3 .8 .1 .5 -> ECE 2.3 / 5
     expect(run.ece).toBe(0.46);
     expect(run.accuracy).toBe(0.54);
-    expect(run.confidence).toBe(0.7); // 3.5 / 5
-    expect(run.observed_rate).toBe(0.6);
-    expect(run.waiting_mean_s).toBe(5.833333); // 35 / 6
-    expect(run.waiting_p95_s).toBe(23.75); // sorted [0,0,0,0,5,30], index 4.75
-    expect(run.duration_mape).toBe(0.19); // (0.95 + 0) / 5
+    expect(run.mean_predicted_p).toBe(0.7); // 3.5 / 5
+    expect(run.first_attempt_success_rate).toBe(0.6);
+    expect(run.calibration_gap).toBe(-0.1);
+    expect(run.waiting_mean_s).toBe(7); // 35 / 5 executed tasks
+    expect(run.waiting_p95_s).toBe(25); // sorted [0,0,0,5,30], index 3.8
+    expect(run.duration_mape).toBe(0.35); // (1.75 + 0) / 5
     expect([run.attempts, run.retries, run.reroutes, run.circuit_openings]).toEqual([7, 2, 1, 1]);
     expect(RunMetricsSchema.parse(run)).toEqual(run);
   });
@@ -131,8 +133,8 @@ describe('edge cases', () => {
   it('an empty wave has null sample metrics and the documented neutral values', () => {
     const m = computeWaveMetrics(empty, AGENTS);
     expect(m).toMatchObject({
-      tasks: 0, executed: 0, success_rate: null, availability: 1, accuracy: 1, load_balance: 1, confidence: null,
-      observed_rate: null, makespan_s: 0, utilization: 0, waiting_mean_s: null, waiting_p95_s: null,
+      tasks: 0, executed: 0, success_rate: null, availability: 1, accuracy: 1, load_balance: 1, mean_predicted_p: null,
+      first_attempt_success_rate: null, calibration_gap: null, makespan_s: 0, utilization: 0, waiting_mean_s: null, waiting_p95_s: null,
       brier: null, log_loss: null, ece: null, mce: null, reliability_bins: [], duration_mape: null,
     });
     expect(m.per_agent.map((a) => a.agent_id)).toEqual(['agent_1', 'agent_2']);
@@ -144,7 +146,8 @@ describe('edge cases', () => {
       outcomes: [outcome({ wave: 3, taskId: 'b1', agentId: 'agent_1', suggested: null, status: 'blocked', attempts: [], readyS: 50, startS: 50, endS: 50, p: 0.05, timeS: 30 })],
     };
     const m = computeWaveMetrics(blocked, AGENTS);
-    expect([m.success_rate, m.accuracy, m.executed, m.confidence, m.duration_mape, m.waiting_p95_s]).toEqual([0, 1, 0, null, null, 0]);
+    // No task started, so nothing waited for a slot either: waiting is null like the other sample figures.
+    expect([m.success_rate, m.accuracy, m.executed, m.mean_predicted_p, m.duration_mape, m.waiting_mean_s, m.waiting_p95_s]).toEqual([0, 1, 0, null, null, null, null]);
   });
 
   it('a run with no waves', () => {

@@ -11,7 +11,6 @@ import {
   sparkline,
   table,
   trendDirection,
-  under,
 } from '../../src/report/markdown-util.ts';
 
 describe('number formatting', () => {
@@ -64,13 +63,6 @@ describe('markdown escaping', () => {
     expect(code('out')).toBe('`out`');
     expect(code('a`b')).toBe('``a`b``');
     expect(code('`x')).toBe('`` `x ``');
-  });
-
-  it('joins paths with a slash and keeps the folder as given', () => {
-    expect(under('outputs', 'rejected.jsonl')).toBe('outputs/rejected.jsonl');
-    expect(under('out/', 'a.jsonl')).toBe('out/a.jsonl');
-    expect(under('C:\\runs\\', 'a.jsonl')).toBe('C:\\runs\\a.jsonl');
-    expect(under('', 'a.jsonl')).toBe('a.jsonl');
   });
 
   it('lists items in prose', () => {

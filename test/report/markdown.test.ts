@@ -18,21 +18,21 @@ function agent(over: Partial<AgentMetrics> & { agent_id: string }): AgentMetrics
   return {
     tasks: 4, succeeded: 3, failed: 1, blocked: 0, success_rate: 0.75, attempts: 5, successful_attempts: 4,
     attempt_success_rate: 0.8, retries: 1, busy_s: 80, open_s: 0, circuit_openings: 0, utilization: 0.32,
-    predicted_tasks: 0, mean_predicted_p: null, first_attempt_success_rate: null, calibration_gap: null,
+    first_attempts: 0, mean_predicted_p: null, first_attempt_success_rate: null, calibration_gap: null,
     mean_attempt_duration_s: 16, ...over,
   };
 }
 
 const AGENT_2 = agent({
   agent_id: 'agent_2', attempts: 6, successful_attempts: 3, attempt_success_rate: 0.5, retries: 2, busy_s: 120.04,
-  utilization: 0.48, predicted_tasks: 3, mean_predicted_p: 0.8, first_attempt_success_rate: 0.6667, calibration_gap: -0.1333,
+  utilization: 0.48, first_attempts: 3, mean_predicted_p: 0.8, first_attempt_success_rate: 0.6667, calibration_gap: -0.1333,
 });
 const AGENT_10 = agent({ agent_id: 'agent_10' });
 
 function core(over: Partial<MetricsCore> = {}): MetricsCore {
   return {
     tasks: 4, succeeded: 3, failed: 0, blocked: 1, executed: 3, success_rate: 0.75, availability: 0.9, accuracy: 1,
-    load_balance: 0.8124, confidence: 0.8, observed_rate: 0.6667, makespan_s: 100, utilization: 0.625,
+    load_balance: 0.8124, mean_predicted_p: 0.8, first_attempt_success_rate: 0.6667, calibration_gap: -0.1333, makespan_s: 100, utilization: 0.625,
     waiting_mean_s: 3.24, waiting_p95_s: 9.87, attempts: 5, retries: 1, reroutes: 1, circuit_openings: 0,
     brier: 0.187649, log_loss: 0.55, ece: null, mce: null, reliability_bins: [], duration_mape: null,
     per_agent: [AGENT_2, AGENT_10], ...over,
@@ -56,19 +56,19 @@ function systemHealth(scores: readonly [number, number] = [60, 70.5]): SystemHea
       waveEntry(1, scores[0], 'FAIR'),
       waveEntry(2, scores[1], 'GOOD', { failed: 1, blocked: 0, success_rate: null, waiting_p95_s: null, retries: 2, reroutes: 0, circuit_openings: 1 }),
     ],
-    trend: [{ wave: 1, score: scores[0], grade: 'FAIR' }, { wave: 2, score: scores[1], grade: 'GOOD' }],
+    trend: [{ wave: 1, health_score: scores[0], health_grade: 'FAIR' }, { wave: 2, health_score: scores[1], health_grade: 'GOOD' }],
   };
 }
 
 const T = '2025-01-01T00:00:00.000Z';
 const SUMMARY: ExecutionSummary = {
   schema_version: SCHEMA_VERSION, status: 'completed', strategy: 'load_balanced', seed: 21, epoch: T, start_time: T,
-  end_time: '2025-01-01T00:04:10.260Z', makespan_s: 250.26, agents: ['agent_2', 'agent_10'],
+  end_time: '2025-01-01T00:04:10.260Z', makespan_s: 250.26, agent_ids: ['agent_2', 'agent_10'],
   totals: { waves: 2, tasks: 8, succeeded: 6, failed: 1, blocked: 1, attempts: 11, retries: 3, reroutes: 1, circuit_openings: 0, rejected_lines: 2 },
-  success_rate: 0.75, health: 64.1, grade: 'FAIR',
+  success_rate: 0.75, health_score: 64.1, health_grade: 'FAIR',
   waves: [
-    { wave: 1, tasks: 4, succeeded: 3, failed: 0, blocked: 1, success_rate: 0.75, health: 60, grade: 'FAIR', makespan_s: 100, start_time: T, end_time: T, anomalies: 1 },
-    { wave: 2, tasks: 4, succeeded: 3, failed: 1, blocked: 0, success_rate: 0.75, health: 70.5, grade: 'GOOD', makespan_s: 150.26, start_time: T, end_time: T, anomalies: 1 },
+    { wave: 1, tasks: 4, succeeded: 3, failed: 0, blocked: 1, success_rate: 0.75, health_score: 60, health_grade: 'FAIR', makespan_s: 100, start_time: T, end_time: T, anomalies: 1 },
+    { wave: 2, tasks: 4, succeeded: 3, failed: 1, blocked: 0, success_rate: 0.75, health_score: 70.5, health_grade: 'GOOD', makespan_s: 150.26, start_time: T, end_time: T, anomalies: 1 },
   ],
   anomalies_by_type: { agent_failure: 1, coordination_issue: 0, prediction_drift: 0, load_imbalance: 1 },
   signals_by_type: { agent_performance: 1, multi_agent_coordination: 1, heuristic_feedback: 0, prediction_validation: 1 },
@@ -77,12 +77,12 @@ const SUMMARY: ExecutionSummary = {
 const ANOMALIES: Anomaly[] = [
   {
     schema_version: SCHEMA_VERSION, anomaly_id: 'w1-load_imbalance-all', wave: 1, type: 'load_imbalance', severity: 'LOW', subject: 'all',
-    message: 'agent_2 busy 1.60 x the mean', evidence: { busiest_agent: 'agent_2', max_busy_s: 64, mean_busy_s: 40, ratio: 1.6, max_ratio: 1.5 },
+    message: 'agent_2 busy 1.60 x the mean', evidence: { busiest_agent_id: 'agent_2', max_busy_s: 64, mean_busy_s: 40, max_mean_busy_ratio: 1.6, thresholds: { max_mean_busy_ratio: 1.5 } },
   },
   {
     schema_version: SCHEMA_VERSION, anomaly_id: 'w2-agent_failure-agent_2', wave: 2, type: 'agent_failure', severity: 'HIGH', subject: 'agent_2',
     message: 'agent_2 | 3 of 6 attempts failed',
-    evidence: { attempts: 6, successful_attempts: 3, attempt_success_rate: 0.5, circuit_openings: 1, min_attempts: 5, max_success_rate: 0.5 },
+    evidence: { attempts: 6, successful_attempts: 3, attempt_success_rate: 0.5, circuit_openings: 1, thresholds: { attempts: 5, attempt_success_rate: 0.5 } },
   },
 ];
 
@@ -109,13 +109,13 @@ const SIGNALS: Signal[] = [
   {
     schema_version: SCHEMA_VERSION, signal_id: 'w2-prediction_validation-all', signal_type: 'prediction_validation', target_phase: 20,
     wave: 2, subject: 'all', confidence: 0.7,
-    content: { n: 4, mean_predicted: 0.8, observed_rate: 0.75, observed_minus_predicted: -0.05, brier: 0.18, log_loss: 0.55, ece: 0.05, mce: 0.05, reliability_bins: [] },
+    content: { n: 4, mean_predicted_p: 0.8, first_attempt_success_rate: 0.75, calibration_gap: -0.05, brier: 0.18, log_loss: 0.55, ece: 0.05, mce: 0.05, reliability_bins: [] },
     recommendations: ['recalibrate agent_2: observed 0.67 vs predicted 0.80 over 3 tasks', 'improve the forecasts'],
   },
 ];
 
 function input(over: Partial<RunReportInput> = {}): RunReportInput {
-  return { summary: SUMMARY, health: systemHealth(), anomalies: ANOMALIES, signals: SIGNALS, input: 'data/phase20', outDir: 'outputs', ...over };
+  return { summary: SUMMARY, health: systemHealth(), anomalies: ANOMALIES, signals: SIGNALS, ...over };
 }
 
 /** The text of one `##` section, up to the next `##` heading. */
@@ -158,7 +158,8 @@ describe('renderRunReport', () => {
     expect(s).toContain(
       'Run health is 64.10 (FAIR) with a success rate of 75.0%. Of 8 tasks in 2 waves, 6 succeeded, 1 failed and 1 was blocked by a safety gate. ' +
         'The run used the `load_balanced` strategy with seed 21; the simulated makespan was 250.3 s, with 3 retries, 1 reroute and 0 circuit openings. ' +
-        '2 input lines were rejected and written to `outputs/rejected.jsonl`. Input: `data/phase20`; output: `outputs`.',
+        '2 input lines were rejected and written to `rejected.jsonl`. ' +
+        'Files named in this report are relative to the output folder; its path and the input files are in `run.json`.',
     );
     expect(s).toContain('| Brier score | 0.1876 |');
     expect(s).toContain('| Log loss | 0.5500 |');
@@ -167,7 +168,7 @@ describe('renderRunReport', () => {
     expect(s).toContain('| Availability | 90.0% |');
     expect(s).toContain('| Load balance | 81.2% |');
     expect(s).toContain('| Utilization | 50.0% |');
-    expect(s).toContain('| Duration MAPE | n/a |');
+    expect(s).toContain('| Duration MAPE (first attempts) | n/a |');
   });
 
   it('leaves out the rejected sentence when nothing was rejected', () => {
@@ -240,13 +241,13 @@ describe('renderRunReport', () => {
     expect(s).not.toContain('| wave |');
   });
 
-  it('counts signals per type and names the files under the output folder', () => {
-    const s = section(renderRunReport(input({ outDir: 'runs/a|b/' })), 'Learning Signals');
-    expect(s).toContain('3 learning signals were produced. Every signal is in `runs/a|b/phase21_learning_signals.jsonl`');
-    expect(s).toContain('| agent_performance | Phase 18 | 1 | `runs/a\\|b/feedback/phase18/coordination_feedback.jsonl` |');
-    expect(s).toContain('| multi_agent_coordination | Phase 18 | 1 | `runs/a\\|b/feedback/phase18/coordination_feedback.jsonl` |');
-    expect(s).toContain('| heuristic_feedback | Phase 16 | 0 | `runs/a\\|b/feedback/phase16/heuristic_feedback.jsonl` |');
-    expect(s).toContain('| prediction_validation | Phase 20 | 1 | `runs/a\\|b/feedback/phase20/prediction_validation_feedback.jsonl` |');
+  it('counts signals per type and names the files relative to the output folder', () => {
+    const s = section(MD, 'Learning Signals');
+    expect(s).toContain('3 learning signals were produced. Every signal is in `phase21_learning_signals.jsonl`');
+    expect(s).toContain('| agent_performance | Phase 18 | 1 | `feedback/phase18/coordination_feedback.jsonl` |');
+    expect(s).toContain('| multi_agent_coordination | Phase 18 | 1 | `feedback/phase18/coordination_feedback.jsonl` |');
+    expect(s).toContain('| heuristic_feedback | Phase 16 | 0 | `feedback/phase16/heuristic_feedback.jsonl` |');
+    expect(s).toContain('| prediction_validation | Phase 20 | 1 | `feedback/phase20/prediction_validation_feedback.jsonl` |');
   });
 
   it('de-duplicates recommendations, keeping first occurrences', () => {

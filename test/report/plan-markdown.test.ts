@@ -10,8 +10,6 @@ const PLAN: PlanReportInput = {
   strategy: 'load_balanced',
   seed: 21,
   epoch: '2025-01-01T00:00:00.000Z',
-  input: 'data/phase20',
-  outDir: 'outputs',
   agents: ['agent_2', 'agent_10'],
   waves: [
     {
@@ -34,6 +32,7 @@ describe('renderPlanReport', () => {
     expect(headings).toEqual(['Summary', 'Assignments', 'Gate Decisions']);
     expect(MD.endsWith(`\n\n${PLAN_CLOSING_NOTE}\n`)).toBe(true);
     expect(PLAN_CLOSING_NOTE).toContain('Nothing was executed');
+    expect(PLAN_CLOSING_NOTE).toContain('Files named here are relative to the output folder');
     expect(MD).not.toContain('\n\n\n');
   });
 
@@ -43,7 +42,6 @@ describe('renderPlanReport', () => {
         '- Strategy: `load_balanced`',
         '- Seed: 21',
         '- Epoch: `2025-01-01T00:00:00.000Z`',
-        '- Input: `data/phase20`; output: `outputs`',
         '- Waves: 2',
         '- Tasks: 5',
         '- Agents: 2 (`agent_2`, `agent_10`)',
@@ -64,12 +62,12 @@ describe('renderPlanReport', () => {
   });
 
   it('lists at most 50 blocked tasks per wave, then a count', () => {
-    const md = renderPlanReport({ ...PLAN, outDir: 'out/', waves: [{ wave: 3, tasks: 60, perAgent: [], blocked: blocked(53, 3) }] });
+    const md = renderPlanReport({ ...PLAN, waves: [{ wave: 3, tasks: 60, perAgent: [], blocked: blocked(53, 3) }] });
     const rows = md.split('\n').filter((l) => l.startsWith('| w3-t'));
     expect(rows.length).toBe(50);
     expect(rows[49]).toBe('| w3-t50 | agent_2 | min_probability | p 0.05 < 0.10 |');
     expect(md).toContain('53 tasks were blocked:');
-    expect(md).toContain('... and 3 more in `out/wave_3/gate_decisions.jsonl`.');
+    expect(md).toContain('... and 3 more in `wave_3/gate_decisions.jsonl`.');
     expect(md).toContain('- Blocked at the first attempt: 53');
     const exactly50 = renderPlanReport({ ...PLAN, waves: [{ wave: 1, tasks: 50, perAgent: [], blocked: blocked(50, 1) }] });
     expect(exactly50).not.toContain('more in');

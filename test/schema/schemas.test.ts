@@ -4,7 +4,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeDiff, diffSchemas, main, renderSchemaFiles, SCHEMAS_DIR, writeSchemas } from '../../scripts/schemas.ts';
-import { DEFAULT_OPTIONS, type RunOptions } from '../../src/options.ts';
+import { DEFAULT_OPTIONS, SCHEMA_VERSION, type RunOptions } from '../../src/options.ts';
 import { runPhase21 } from '../../src/pipeline.ts';
 import { SILENT_PROGRESS } from '../../src/ports.ts';
 import { ARTIFACTS, artifactsMatching, type ArtifactEntry } from '../../src/schema/artifacts.ts';
@@ -150,7 +150,7 @@ describe('the artifact checker', () => {
   it('names the first bad record by file:line:field, a stripped or reordered key, and an unregistered file', () => {
     const out = path.join(tmp, 'fake');
     fs.mkdirSync(path.join(out, 'wave_1'), { recursive: true });
-    const good = { schema_version: '1.0.0', wave: 1, task_id: 't1', agent_id: 'agent_0', attempt: 0, time: null, decision: 'allow', gate: null, reason: null };
+    const good = { schema_version: SCHEMA_VERSION, wave: 1, task_id: 't1', agent_id: 'agent_0', attempt: 0, time: null, decision: 'allow', gate: null, gate_reason: null };
     const bad = { ...good, attempt: -1 };
     fs.writeFileSync(path.join(out, 'wave_1', 'gate_decisions.jsonl'), `${JSON.stringify(good)}\n${JSON.stringify(bad)}\n`);
     const seen = new Set<ArtifactEntry>();
@@ -158,14 +158,14 @@ describe('the artifact checker', () => {
     fs.writeFileSync(path.join(out, 'wave_1', 'gate_decisions.jsonl'), `${JSON.stringify(good)}\n`);
     expect(firstFailure(out, seen)).toBeNull();
     const anomaly = {
-      schema_version: '1.0.0',
+      schema_version: SCHEMA_VERSION,
       anomaly_id: 'w1-load_imbalance-all',
       wave: 1,
       type: 'load_imbalance',
       severity: 'LOW',
       subject: 'all',
       message: 'm',
-      evidence: { busiest_agent: 'agent_0', max_busy_s: 10, mean_busy_s: 5, ratio: 2, max_ratio: 1.5 },
+      evidence: { busiest_agent_id: 'agent_0', max_busy_s: 10, mean_busy_s: 5, max_mean_busy_ratio: 2, thresholds: { max_mean_busy_ratio: 1.5 } },
     };
     fs.writeFileSync(path.join(out, 'anomalies.jsonl'), `${JSON.stringify(anomaly)}\n${JSON.stringify({ ...anomaly, evidence: { ...anomaly.evidence, extra: 1 } })}\n`);
     expect(firstFailure(out, seen)).toBe('anomalies.jsonl:2: keys differ from the schema (unknown key or key order) (anomalies.schema.json)');

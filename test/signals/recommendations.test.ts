@@ -18,7 +18,7 @@ function assertNever(): never {
 }
 
 const validation: PredictionValidationContent = {
-  n: 340, mean_predicted: 0.71, observed_rate: 0.52, observed_minus_predicted: -0.19, brier: 0.2, log_loss: 0.6, ece: 0.1, mce: 0.3, reliability_bins: [],
+  n: 340, mean_predicted_p: 0.71, first_attempt_success_rate: 0.52, calibration_gap: -0.19, brier: 0.2, log_loss: 0.6, ece: 0.1, mce: 0.3, reliability_bins: [],
 };
 
 describe('number formatting', () => {
@@ -27,7 +27,9 @@ describe('number formatting', () => {
   });
 
   it('adds decimals only where a figure would print equal to its threshold', () => {
-    expect([fixedVs(0.34, 0.2), fixedVs(0.2504, 0.25), fixedVs(0.4995, 0.5), fixedVs(0.2500001, 0.25)]).toEqual(['0.34', '0.2504', '0.499', '0.250000']); // 0.4995 is 0.49949999... in float64
+    // 0.4995 rounds half up to 0.500 (its decimal value, not the double 0.49949999... below it), so it needs 4 decimals;
+    // 0.2500001 prints equal to 0.25 at 6 decimals, so it prints in full.
+    expect([fixedVs(0.34, 0.2), fixedVs(0.2504, 0.25), fixedVs(0.4995, 0.5), fixedVs(0.2500001, 0.25)]).toEqual(['0.34', '0.2504', '0.4995', '0.2500001']);
     expect([percentVs(0.2, 0.1), percentVs(0.10004, 0.1)]).toEqual(['20.0%', '10.004%']);
   });
 
@@ -41,36 +43,46 @@ describe('number formatting', () => {
 });
 
 describe('prediction_validation rules', () => {
-  it('recalibrate: |observed - predicted| > 0.10, quoting the figures (contract example)', () => {
-    expect(predictionValidationRecommendations('agent_2', 3, validation)).toEqual(['recalibrate agent_2: observed 0.52 vs predicted 0.71 over 340 tasks']);
+  it('recalibrate: |observed - predicted| > 0.10, quoting the figures by name (the contract example, named)', () => {
+    expect(predictionValidationRecommendations('agent_2', 3, validation)).toEqual([
+      'recalibrate agent_2: first-attempt success rate 0.52 vs mean predicted p 0.71 over 340 first attempts',
+    ]);
+  });
+
+  it('recalibrate: prints the two rates with the decimals that show a gap above 0.10', () => {
+    // 0.8049 vs 0.7048: a gap of 0.1001, which 2 and 3 decimals (0.80 vs 0.70, 0.805 vs 0.705) would show as 0.10.
+    const c = { ...validation, first_attempt_success_rate: 0.8049, mean_predicted_p: 0.7048, calibration_gap: 0.1001 };
+    expect(predictionValidationRecommendations('agent_2', 3, c)).toEqual([
+      'recalibrate agent_2: first-attempt success rate 0.8049 vs mean predicted p 0.7048 over 340 first attempts',
+    ]);
   });
 
   it('no rule fires for a calibrated sample; a gap of exactly 0.10 does not fire', () => {
-    expect(predictionValidationRecommendations('agent_2', 3, { ...validation, observed_rate: 0.61, observed_minus_predicted: -0.1 })).toEqual([]);
+    expect(predictionValidationRecommendations('agent_2', 3, { ...validation, first_attempt_success_rate: 0.61, calibration_gap: -0.1 })).toEqual([]);
   });
 
   it('ECE > 0.15 and Brier > 0.25 each add a sentence; the whole wave is named by its number', () => {
-    expect(predictionValidationRecommendations('all', 4, { ...validation, observed_minus_predicted: 0, ece: 0.151, mce: 0.4, brier: 0.251 })).toEqual([
-      'reduce calibration error of wave 4 predictions: ECE 0.151 (MCE 0.40) over 340 tasks',
+    expect(predictionValidationRecommendations('all', 4, { ...validation, calibration_gap: 0, ece: 0.151, mce: 0.4, brier: 0.251 })).toEqual([
+      'reduce calibration error of wave 4 predictions: ECE 0.151 (MCE 0.40) over 340 first attempts',
       'improve forecasts for wave 4 predictions: Brier score 0.251 is worse than a constant 0.5 forecast (0.25)',
     ]);
   });
 
   it('below 3 samples only asks for more data', () => {
-    expect(predictionValidationRecommendations('agent_7', 1, { ...validation, n: 1 })).toEqual(['collect more data for agent_7: 1 executed task cannot validate predictions']);
+    expect(predictionValidationRecommendations('agent_7', 1, { ...validation, n: 1 })).toEqual(['collect more data for agent_7: 1 first attempt cannot validate predictions']);
   });
 });
 
 describe('agent_performance rules', () => {
-  it('recalibrate needs >= 3 predicted tasks and a gap > 0.10', () => {
-    const c = { ...agent1, predicted_tasks: 3, circuit_openings: 0, retries: 0 };
-    expect(agentPerformanceRecommendations('agent_1', 1, c)).toEqual(['recalibrate agent_1: observed 0.50 vs predicted 0.85 over 3 tasks']);
+  it('recalibrate needs >= 3 first attempts and a gap > 0.10', () => {
+    const c = { ...agent1, first_attempts: 3, circuit_openings: 0, retries: 0 };
+    expect(agentPerformanceRecommendations('agent_1', 1, c)).toEqual(['recalibrate agent_1: first-attempt success rate 0.50 vs mean predicted p 0.85 over 3 first attempts']);
     expect(agentPerformanceRecommendations('agent_1', 1, { ...c, calibration_gap: 0.1 })).toEqual([]);
   });
 
   it('investigate: >= 5 attempts with success rate < 0.50', () => {
     const c = { ...agent1, circuit_openings: 0, retries: 0, attempts: 5, successful_attempts: 2, attempt_success_rate: 0.4 };
-    expect(agentPerformanceRecommendations('agent_1', 1, c)).toEqual(['investigate agent_1: only 2 of 5 attempts succeeded (0.40)']);
+    expect(agentPerformanceRecommendations('agent_1', 1, c)).toEqual(['investigate agent_1: attempt success rate 0.40 over 5 attempts (2 succeeded) is below 0.50']);
     expect(agentPerformanceRecommendations('agent_1', 1, { ...c, attempts: 4, attempt_success_rate: 0.5 })).toEqual([]);
   });
 

@@ -51,7 +51,7 @@ describe('order, ids and routing', () => {
   it('every record validates, with keys in the fixed order, and the schema converts to JSON Schema', () => {
     for (const s of SIGNALS) expect(SignalSchema.parse(s)).toEqual(s);
     expect(Object.keys(SIGNALS[0] ?? {})).toEqual(['schema_version', 'signal_id', 'signal_type', 'target_phase', 'wave', 'subject', 'confidence', 'content', 'recommendations']);
-    expect(new Set(SIGNALS.map((s) => s.schema_version))).toEqual(new Set(['1.0.0']));
+    expect(new Set(SIGNALS.map((s) => s.schema_version))).toEqual(new Set(['2.0.0']));
     expect(() => z.toJSONSchema(SignalSchema)).not.toThrow();
   });
 
@@ -99,8 +99,8 @@ describe('multi_agent_coordination', () => {
       busy_cv: 0.111111,
       makespan_s: 60,
       utilization: 0.525,
-      waiting_mean_s: 7,
-      waiting_p95_s: 25,
+      waiting_mean_s: 8.75, // t1, t2, t3, t5 waited 0, 0, 5, 30 s; t4 never started
+      waiting_p95_s: 26.25,
       reroutes: 1,
       blocked: 1,
       circuit_openings: 1,
@@ -118,8 +118,8 @@ describe('heuristic_feedback', () => {
     expect(s.content).toEqual({
       tasks: 5,
       executed: 4,
-      duration_mape: 0.2375,
-      within_20pct_share: 0.5, // t1 (0%) and t2 (20%) of t1, t2, t3 (50%), t5 (25%)
+      duration_mape: 0.4375, // first attempts: t1 0%, t2 100% (20 s vs 10), t3 50%, t5 25%
+      within_20pct_share: 0.25, // t1 only
       suggested_tasks: 4, // t1, t2, t4, t5
       kept_on_suggested_share: 0.5, // t1 and t4 ended on their suggested agent
       planned_makespan_s: 40, // schedule spans 0-40 s
@@ -133,7 +133,7 @@ describe('heuristic_feedback', () => {
       ],
     });
     expect(s.recommendations).toEqual([
-      'revise duration estimates: MAPE 0.24 over 4 executed tasks, 50.0% within 20% of the predicted time',
+      'revise duration estimates: MAPE 0.44 over 4 executed tasks, 25.0% within 20% of the predicted time',
       'review HIGH-risk predictions: 1 of 2 HIGH-risk tasks was blocked by safety gates',
     ]);
   });
@@ -152,10 +152,10 @@ describe('prediction_validation', () => {
   it('for the whole wave, from the wave metrics', () => {
     const s = byId('w1-prediction_validation-all');
     expect(s).toMatchObject({ target_phase: 20, subject: 'all' });
-    expect(s.content).toMatchObject({ n: 4, mean_predicted: 0.75, observed_rate: 0.5, observed_minus_predicted: -0.25, brier: 0.275, log_loss: 0.746941, ece: 0.45, mce: 0.8 });
+    expect(s.content).toMatchObject({ n: 4, mean_predicted_p: 0.75, first_attempt_success_rate: 0.5, calibration_gap: -0.25, brier: 0.275, log_loss: 0.746941, ece: 0.45, mce: 0.8 });
     expect(s.recommendations).toEqual([
-      'recalibrate wave 1 predictions: observed 0.50 vs predicted 0.75 over 4 tasks',
-      'reduce calibration error of wave 1 predictions: ECE 0.45 (MCE 0.80) over 4 tasks',
+      'recalibrate wave 1 predictions: first-attempt success rate 0.50 vs mean predicted p 0.75 over 4 first attempts',
+      'reduce calibration error of wave 1 predictions: ECE 0.45 (MCE 0.80) over 4 first attempts',
       'improve forecasts for wave 1 predictions: Brier score 0.28 is worse than a constant 0.5 forecast (0.25)',
     ]);
   });
@@ -164,24 +164,24 @@ describe('prediction_validation', () => {
     // agent_2: t3 (0.6, fail) and t5 (0.7, ok). Brier (.36 + .09) / 2; ECE (.6 + .3) / 2; MCE .6
     expect(byId('w1-prediction_validation-agent_2').content).toEqual({
       n: 2,
-      mean_predicted: 0.65,
-      observed_rate: 0.5,
-      observed_minus_predicted: -0.15,
+      mean_predicted_p: 0.65,
+      first_attempt_success_rate: 0.5,
+      calibration_gap: -0.15,
       brier: 0.225,
       log_loss: 0.636483, // -(ln 0.4 + ln 0.7) / 2 = (0.9162907319 + 0.3566749439) / 2 = 0.6364828379
       ece: 0.45,
       mce: 0.6,
       reliability_bins: [
-        { lower: 0.5, upper: 0.6, count: 1, mean_predicted: 0.6, observed_rate: 0 },
-        { lower: 0.6, upper: 0.7, count: 1, mean_predicted: 0.7, observed_rate: 1 },
+        { lower: 0.5, upper: 0.6, count: 1, mean_predicted_p: 0.6, first_attempt_success_rate: 0 },
+        { lower: 0.6, upper: 0.7, count: 1, mean_predicted_p: 0.7, first_attempt_success_rate: 1 },
       ],
     });
-    expect(byId('w1-prediction_validation-agent_2').recommendations).toEqual(['collect more data for agent_2: 2 executed tasks cannot validate predictions']);
+    expect(byId('w1-prediction_validation-agent_2').recommendations).toEqual(['collect more data for agent_2: 2 first attempts cannot validate predictions']);
   });
 
   it('an agent with no executed task gets nulls and n 0', () => {
     expect(byId('w2-prediction_validation-agent_2').content).toEqual({
-      n: 0, mean_predicted: null, observed_rate: null, observed_minus_predicted: null, brier: null, log_loss: null, ece: null, mce: null, reliability_bins: [],
+      n: 0, mean_predicted_p: null, first_attempt_success_rate: null, calibration_gap: null, brier: null, log_loss: null, ece: null, mce: null, reliability_bins: [],
     });
   });
 });
