@@ -87,6 +87,8 @@ export async function runProgram(commands: readonly CliCommand[], defaultCommand
       getErrHasColors: () => false,
     })
     .helpCommand(false)
+    // Options after a command's name are the command's own (lets `import` pass them on unparsed).
+    .enablePositionalOptions()
     .helpOption('-h, --help', 'print this help and exit')
     .version(ctx.version, '-V, --version', 'print the version and exit')
     .configureHelp({ commandUsage: () => 'npm run <command> -- [options]' });

@@ -41,6 +41,19 @@ describe('main: help and version', () => {
   });
 });
 
+describe('main: the import command', () => {
+  it('passes its arguments on unparsed to the importer, which prints its own help and errors', async () => {
+    const h = harness();
+    expect(await main(['import', '--help'], h.io)).toBe(0);
+    expect(h.stdout()).toMatch(/^Usage: npm run import -- \[options\] \[command\]/);
+    const missing = path.join(os.tmpdir(), 'p21-no-such-instance.json');
+    const e = harness();
+    expect(await main(['import', 'wfcommons', missing, '--out', path.join(os.tmpdir(), 'p21-import-unused'), '--agents', '2'], e.io)).toBe(2);
+    expect(e.stderr()).toContain(`${missing}: (file): cannot read`);
+    expect(e.stderr()).toMatch(/nothing was written\n$/);
+  });
+});
+
 describe('main: a run', () => {
   it('passes the options, version, clock and a cancel signal; prints progress and the closing line last', async () => {
     const h = harness();

@@ -5,10 +5,11 @@
  * src/cli/program.ts and src/cli/failure.ts.
  */
 import type { CliCommand } from '../program.ts';
+import { importCommand } from './import.ts';
 import { phaseCommand } from './phase.ts';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [phaseCommand];
+export const COMMANDS: readonly CliCommand[] = [phaseCommand, importCommand];
 
 /** The command a command line that names none runs. */
 export const DEFAULT_COMMAND = phaseCommand.name;
