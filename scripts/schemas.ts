@@ -1,7 +1,8 @@
 /**
  * `npm run schemas [-- --check] [--dir DIR]`
  *
- * Writes one JSON Schema per registered artifact (src/schema/artifacts.ts) into `schemas/`
+ * Writes one JSON Schema per registered artifact (src/schema/artifacts.ts), and the config
+ * file's (src/schema/config.ts), into `schemas/`
  * (`<artifact base name>.schema.json`, two-space JSON with a final newline) and removes any
  * `*.schema.json` there that it did not write. Other files in the folder are left alone.
  *
@@ -14,6 +15,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { ARTIFACTS, artifactJsonSchema, type ArtifactEntry } from '../src/schema/artifacts.ts';
 import { COMPARISON_DOCUMENT } from '../src/schema/comparison.ts';
+import { CONFIG_SCHEMA_FILE, configJsonSchema } from '../src/schema/config.ts';
 import { jsonDocument } from '../src/util/json.ts';
 
 /** The committed schema folder: `schemas/` at the repository root (independent of the cwd). */
@@ -42,14 +44,16 @@ export interface SchemaDiff {
 }
 
 /**
- * Every schema file, in registry order: {@link artifactJsonSchema} serialized as two-space JSON
- * with a final newline (src/util/json.ts `jsonDocument`).
- * @throws Error when two artifacts claim one schema file name, or zod cannot express a schema
+ * Every schema file: each artifact's in registry order ({@link artifactJsonSchema}), then the
+ * config file's (`config.schema.json`, src/schema/config.ts), serialized as two-space JSON with
+ * a final newline (src/util/json.ts `jsonDocument`).
+ * @throws Error when two schemas claim one file name, or zod cannot express a schema
  */
 export function renderSchemaFiles(): SchemaFile[] {
   const files = SCHEMA_DOCUMENTS.map((artifact) => ({ file: artifact.schemaFile, text: jsonDocument(artifactJsonSchema(artifact)) }));
+  files.push({ file: CONFIG_SCHEMA_FILE, text: jsonDocument(configJsonSchema()) });
   const names = new Set(files.map((f) => f.file));
-  if (names.size !== files.length) throw new Error('two artifacts share a schema file name; make schemaFile unique in src/schema/artifacts.ts');
+  if (names.size !== files.length) throw new Error('two schemas share a file name; make schemaFile unique in src/schema/artifacts.ts');
   return files;
 }
 
@@ -108,8 +112,8 @@ export interface SchemasIo {
 const USAGE = `Usage: npm run schemas [-- --check] [--dir DIR]
 
 Generates schemas/<artifact>.schema.json (JSON Schema draft 2020-12) from the zod schemas
-registered in src/schema/artifacts.ts (and comparison.json's, src/schema/comparison.ts) and
-removes stale *.schema.json files.
+registered in src/schema/artifacts.ts (and comparison.json's, src/schema/comparison.ts),
+schemas/config.schema.json from src/schema/config.ts, and removes stale *.schema.json files.
 
   --check    write nothing; exit 1 listing the files that differ from the generator
   --dir DIR  schema folder (default: schemas/ at the repository root)

@@ -1,56 +1,25 @@
 /**
- * The command-line entry (contract section 9): `npm run phase -- [options]`.
+ * The command-line entry (contract sections 9 and 12): `npm run phase -- [options]`, which
+ * runs `node --import tsx src/cli/main.ts phase [options]`; the commands are registered in
+ * src/cli/commands/index.ts.
  *
  * {@link main} does everything and touches the process only through its `io` argument; the
  * block at the bottom, run only when this file is the entry script, is the one place that
- * reads `process`.
+ * reads `process`: streams, environment, clock, SIGINT/SIGTERM and the exit code.
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { EXIT, ExitError, InputError, UsageError, formatDiagnostics } from '../errors.ts';
 import type { ExitCode } from '../errors.ts';
-import type { RunOptions } from '../options.ts';
-import { runPhase21 } from '../pipeline.ts';
-import type { RunEnvironment, RunResult } from '../pipeline.ts';
-import type { WallClock } from '../ports.ts';
-import { parseCommandLine } from './args.ts';
-import { helpText, versionText } from './help.ts';
-import { createProgress } from './progress.ts';
-import type { CliProgress, TextStream } from './progress.ts';
-import { closingLine, jsonResultLine, minHealthFailure } from './render.ts';
+import { COMMANDS, DEFAULT_COMMAND } from './commands/index.ts';
+import { reportError } from './failure.ts';
+import type { CliIo } from './io.ts';
+import { runProgram } from './program.ts';
+import type { CliDeps } from './program.ts';
 
-/** The process as {@link main} sees it; tests pass fakes. */
-export interface CliIo {
-  /** Help, version and `--json` output. */
-  readonly stdout: TextStream;
-  /** Progress, warnings, the closing line and errors. */
-  readonly stderr: TextStream;
-  readonly env: Readonly<Record<string, string | undefined>>;
-  /** Whether stderr is a terminal (picks the progress bar). */
-  readonly isTTY: boolean;
-  /** Monotonic milliseconds, for throttling the progress bar. */
-  readonly now: () => number;
-  /** Called once with the exit code just before {@link main} resolves, when given. */
-  readonly exit?: (code: ExitCode) => void;
-}
-
-/** Replaceable collaborators of {@link main}; the defaults are the real ones. */
-export interface CliDeps {
-  /** The run itself; default {@link runPhase21}. */
-  readonly run?: (options: RunOptions, env: RunEnvironment) => Promise<RunResult>;
-  /** Wall clock for run.json; default `new Date()`. */
-  readonly wallClock?: WallClock;
-  /** Version string; default package.json's `version`. */
-  readonly version?: string;
-}
-
-/** The line printed after a usage error. */
-export const USAGE_HINT = 'Run with --help for usage.';
-/** The prefix of an internal error's message. */
-export const INTERNAL_ERROR_PREFIX = 'internal error (this is a bug, please report it): ';
-
-const SYSTEM_CLOCK: WallClock = { now: () => new Date() };
+export type { CliIo, SignalPort, TextStream } from './io.ts';
+export type { CliDeps } from './program.ts';
+export { INTERNAL_ERROR_PREFIX, USAGE_HINT } from './failure.ts';
 
 /**
  * Reads `version` from the package.json two folders above this file.
@@ -62,72 +31,24 @@ export function readPackageVersion(): string {
 }
 
 /**
- * Runs the command line `argv` (the arguments after the script) and returns the exit code:
- * 0 finished (or help/version printed), 1 finished with health below `--min-health`, 2 usage
- * or input error, 3 internal error. Never throws; never prints a stack trace except for an
- * internal error under `--debug`.
+ * Runs the command line `argv` (the arguments after the script; a first word naming a
+ * command picks it, else `phase` runs) and returns the exit code: 0 finished (or help/version
+ * printed), 1 finished with health below `--min-health`, 2 usage, config or input error,
+ * 3 internal error, 4 aborted by `--abort-on-failure-rate`, 130/143 canceled by SIGINT/SIGTERM.
+ * Never throws; never prints a stack trace except for an internal error under `--debug`.
  */
 export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<ExitCode> {
-  const code = await execute(argv, io, deps);
+  let code: ExitCode;
+  // --debug is looked for by hand first, so a bug while parsing the options still honours it.
+  const failure = { debug: argv.includes('--debug') };
+  try {
+    const version = deps.version ?? readPackageVersion();
+    code = await runProgram(COMMANDS, DEFAULT_COMMAND, { io, deps, argv, version, commandNames: COMMANDS.map((c) => c.name), failure });
+  } catch (error: unknown) {
+    code = reportError(error, io.stderr, failure.debug);
+  }
   io.exit?.(code);
   return code;
-}
-
-async function execute(argv: readonly string[], io: CliIo, deps: CliDeps): Promise<ExitCode> {
-  // Until the options parse, --debug is looked for by hand so a bug in parsing still honours it.
-  let debug = argv.includes('--debug');
-  let progress: CliProgress | null = null;
-  try {
-    const command = parseCommandLine(argv);
-    if (command.kind === 'help') {
-      io.stdout.write(helpText());
-      return EXIT.ok;
-    }
-    const version = deps.version ?? readPackageVersion();
-    if (command.kind === 'version') {
-      io.stdout.write(versionText(version));
-      return EXIT.ok;
-    }
-    const { options } = command;
-    debug = options.debug;
-    progress = createProgress({ stream: io.stderr, isTTY: io.isTTY, env: io.env, quiet: options.quiet, now: io.now });
-    const run = deps.run ?? runPhase21;
-    const result = await run(options, { clock: deps.wallClock ?? SYSTEM_CLOCK, progress, version });
-    progress.finish();
-    const failure = minHealthFailure(result, options.minHealth);
-    if (failure !== null) io.stderr.write(`${failure}: exit code ${EXIT.unhealthy}\n`);
-    if (!options.quiet) io.stderr.write(`${closingLine(result)}\n`);
-    if (options.json) io.stdout.write(jsonResultLine(result));
-    return failure === null ? EXIT.ok : EXIT.unhealthy;
-  } catch (error: unknown) {
-    progress?.finish();
-    return reportError(error, io.stderr, debug);
-  }
-}
-
-/** Prints `error` the way its class asks for and returns its exit code. */
-function reportError(error: unknown, stderr: TextStream, debug: boolean): ExitCode {
-  if (error instanceof UsageError) {
-    stderr.write(`${error.message}\n${USAGE_HINT}\n`);
-    return EXIT.usage;
-  }
-  if (error instanceof InputError) {
-    const lines = formatDiagnostics(error.diagnostics);
-    const count = error.diagnostics.length;
-    // The diagnostics are printed above; the summary only counts them.
-    const summary = count === 0 ? error.message : `${count} error${count === 1 ? '' : 's'} in the input`;
-    lines.push(`input error: ${summary}; nothing was written`);
-    stderr.write(`${lines.join('\n')}\n`);
-    return EXIT.usage;
-  }
-  if (error instanceof ExitError && error.exitCode !== EXIT.internal) {
-    stderr.write(`${error.message}\n`);
-    return error.exitCode;
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  stderr.write(`${INTERNAL_ERROR_PREFIX}${message}\n`);
-  if (debug && error instanceof Error && error.stack !== undefined) stderr.write(`${error.stack}\n`);
-  return EXIT.internal;
 }
 
 /** True when `scriptPath` (process.argv[1]) is this module, following symlinks (npm bin links). */
@@ -142,12 +63,23 @@ export function isEntryPoint(moduleUrl: string, scriptPath: string | undefined):
 
 // The only code that touches `process`.
 if (isEntryPoint(import.meta.url, process.argv[1])) {
+  // A reader that goes away (`| head`) is not an error of ours: stop writing, without a stack.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE') throw error;
+    });
+  }
   const code = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
     isTTY: process.stderr.isTTY, // typed boolean; undefined (falsy) at run time off a terminal
     now: () => performance.now(),
+    signals: {
+      on: (signal, listener) => process.on(signal, listener),
+      off: (signal, listener) => process.off(signal, listener),
+      exitNow: (exitCode) => process.exit(exitCode),
+    },
   });
   process.exitCode = code;
 }

@@ -1,19 +1,26 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { OPTION_NAMES } from '../../src/cli/args.ts';
-import { helpText, versionText, wrap } from '../../src/cli/help.ts';
+import { main } from '../../src/cli/main.ts';
 import { DEFAULT_OPTIONS } from '../../src/options.ts';
+import { harness } from './harness.ts';
 
-const help = helpText();
-/** The help text with wrapped lines joined, so a phrase split over two lines still matches. */
-const flat = help.replace(/\n {28}/g, ' ');
+async function helpOf(argv: readonly string[], columns?: number): Promise<string> {
+  const h = harness();
+  const io = columns === undefined ? h.io : { ...h.io, stdout: { ...h.io.stdout, columns } };
+  expect(await main(argv, io)).toBe(0);
+  expect(h.stderr()).toBe('');
+  return h.stdout();
+}
 
-/** Every option the brief and contract section 9 name, written out independently of args.ts. */
+const help = await helpOf(['phase', '--help']);
+/** The help text with wrapped description lines joined, so a phrase split over two lines still matches. */
+const flat = help.replace(/\n {31}/g, ' ');
+
+/** Every option contract section 9 names that this version implements, written out independently of the code. */
 const EXPECTED_OPTIONS = [
   'input', 'out', 'report-dir', 'waves', 'strategy', 'retry', 'jitter', 'max-attempts', 'backoff-base',
   'backoff-cap', 'breaker-threshold', 'breaker-cooldown', 'min-probability', 'high-risk-floor',
   'allow-high-risk', 'wave-deadline', 'duration-noise', 'epoch', 'seed', 'agents-file', 'on-invalid',
-  'dry-run', 'min-health', 'quiet', 'json', 'debug', 'help', 'version',
+  'dry-run', 'min-health', 'quiet', 'json', 'debug', 'help', 'version', 'config', 'resume', 'abort-on-failure-rate',
 ];
 
 /** The help line (joined over wraps) that documents `--name`. */
@@ -23,82 +30,59 @@ function entry(name: string): string {
   return line;
 }
 
-describe('helpText', () => {
-  it('starts with the usage line and ends with a newline', () => {
-    expect(help.startsWith('Usage: npm run phase -- [options]\n')).toBe(true);
+describe('phase --help', () => {
+  it('starts with the usage line and what the command does', () => {
+    expect(help.startsWith('Usage: npm run phase -- [options]\n\nRuns Phase 20')).toBe(true);
+    expect(flat).toContain('Times are in simulated seconds, probabilities in [0, 1], health in [0, 100].');
     expect(help.endsWith('\n')).toBe(true);
   });
-  it('lists every option, and the parser knows exactly these', () => {
+  it('lists every option once, and no other', () => {
     for (const name of EXPECTED_OPTIONS) expect(entry(name)).toContain(`--${name}`);
-    expect([...OPTION_NAMES].sort()).toEqual([...EXPECTED_OPTIONS].sort());
+    const listed = [...flat.matchAll(/^ {2}(?:-\w, )?--([\w-]+)/gm)].map((m) => m[1]);
+    expect([...listed].sort()).toEqual([...EXPECTED_OPTIONS].sort());
   });
-  it('shows the short aliases', () => {
+  it('groups the options, in this order', () => {
+    const titles = help.split('\n').filter((l) => /^[A-Z][\w ]+:$/.test(l));
+    expect(titles).toEqual(['Input and output:', 'Strategy and simulation:', 'Retry and circuit breaker:', 'Safety gates:', 'Run control:', 'Exit codes:', 'Examples:']);
+    const runControl = help.slice(help.indexOf('Run control:'), help.indexOf('\n\n', help.indexOf('Run control:')));
+    for (const name of ['dry-run', 'resume', 'abort-on-failure-rate', 'min-health', 'quiet', 'json', 'debug', 'version', 'help']) expect(runControl).toContain(`--${name}`);
+  });
+  it('shows placeholders, short aliases, units and accepted values', () => {
+    expect(entry('waves').startsWith('  --waves <N> ')).toBe(true);
     expect(entry('help').startsWith('  -h, --help')).toBe(true);
     expect(entry('version').startsWith('  -V, --version')).toBe(true);
+    expect(entry('backoff-cap')).toContain('a number of seconds >= 0, and >= --backoff-base');
+    expect(entry('strategy')).toContain('one of: round_robin, load_balanced, priority, confidence, schedule');
+    expect(entry('abort-on-failure-rate')).toContain('(failed + blocked) / tasks exceeds R; exit 4; a number in [0, 1]');
+    expect(entry('config')).toContain('JSON file, keys in snake_case');
   });
   it('shows defaults taken from DEFAULT_OPTIONS', () => {
     expect(entry('input')).toContain(`(default: ${DEFAULT_OPTIONS.input})`);
     expect(entry('out')).toContain('(default: outputs)');
-    expect(entry('report-dir')).toContain('(default: reports)');
     expect(entry('seed')).toContain('(default: 21)');
     expect(entry('strategy')).toContain('(default: load_balanced)');
-    expect(entry('retry')).toContain('(default: exponential)');
-    expect(entry('jitter')).toContain('(default: full)');
     expect(entry('max-attempts')).toContain('(default: 4)');
     expect(entry('backoff-base')).toContain('(default: 2 s)');
     expect(entry('backoff-cap')).toContain('(default: 60 s)');
-    expect(entry('breaker-threshold')).toContain('(default: 5)');
     expect(entry('breaker-cooldown')).toContain('(default: 60 s)');
     expect(entry('min-probability')).toContain('(default: 0.1)');
-    expect(entry('high-risk-floor')).toContain('(default: 0.3)');
     expect(entry('duration-noise')).toContain('(default: 0.25)');
     expect(entry('waves')).toContain('(default: all)');
     expect(entry('wave-deadline')).toContain('(default: none)');
-    expect(entry('min-health')).toContain('(default: none)');
-    expect(entry('on-invalid')).toContain('(default: fail)');
-    expect(entry('epoch')).toContain('(default: latest input timestamp, else 2000-01-01T00:00:00.000Z)');
+    expect(entry('abort-on-failure-rate')).toContain('(default: none)');
     expect(entry('dry-run')).toContain('(default: off)');
+    expect(entry('epoch')).toContain('(default: latest input timestamp, else 2000-01-01T00:00:00.000Z)');
   });
-  it('shows accepted values and units', () => {
-    expect(entry('strategy')).toContain('one of: round_robin, load_balanced, priority, confidence, schedule');
-    expect(entry('waves')).toContain('an integer >= 1');
-    expect(entry('breaker-cooldown')).toContain('a number of seconds > 0');
-    expect(entry('min-health')).toContain('a number in [0, 100]');
-    expect(entry('retry')).toContain('none = one attempt per task, whatever --max-attempts says');
+  it('explains values, --no- flags, the config file, and every exit code', () => {
+    expect(flat).toContain('Each flag has a --no- form (--no-quiet) that turns it off');
+    expect(flat).toContain('Schema: schemas/config.schema.json');
+    for (const code of ['0', '1', '2', '3', '4', '130', '143']) expect(help).toMatch(new RegExp(`^ {2}${code} +\\w`, 'm'));
+    expect(help).toContain('  npm run phase -- --config examples/nightly.json --resume');
   });
-  it('groups options under their headings, in order', () => {
-    const headings = ['Input and output:', 'Strategy and simulation:', 'Retry and circuit breaker:', 'Safety gates:', 'Run control:', 'Exit codes:', 'Examples:'];
-    const positions = headings.map((h) => help.indexOf(`\n${h}\n`));
-    expect(positions.every((p) => p > 0)).toBe(true);
-    expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-    expect(help.indexOf('--backoff-cap')).toBeGreaterThan(help.indexOf('Retry and circuit breaker:'));
-    expect(help.indexOf('--backoff-cap')).toBeLessThan(help.indexOf('Safety gates:'));
-  });
-  it('has the exit code table and two examples', () => {
-    expect(help).toContain('  0  the run finished\n');
-    expect(help).toContain('  1  the run finished, but run health is below --min-health\n');
-    expect(help).toContain('  2  usage or input error: nothing was written\n');
-    expect(help).toContain('  3  internal error');
-    const examples = help.slice(help.indexOf('Examples:')).split('\n').filter((l) => l.startsWith('  npm run phase -- '));
-    expect(examples).toHaveLength(2);
-  });
-  it('keeps every line within 100 columns', () => {
-    for (const line of help.split('\n')) expect(line.length).toBeLessThanOrEqual(100);
-  });
-});
-
-describe('wrap', () => {
-  it('pads a short label and wraps with a hanging indent', () => {
-    expect(wrap('  -x', 'aa bb cc dd', '      ', 12)).toEqual(['  -x  aa bb', '      cc dd']);
-  });
-  it('puts the text under a label too long for its column', () => {
-    expect(wrap('  --long-label', 'aa bb', '    ', 20)).toEqual(['  --long-label', '    aa bb']);
-  });
-});
-
-describe('versionText', () => {
-  it('prints the version given and a newline', () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-    expect(versionText(pkg.version)).toBe(`${pkg.version}\n`);
+  it('fits 80 columns off a terminal, and uses a wider terminal', async () => {
+    expect(help.split('\n').filter((l) => l.length > 80)).toEqual([]);
+    const wide = await helpOf(['phase', '--help'], 160);
+    expect(wide.split('\n').some((l) => l.length > 100)).toBe(true);
+    expect(wide).toMatch(/^ {2}--input <DIR> +Phase 20 output to run: a wave_<w>\/agent_<a>\/ tree or a flat folder with predicted_tasks.jsonl \(default: data\/phase20\)$/m);
   });
 });

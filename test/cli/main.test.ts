@@ -1,148 +1,171 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { helpText } from '../../src/cli/help.ts';
 import { INTERNAL_ERROR_PREFIX, isEntryPoint, main } from '../../src/cli/main.ts';
-import type { CliDeps, CliIo } from '../../src/cli/main.ts';
 import { InputError } from '../../src/errors.ts';
-import type { ExitCode } from '../../src/errors.ts';
-import type { RunOptions } from '../../src/options.ts';
-import type { RunEnvironment, RunResult } from '../../src/pipeline.ts';
+import type { RunResult } from '../../src/pipeline.ts';
 import { COMPLETED } from './fixtures.ts';
+import { fakeRun, harness } from './harness.ts';
 
-const RESULT: RunResult = COMPLETED;
 const CLOSING = 'health 64.10 (FAIR), success 71.2%, 3 waves, 7506 tasks -> outputs/ and reports/PHASE_21_AUTONOMOUS_EXECUTION.md';
-
-interface Harness {
-  readonly io: CliIo;
-  readonly stdout: () => string;
-  readonly stderr: () => string;
-  readonly exits: ExitCode[];
-}
-
-function harness(isTTY = false, env: Record<string, string> = {}): Harness {
-  const out: string[] = [];
-  const err: string[] = [];
-  const exits: ExitCode[] = [];
-  return {
-    io: {
-      stdout: { write: (s: string) => out.push(s) },
-      stderr: { write: (s: string) => err.push(s) },
-      env,
-      isTTY,
-      now: () => 0,
-      exit: (code) => exits.push(code),
-    },
-    stdout: () => out.join(''),
-    stderr: () => err.join(''),
-    exits,
-  };
-}
-
-/** A fake run that records its arguments, reports one stage and returns `result` (or throws `error`). */
-function fakeRun(outcome: { result?: RunResult; error?: unknown }) {
-  const calls: { options: RunOptions; env: RunEnvironment }[] = [];
-  const run: NonNullable<CliDeps['run']> = (options, env) => {
-    calls.push({ options, env });
-    env.progress.stage('load', 'reading input');
-    env.progress.waveStarted(1, 1, 3, 2502);
-    // eslint-disable-next-line @typescript-eslint/prefer-promise-reject-errors -- one test rejects with a non-Error on purpose
-    if (outcome.error !== undefined) return Promise.reject(outcome.error);
-    env.progress.waveFinished(1, { successRate: 0.712, health: 64.1, makespanS: 1234.5 });
-    return Promise.resolve(outcome.result ?? RESULT);
-  };
-  return { run, calls };
-}
-
+/** What the plain display prints for the fake run's wave 1 at clock 0. */
+const WAVE_1 = 'wave 1/3: 2502 tasks, success 71.2%, health 64.10, makespan 1234.5 s | 2502 tasks done, - tasks/s, elapsed 0:00, ETA -';
 const STACK_FRAME = /\n\s+at /;
+const PKG = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
 
 describe('main: help and version', () => {
-  it('--help prints the help on stdout and exits 0', async () => {
+  it('--help prints the phase help on stdout and exits 0, with or without the command name', async () => {
     const h = harness();
-    expect(await main(['--help'], h.io)).toBe(0);
-    expect(h.stdout()).toBe(helpText());
+    expect(await main(['phase', '--help'], h.io)).toBe(0);
+    expect(h.stdout().startsWith('Usage: npm run phase -- [options]\n')).toBe(true);
     expect(h.stderr()).toBe('');
     expect(h.exits).toEqual([0]);
+    const bare = harness();
+    expect(await main(['-h'], bare.io)).toBe(0);
+    expect(bare.stdout().startsWith('Usage: npm run <command> -- [options]\n')).toBe(true);
+    expect(bare.stdout()).toMatch(/^ {2}phase \[options\] +run Phase 20 predictions/m);
   });
   it("--version prints package.json's version and exits 0", async () => {
-    const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+    for (const argv of [['-V'], ['--version'], ['phase', '--version']]) {
+      const h = harness();
+      expect(await main(argv, h.io)).toBe(0);
+      expect(h.stdout()).toBe(`${PKG.version}\n`);
+    }
+  });
+  it('--help wins over a bad value', async () => {
     const h = harness();
-    expect(await main(['-V'], h.io)).toBe(0);
-    expect(h.stdout()).toBe(`${pkg.version}\n`);
+    const fake = fakeRun();
+    expect(await main(['--waves', '0', '--help'], h.io, { run: fake.run })).toBe(0);
+    expect(fake.calls).toHaveLength(0);
   });
 });
 
-describe('main: usage errors', () => {
-  it('an unknown option exits 2 with the message and a hint, and does not run', async () => {
+describe('main: the import command', () => {
+  it('passes its arguments on unparsed to the importer, which prints its own help and errors', async () => {
     const h = harness();
-    const fake = fakeRun({});
-    expect(await main(['--bogus'], h.io, { run: fake.run })).toBe(2);
-    expect(h.stderr()).toBe('--bogus: unknown option\nRun with --help for usage.\n');
-    expect(h.stdout()).toBe('');
-    expect(fake.calls).toHaveLength(0);
-  });
-  it('a bad value exits 2 naming the option and what it accepts', async () => {
-    const h = harness();
-    expect(await main(['--waves', '0', '--debug'], h.io, { run: fakeRun({}).run })).toBe(2);
-    expect(h.stderr()).toBe('--waves: expected an integer >= 1, got "0"\nRun with --help for usage.\n');
-    expect(h.stderr()).not.toMatch(STACK_FRAME);
+    expect(await main(['import', '--help'], h.io)).toBe(0);
+    expect(h.stdout()).toMatch(/^Usage: npm run import -- \[options\] \[command\]/);
+    const missing = path.join(os.tmpdir(), 'p21-no-such-instance.json');
+    const e = harness();
+    expect(await main(['import', 'wfcommons', missing, '--out', path.join(os.tmpdir(), 'p21-import-unused'), '--agents', '2'], e.io)).toBe(2);
+    expect(e.stderr()).toContain(`${missing}: (file): cannot read`);
+    expect(e.stderr()).toMatch(/nothing was written\n$/);
   });
 });
 
 describe('main: a run', () => {
-  it('passes the parsed options, version and clock, prints progress and the closing line last', async () => {
+  it('passes the options, version, clock and a cancel signal; prints progress and the closing line last', async () => {
     const h = harness();
-    const fake = fakeRun({});
+    const fake = fakeRun();
     const clock = { now: () => new Date('2024-01-01T00:00:00Z') };
     expect(await main(['--seed', '5', '--strategy', 'priority'], h.io, { run: fake.run, version: '9.9.9', wallClock: clock })).toBe(0);
     expect(fake.calls).toHaveLength(1);
-    expect(fake.calls[0]?.options.seed).toBe(5);
-    expect(fake.calls[0]?.options.strategy).toBe('priority');
-    expect(fake.calls[0]?.env.version).toBe('9.9.9');
-    expect(fake.calls[0]?.env.clock).toBe(clock);
-    expect(h.stderr()).toBe(
-      `load: reading input\nwave 1/3: 2502 tasks, success 71.2%, health 64.10, makespan 1234.5 s\n${CLOSING}\n`,
-    );
+    const env = fake.calls[0]?.env;
+    expect(fake.calls[0]?.options).toMatchObject({ seed: 5, strategy: 'priority' });
+    expect(env?.version).toBe('9.9.9');
+    expect(env?.clock).toBe(clock);
+    expect(env?.signal?.aborted).toBe(false);
+    expect(h.stderr()).toBe(`load: reading input\n${WAVE_1}\n${CLOSING}\n`);
     expect(h.stdout()).toBe('');
+    expect(h.signals.listeners()).toBe(0);
   });
-  it('--json prints the result as one JSON line on stdout', async () => {
+  it('--json prints the result as one snake_case JSON line on stdout', async () => {
     const h = harness();
-    expect(await main(['--json'], h.io, { run: fakeRun({}).run, version: '1' })).toBe(0);
-    expect(JSON.parse(h.stdout())).toEqual(RESULT);
+    expect(await main(['--json'], h.io, { run: fakeRun().run, version: '1' })).toBe(0);
+    expect(JSON.parse(h.stdout())).toEqual({
+      status: 'completed', waves: 3, tasks: 7506, succeeded: 5344, failed: 2150, blocked: 12, rejected_lines: 0, success_rate: 5344 / 7506,
+      health: 64.1, grade: 'FAIR', out_dir: 'outputs', report_path: 'reports/PHASE_21_AUTONOMOUS_EXECUTION.md', reason: null,
+    });
     expect(h.stderr().endsWith(`${CLOSING}\n`)).toBe(true);
   });
   it('--quiet prints nothing on success', async () => {
-    const h = harness(true);
-    expect(await main(['--quiet'], h.io, { run: fakeRun({}).run, version: '1' })).toBe(0);
+    const h = harness({ isTTY: true });
+    expect(await main(['--quiet'], h.io, { run: fakeRun().run, version: '1' })).toBe(0);
     expect(h.stderr()).toBe('');
     expect(h.stdout()).toBe('');
   });
-  it('draws the bar on a terminal', async () => {
-    const h = harness(true);
-    expect(await main([], h.io, { run: fakeRun({}).run, version: '1' })).toBe(0);
-    expect(h.stderr()).toContain('\rwave 1/3 [--------------------] 0/2502 tasks');
-    expect(h.stderr().endsWith(`\n${CLOSING}\n`)).toBe(true);
+  it('prints one line per wave under CI even on a terminal (colour off with NO_COLOR)', async () => {
+    const h = harness({ isTTY: true, env: { CI: 'true', NO_COLOR: '1' } });
+    expect(await main([], h.io, { run: fakeRun().run, version: '1' })).toBe(0);
+    expect(h.stderr()).toBe(`load: reading input\n${WAVE_1}\n${CLOSING}\n`);
+  });
+  it('colours the wave label with FORCE_COLOR, off a terminal too', async () => {
+    const h = harness({ env: { FORCE_COLOR: '1' } });
+    expect(await main([], h.io, { run: fakeRun().run, version: '1' })).toBe(0);
+    expect(h.stderr()).toContain('\u001b[1mwave 1/3\u001b[22m: 2502 tasks');
   });
 });
 
-describe('main: --min-health', () => {
-  it('exits 1 and says why when health is below the threshold; the closing line stays last', async () => {
+describe('main: exit codes from the result', () => {
+  it('exits 1 below --min-health and says why, even with --quiet; the closing line stays last', async () => {
     const h = harness();
-    expect(await main(['--min-health', '70'], h.io, { run: fakeRun({}).run, version: '1' })).toBe(1);
+    expect(await main(['--min-health', '70'], h.io, { run: fakeRun().run, version: '1' })).toBe(1);
     expect(h.stderr().endsWith(`health 64.10 is below --min-health 70: exit code 1\n${CLOSING}\n`)).toBe(true);
     expect(h.exits).toEqual([1]);
+    const q = harness();
+    expect(await main(['--min-health=70', '--quiet'], q.io, { run: fakeRun().run, version: '1' })).toBe(1);
+    expect(q.stderr()).toBe('health 64.10 is below --min-health 70: exit code 1\n');
   });
-  it('says why even with --quiet', async () => {
+  it('exits 0 for a dry run whatever --min-health says', async () => {
+    const planned: RunResult = { ...COMPLETED, status: 'planned', successRate: null, health: null, grade: null };
     const h = harness();
-    expect(await main(['--min-health=70', '--quiet'], h.io, { run: fakeRun({}).run, version: '1' })).toBe(1);
-    expect(h.stderr()).toBe('health 64.10 is below --min-health 70: exit code 1\n');
+    expect(await main(['--min-health', '99', '--dry-run'], h.io, { run: fakeRun({ result: planned }).run, version: '1' })).toBe(0);
+    expect(h.stderr().endsWith('planned 3 waves, 7506 tasks (12 blocked by gates) -> outputs/\n')).toBe(true);
   });
-  it('exits 0 at or above the threshold, and for a dry run (no health)', async () => {
+  it('exits 4 for an aborted run, with the reason in the text and the JSON', async () => {
+    const aborted: RunResult = { ...COMPLETED, status: 'aborted', waves: 1, tasks: 2502, successRate: 0.712 };
     const h = harness();
-    expect(await main(['--min-health', '64.1'], h.io, { run: fakeRun({}).run, version: '1' })).toBe(0);
-    const planned: RunResult = { ...RESULT, status: 'planned', successRate: null, health: null, grade: null };
-    const d = harness();
-    expect(await main(['--min-health', '99', '--dry-run'], d.io, { run: fakeRun({ result: planned }).run, version: '1' })).toBe(0);
-    expect(d.stderr().endsWith('planned 3 waves, 7506 tasks (12 blocked by gates) -> outputs/\n')).toBe(true);
+    const fake = fakeRun({ result: aborted });
+    expect(await main(['--abort-on-failure-rate', '0.25', '--json'], h.io, { run: fake.run, version: '1' })).toBe(4);
+    expect(fake.calls[0]?.options.abortOnFailureRate).toBe(0.25);
+    const reason = "aborted: wave 1's failure rate 0.29 exceeds --abort-on-failure-rate 0.25";
+    expect(h.stderr()).toBe(
+      `load: reading input\n${WAVE_1}\n${reason}\naborted after wave 1 of 3: health 64.10 (FAIR), success 71.2%, 1 wave, 2502 tasks -> outputs/ and reports/PHASE_21_AUTONOMOUS_EXECUTION.md\n`,
+    );
+    expect(JSON.parse(h.stdout())).toMatchObject({ status: 'aborted', reason });
+    expect(h.exits).toEqual([4]);
+  });
+  it.each([
+    ['SIGINT', 130],
+    ['SIGTERM', 143],
+  ] as const)('a %s cancels the run: exit %i, the reason, handlers removed', async (signal, code) => {
+    const h = harness();
+    const fake = fakeRun({ result: { ...COMPLETED, status: 'canceled', waves: 1 }, untilSignal: true });
+    const running = main(['--json'], h.io, { run: fake.run, version: '1' });
+    await fake.started;
+    expect(h.signals.listeners()).toBe(2);
+    h.signals.send(signal);
+    expect(await running).toBe(code);
+    expect(fake.calls[0]?.env.signal?.reason).toBe(signal);
+    const reason = `canceled by ${signal} after wave 1 of 3; continue with --resume (files so far in outputs/)`;
+    expect(h.stderr()).toBe(`load: reading input\n${signal}: canceling after the wave under way; send it again to stop at once\n${WAVE_1}\n${reason}\n`);
+    expect(JSON.parse(h.stdout())).toMatchObject({ status: 'canceled', reason });
+    expect(h.signals.listeners()).toBe(0);
+    expect(h.signals.exits).toEqual([]);
+    expect(h.exits).toEqual([code]);
+  });
+  it('a second signal while canceling ends the process at once with the first signal\'s code', async () => {
+    const h = harness();
+    const fake = fakeRun({ result: { ...COMPLETED, status: 'canceled' }, untilSignal: true });
+    const running = main([], h.io, { run: fake.run, version: '1' });
+    await fake.started;
+    h.signals.send('SIGTERM');
+    h.signals.send('SIGINT');
+    expect(h.signals.exits).toEqual([143]);
+    expect(h.stderr()).toContain('SIGTERM: canceling after the wave under way; send it again to stop at once\nSIGINT again: stopping now (exit code 143)\n');
+    expect(await running).toBe(143);
+  });
+  it('still prints the cancel notice with --quiet', async () => {
+    const h = harness();
+    const fake = fakeRun({ result: { ...COMPLETED, status: 'canceled' }, untilSignal: true });
+    const running = main(['--quiet'], h.io, { run: fake.run, version: '1' });
+    await fake.started;
+    h.signals.send('SIGINT');
+    expect(await running).toBe(130);
+    expect(h.stderr()).toBe(
+      'SIGINT: canceling after the wave under way; send it again to stop at once\ncanceled by SIGINT after wave 1 of 3; continue with --resume (files so far in outputs/)\n',
+    );
   });
 });
 
@@ -163,6 +186,7 @@ describe('main: errors from the run', () => {
         '',
       ].join('\n'),
     );
+    expect(h.signals.listeners()).toBe(0);
   });
   it('any other error exits 3, says it is a bug, and prints no stack without --debug', async () => {
     const h = harness();
@@ -177,10 +201,20 @@ describe('main: errors from the run', () => {
     expect(h.stderr()).toContain(`${INTERNAL_ERROR_PREFIX}boom\nError: boom\n`);
     expect(h.stderr()).toMatch(STACK_FRAME);
   });
-  it('closes a half-drawn bar before the error message', async () => {
-    const h = harness(true);
-    expect(await main([], h.io, { run: fakeRun({ error: new Error('boom') }).run, version: '1' })).toBe(3);
-    expect(h.stderr().endsWith(`0/2502 tasks\u001b[K\n${INTERNAL_ERROR_PREFIX}boom\n`)).toBe(true);
+  it('prints the stack when a config file turns --debug on, and not when --no-debug turns it off', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'p21-main-'));
+    const file = path.join(dir, 'c.json');
+    writeFileSync(file, '{"debug": true}');
+    try {
+      const h = harness();
+      expect(await main(['--config', file], h.io, { run: fakeRun({ error: new Error('boom') }).run, version: '1' })).toBe(3);
+      expect(h.stderr()).toMatch(STACK_FRAME);
+      const off = harness();
+      expect(await main(['--config', file, '--no-debug'], off.io, { run: fakeRun({ error: new Error('boom') }).run, version: '1' })).toBe(3);
+      expect(off.stderr()).not.toMatch(STACK_FRAME);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
   it('handles a thrown non-Error', async () => {
     const h = harness();

@@ -50,10 +50,11 @@ describe('committed schemas/', () => {
     expect(text.split('\n')[1]).toBe('  "$schema": "https://json-schema.org/draft/2020-12/schema",');
   });
 
-  it('writes one file per registered artifact, with unique names', () => {
+  it('writes one file per registered artifact and one for the config file, with unique names', () => {
     const files = renderSchemaFiles().map((f) => f.file);
-    expect(files).toHaveLength(SCHEMA_DOCUMENTS.length);
+    expect(files).toHaveLength(SCHEMA_DOCUMENTS.length + 1);
     expect(SCHEMA_DOCUMENTS.length).toBe(ARTIFACTS.length + 1);
+    expect(files.at(-1)).toBe('config.schema.json');
     expect(files).toContain('task_outcomes.schema.json');
     expect(files).toContain('comparison.schema.json');
     expect(files).toContain('run.schema.json');
@@ -69,7 +70,7 @@ describe('npm run schemas', () => {
     fs.writeFileSync(path.join(dir, 'README.md'), 'kept\n');
     const first = capture();
     expect(main(['--dir', dir], first.io)).toBe(0);
-    expect(first.err()).toContain(`${SCHEMA_DOCUMENTS.length} written, 0 unchanged, 1 stale removed`);
+    expect(first.err()).toContain(`${SCHEMA_DOCUMENTS.length + 1} written, 0 unchanged, 1 stale removed`);
     expect(fs.readdirSync(dir).sort()).toEqual([...renderSchemaFiles().map((f) => f.file), 'README.md'].sort());
     expect(describeDiff(diffSchemas(dir, renderSchemaFiles()))).toEqual([]);
 
