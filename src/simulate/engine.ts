@@ -7,7 +7,8 @@
  * 3. The safety gates run before every attempt; the first refusal blocks the task.
  * 4. A failed attempt is retried after its backoff delay, at the front of the same agent's
  *    queue, until the allowed attempts are used.
- * 5. A circuit breaker per agent opens after `threshold` consecutive failures. While it is open
+ * 5. A circuit breaker per agent opens by its policy (`sampling`: a failure rate over a window of
+ *    recent attempts; `consecutive`: failures in a row; ./breaker.ts). While it is open
  *    the agent starts nothing and its queued tasks are rerouted by the strategy to agents whose
  *    circuit is closed; when every circuit is open they wait. After the cooldown one probe runs.
  *
@@ -19,7 +20,7 @@ import type { BreakerOptions, GateOptions, RetryOptions } from '../options.ts';
 import type { AgentProfile, WavePlan } from '../plan/model.ts';
 import { predictionOn } from '../plan/model.ts';
 import { allowedAttempts, applyJitter, backoffStep, INITIAL_BACKOFF, type BackoffStep } from './backoff.ts';
-import { admission, CLOSED, cooldownElapsed, probeStarted, recordOutcome } from './breaker.ts';
+import { admission, closedBreaker, cooldownElapsed, probeStarted, recordOutcome } from './breaker.ts';
 import type { AttemptResult, Executor } from './executor.ts';
 import { activeGates, runGates, type SafetyGate } from './gates.ts';
 import { Lane, type TaskRun } from './lane.ts';
@@ -80,7 +81,7 @@ export class Simulation {
 
   constructor(config: SimulationConfig) {
     this.#config = config;
-    this.#lanes = config.agents.map((profile, index) => new Lane(index, profile, CLOSED));
+    this.#lanes = config.agents.map((profile, index) => new Lane(index, profile, closedBreaker(config.breaker)));
     this.#laneById = new Map(this.#lanes.map((lane) => [lane.profile.agentId, lane]));
     this.#policy = {
       gates: config.gateList ?? activeGates(config.gates),
@@ -121,7 +122,6 @@ export class Simulation {
     // Only the timer of the current opening counts; an older one is stale.
     if (lane.breaker.kind !== 'open' || lane.breaker.openedAtS !== openedAtS) return;
     const nowS = this.#config.scheduler.now();
-    lane.addOpenTime(openedAtS, nowS, this.#current?.startS ?? nowS);
     lane.breaker = cooldownElapsed(lane.breaker, nowS);
     this.#current?.dispatch();
   }
@@ -259,8 +259,10 @@ class WaveRun {
     const nowS = this.config.scheduler.now();
     lane.attemptEnded(nowS, result.succeeded);
     run.attempts.push({ attempt, agentId: lane.profile.agentId, startS, endS: nowS, succeeded: result.succeeded, probe });
-    const transition = recordOutcome(lane.breaker, result.succeeded, probe, nowS, this.config.breaker);
+    const before = lane.breaker;
+    const transition = recordOutcome(before, result.succeeded, probe, nowS, this.config.breaker);
     lane.breaker = transition.state;
+    if (before.kind === 'half-open' && transition.state.kind === 'closed') lane.addOpenTime(before.downSinceS, nowS, this.startS);
     if (transition.opened && transition.state.kind === 'open') {
       lane.circuitOpenings++;
       this.setCooldownTimer(lane, transition.state.openedAtS, transition.state.halfOpenAtS);
@@ -313,7 +315,7 @@ class WaveRun {
     let endS = this.startS;
     for (const run of this.#runs) if (run !== undefined && run.endS > endS) endS = run.endS;
     for (const lane of this.lanes) {
-      if (lane.breaker.kind === 'open') lane.addOpenTime(lane.breaker.openedAtS, endS, this.startS);
+      if (lane.breaker.kind !== 'closed') lane.addOpenTime(lane.breaker.downSinceS, endS, this.startS);
     }
     const outcomes = this.#runs.map((run) => {
       if (run === undefined) throw new RangeError(`wave ${this.input.wave.wave} has an unassigned task`);

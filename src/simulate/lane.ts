@@ -89,8 +89,8 @@ export class Lane {
     if (succeeded) this.successfulAttempts++;
   }
 
-  /** Adds the part of an open interval [openedAtS, untilS] that falls after `waveStartS`. */
-  addOpenTime(openedAtS: number, untilS: number, waveStartS: number): void {
-    this.openS += Math.max(0, untilS - Math.max(openedAtS, waveStartS));
+  /** Adds the part of a not-closed interval [downSinceS, untilS] that falls after `waveStartS`. */
+  addOpenTime(downSinceS: number, untilS: number, waveStartS: number): void {
+    this.openS += Math.max(0, untilS - Math.max(downSinceS, waveStartS));
   }
 }

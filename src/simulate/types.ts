@@ -80,7 +80,7 @@ export interface AgentWaveStats {
   readonly successfulAttempts: number;
   /** Time with at least one attempt running, seconds. */
   readonly busyS: number;
-  /** Time the circuit spent open within the wave, seconds. */
+  /** Time the circuit was not closed (open, or half-open until a probe closed it) within the wave, seconds. */
   readonly openS: number;
   /** Times the circuit opened during the wave. */
   readonly circuitOpenings: number;

@@ -57,6 +57,10 @@ const VALUE_CASES: readonly [string, string, (o: RunOptions) => unknown, unknown
   ['backoff-cap', '12.25', (o) => o.retry.capS, 12.25],
   ['breaker-threshold', '3', (o) => o.breaker.threshold, 3],
   ['breaker-cooldown', '1e2', (o) => o.breaker.cooldownS, 100],
+  ['breaker', 'consecutive', (o) => o.breaker.policy, 'consecutive'],
+  ['breaker-window', '30', (o) => o.breaker.window, 30],
+  ['breaker-min-attempts', '4', (o) => o.breaker.minAttempts, 4],
+  ['breaker-failure-rate', '0.75', (o) => o.breaker.failureRate, 0.75],
   ['min-probability', '0.25', (o) => o.gates.minProbability, 0.25],
   ['high-risk-floor', '1', (o) => o.gates.highRiskFloor, 1],
   ['wave-deadline', '900', (o) => o.gates.waveDeadlineS, 900],
@@ -103,6 +107,17 @@ describe('phase flags', () => {
   });
 });
 
+describe('--no-steal', () => {
+  it('stealing is on by default; --no-steal turns it off; a later --steal back on', async () => {
+    expect((await optionsOf([])).steal).toBe(true);
+    expect(await optionsOf(['--no-steal'])).toEqual({ ...DEFAULT_OPTIONS, steal: false });
+    expect((await optionsOf(['--no-steal', '--steal'])).steal).toBe(true);
+  });
+  it('the sampling breaker is the default: window 20, 10 attempts, rate 0.5', async () => {
+    expect((await optionsOf([])).breaker).toEqual({ policy: 'sampling', threshold: 5, window: 20, minAttempts: 10, failureRate: 0.5, cooldownS: 60 });
+  });
+});
+
 describe('phase usage errors', () => {
   it.each([
     [['--strategy', 'fastest'], '--strategy: unknown value "fastest"; expected one of round_robin, load_balanced, priority, confidence, schedule'],
@@ -119,6 +134,10 @@ describe('phase usage errors', () => {
     [['--backoff-base', '-1'], '--backoff-base: expected a number of seconds >= 0, got "-1"'],
     [['--backoff-cap', 'NaN'], '--backoff-cap: expected a number of seconds >= 0, and >= --backoff-base, got "NaN"'],
     [['--breaker-cooldown', '0'], '--breaker-cooldown: expected a number of seconds > 0, got "0"'],
+    [['--breaker', 'count'], '--breaker: unknown value "count"; expected one of sampling, consecutive'],
+    [['--breaker-failure-rate', '0'], '--breaker-failure-rate: expected a number in (0, 1], got "0"'],
+    [['--breaker-min-attempts', '21'], '--breaker-min-attempts: expected an integer <= --breaker-window (20), got "21"'],
+    [['--breaker-window', '5'], '--breaker-window: expected an integer >= --breaker-min-attempts (10, its default), got "5"'],
     [['--min-probability', '1.01'], '--min-probability: expected a number in [0, 1], got "1.01"'],
     [['--high-risk-floor', '-0.1'], '--high-risk-floor: expected a number in [0, 1], got "-0.1"'],
     [['--wave-deadline', '0'], '--wave-deadline: expected a number of seconds > 0, got "0"'],

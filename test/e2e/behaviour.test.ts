@@ -82,9 +82,9 @@ describe('an unreliable agent (reliability_offset -0.5)', () => {
   const agents: ProfileRow[] = [{ agent_id: 'agent_0' }, { agent_id: 'agent_1', reliability_offset: -0.5, speed: 0.5 }];
 
   it('with the breaker out of the way: agent_failure and prediction_drift for agent_1, health FAIR', async () => {
-    // --breaker-threshold 1000: the default breaker would reroute agent_1's queue after its
+    // --breaker consecutive --breaker-threshold 1000: the default breaker would reroute agent_1's queue after its
     // first five failures, leaving it fewer than the 30 first attempts the drift rule needs.
-    const dirs = await runOk([...input(predictions, agents), '--breaker-threshold', '1000']);
+    const dirs = await runOk([...input(predictions, agents), '--breaker', 'consecutive', '--breaker-threshold', '1000']);
     const counts = Object.values(assignedTasks(dirs, 1, ['agent_0', 'agent_1'])).map((t) => t.length);
     expect(counts).toEqual([20, 40]);
 

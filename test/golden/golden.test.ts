@@ -27,7 +27,8 @@ const EXPECTED = path.join(HERE, 'expected');
 const REPORT_FILE = 'PHASE_21_AUTONOMOUS_EXECUTION.md';
 
 /** The fixed options of the golden run. `--max-attempts 3` so a task can fail within the golden. */
-const OPTIONS = ['--seed', '7', '--epoch', '2026-02-01T00:00:00Z', '--max-attempts', '3', '--quiet'];
+// The consecutive breaker keeps the hand-worked story below (agent_1's 5th failure in a row opens its circuit).
+const OPTIONS = ['--seed', '7', '--epoch', '2026-02-01T00:00:00Z', '--max-attempts', '3', '--breaker', 'consecutive', '--quiet'];
 
 /** The run's files keyed `out/<path>` and `report/<file>`, as written. */
 function actualFiles(dirs: RunDirs): Map<string, string> {
