@@ -36,6 +36,7 @@ import { SimulatedExecutor } from './simulate/executor.ts';
 import { createKeyedRandom } from './simulate/rng.ts';
 import { VirtualScheduler } from './simulate/scheduler.ts';
 import type { WaveExecution } from './simulate/types.ts';
+import { escapeText } from './util/escape.ts';
 import { plural } from './util/format.ts';
 import { epochRangeProblem, parseInstant, SimulatedCalendar } from './util/time.ts';
 
@@ -96,7 +97,7 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
   const startedAt = env.clock.now();
   const strategy = strategyOf(options.strategy);
   checkOutputDir(options.out);
-  env.progress.stage('load', `reading ${options.input}`);
+  env.progress.stage('load', `reading ${escapeText(options.input)}`);
   const loaded = await loadInput({
     input: options.input,
     agentsFile: options.agentsFile,
