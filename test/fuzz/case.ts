@@ -14,8 +14,8 @@ import { LAYOUT_MUTATIONS } from './layout-mutations.ts';
 import { BYTE_MUTATIONS, LINE_MUTATIONS, type Mutation, type MutationContext } from './mutations.ts';
 import { baseTrees, cloneTree, Rand, writeTree, type FuzzTree } from './tree.ts';
 
-/** Every mutation kind; named pipes only where `mkfifo` exists. */
-export const MUTATIONS: readonly Mutation[] = [...LINE_MUTATIONS, ...BYTE_MUTATIONS, ...LAYOUT_MUTATIONS].filter((m) => m.fifo !== true || process.platform !== 'win32');
+/** Every mutation kind; links and named pipes only off Windows. */
+export const MUTATIONS: readonly Mutation[] = [...LINE_MUTATIONS, ...BYTE_MUTATIONS, ...LAYOUT_MUTATIONS].filter((m) => m.posixOnly !== true || process.platform !== 'win32');
 
 /** A case, as built by {@link makeCase}. */
 export interface FuzzCase {

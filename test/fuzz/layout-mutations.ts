@@ -106,6 +106,7 @@ export const LAYOUT_MUTATIONS: readonly Mutation[] = [
   },
   {
     name: 'link-out',
+    posixOnly: true,
     apply: (c) => {
       const agents = agentFolders(c);
       const what = c.rand.pick(['file', 'agent', 'new-agent', 'stray']);
@@ -129,6 +130,7 @@ export const LAYOUT_MUTATIONS: readonly Mutation[] = [
   },
   {
     name: 'link-in',
+    posixOnly: true,
     apply: (c) => {
       const files = inputFiles(c.tree);
       const agents = agentFolders(c);
@@ -148,6 +150,7 @@ export const LAYOUT_MUTATIONS: readonly Mutation[] = [
   },
   {
     name: 'link-loop',
+    posixOnly: true,
     apply: (c) => {
       const file = pickFile(c);
       const what = c.rand.pick(['self', 'mutual', 'folder']);
@@ -169,6 +172,7 @@ export const LAYOUT_MUTATIONS: readonly Mutation[] = [
   },
   {
     name: 'link-broken',
+    posixOnly: true,
     apply: (c) => {
       const file = pickFile(c);
       if (file === null) return null;
@@ -179,7 +183,7 @@ export const LAYOUT_MUTATIONS: readonly Mutation[] = [
   },
   {
     name: 'fifo',
-    fifo: true,
+    posixOnly: true,
     apply: (c) => {
       const file = pickFile(c);
       if (file === null) return null;

@@ -18,8 +18,8 @@ export interface MutationContext {
 /** One kind of hostile change; `apply` returns a description, or null when it found nothing to change. */
 export interface Mutation {
   readonly name: string;
-  /** Needs named pipes (not on Windows). */
-  readonly fifo?: boolean;
+  /** Needs symbolic links or named pipes, which Windows does not give a test without privileges. */
+  readonly posixOnly?: boolean;
   apply(c: MutationContext): string | null;
 }
 
