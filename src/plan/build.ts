@@ -4,7 +4,7 @@
  */
 import { InputError } from '../errors.ts';
 import { DEFAULT_PROFILE } from './model.ts';
-import type { AgentProfile, Prediction, Priority, Risk, RunPlan, SuggestedPlacement, Task, WavePlan } from './model.ts';
+import type { AgentProfile, Prediction, Priority, Risk, RunPlan, SuggestedPlacement, Task, TaskRef, WavePlan } from './model.ts';
 import { naturalCompare } from '../util/natural.ts';
 
 /** One accepted `predicted_tasks.jsonl` row, normalised (defaults applied). */
@@ -137,7 +137,7 @@ function chooseSuggested(rows: TaskRows, ranks: AgentRanks): { readonly row: Sch
   return best === null ? null : { row: best, tied };
 }
 
-function toTask(wave: number, rows: TaskRows, ranks: AgentRanks): Task {
+function toTask(wave: number, rows: TaskRows, ranks: AgentRanks, waveOf: (taskId: string) => number | null): Task {
   const sorted = rows.predictions.length === 1 ? rows.predictions : [...rows.predictions].sort(ranks.compare);
   const chosen = chooseSuggested(rows, ranks);
   const predictions: Prediction[] = [];
@@ -154,10 +154,16 @@ function toTask(wave: number, rows: TaskRows, ranks: AgentRanks): Task {
   const priority = rowPriority ?? chosen?.row.priority ?? DEFAULT_PRIORITY;
   const suggested: SuggestedPlacement | null =
     chosen === null ? null : { agentId: chosen.tied ? null : chosen.row.agentId, plannedStartS: chosen.row.startS, plannedEndS: chosen.row.endS };
-  return { wave, taskId: rows.taskId, priority, predictions, suggested, dependsOn: dependsOn === null ? NO_DEPENDENCIES : [...dependsOn] };
+  const refs: TaskRef[] = [];
+  for (const id of dependsOn ?? []) {
+    const at = waveOf(id);
+    if (at !== null) refs.push({ wave: at, taskId: id });
+  }
+  return { wave, taskId: rows.taskId, priority, predictions, suggested, dependsOn: refs.length === 0 ? NO_DEPENDENCIES : refs, requiredCapabilities: NO_CAPABILITIES };
 }
 
-const NO_DEPENDENCIES: readonly string[] = [];
+const NO_DEPENDENCIES: readonly TaskRef[] = [];
+const NO_CAPABILITIES: readonly string[] = [];
 
 function compareTasks(a: TaskRows, b: TaskRows): number {
   return naturalCompare(a.taskId, b.taskId);
@@ -172,7 +178,9 @@ function compareTasks(a: TaskRows, b: TaskRows): number {
  *
  * Task fields: priority = the first prediction row (agent natural order) that has one, else
  * the suggested schedule row's, else {@link DEFAULT_PRIORITY}; dependsOn = the union of the
- * rows' `depends_on` in agent natural order, first-seen order, without repeats; suggested =
+ * rows' `depends_on` in agent natural order, first-seen order, without repeats, each id taken
+ * in the task's wave or else the latest earlier wave that has it (an id found nowhere is left
+ * out: validation reports it); requiredCapabilities = none until the input carries them; suggested =
  * see `chooseSuggested`.
  *
  * @throws InputError when `waves` is not an integer >= 1, or greater than the number of waves
@@ -197,7 +205,15 @@ export function buildPlan(input: PlanInput): RunPlan {
   for (const wave of selected) {
     const groups = [...(input.rows.get(wave)?.values() ?? [])].filter((g) => g.predictions.length > 0).sort(compareTasks);
     const tasks: Task[] = [];
-    for (const group of groups) tasks.push(toTask(wave, group, ranks));
+    // A dependency is the task of this wave with that id, else of the latest earlier wave that has it.
+    const waveOf = (taskId: string): number | null => {
+      for (let i = waveNumbers.indexOf(wave); i >= 0; i--) {
+        const w = waveNumbers[i];
+        if (w !== undefined && input.rows.get(w)?.has(taskId) === true) return w;
+      }
+      return null;
+    };
+    for (const group of groups) tasks.push(toTask(wave, group, ranks, waveOf));
     waves.push({ wave, tasks });
   }
   const agents = ranks.order.map((id) => input.profiles.get(id) ?? defaultProfile(id));

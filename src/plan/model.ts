@@ -49,8 +49,19 @@ export interface Task {
   readonly predictions: readonly Prediction[];
   /** Phase 20's plan for the task, or null when the schedule does not list it. */
   readonly suggested: SuggestedPlacement | null;
-  /** Reserved for dependency support (contract section 2): task ids this task waits on. */
-  readonly dependsOn: readonly string[];
+  /**
+   * Tasks that must succeed before this one starts (contract section 10): of this wave or an
+   * earlier one, no repeats, in first-seen order.
+   */
+  readonly dependsOn: readonly TaskRef[];
+  /** Capabilities an agent needs to run the task (contract section 10); empty = any agent. */
+  readonly requiredCapabilities: readonly string[];
+}
+
+/** A task named by its wave and id. */
+export interface TaskRef {
+  readonly wave: number;
+  readonly taskId: string;
 }
 
 /** One wave's tasks, in natural order of task_id. */
@@ -68,7 +79,7 @@ export interface AgentProfile {
   readonly speed: number;
   /** True success rate minus Phase 20's prediction, in [-1, 1]; default 0. */
   readonly reliabilityOffset: number;
-  /** Free-form capability tags; carried through, not yet used by any strategy. */
+  /** Capability tags; an agent is capable of a task when it has every required one (section 10). */
   readonly capabilities: readonly string[];
 }
 
@@ -137,4 +148,10 @@ export function bestProbability(task: Task): number {
   let best = -Infinity;
   for (const prediction of task.predictions) if (prediction.p > best) best = prediction.p;
   return best;
+}
+
+/** Whether `agent` has every capability `task` requires (contract section 10). */
+export function isCapable(task: Task, agent: AgentProfile): boolean {
+  for (const required of task.requiredCapabilities) if (!agent.capabilities.includes(required)) return false;
+  return true;
 }

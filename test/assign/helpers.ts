@@ -18,6 +18,7 @@ export function task(taskId: string, rows: readonly Row[], options: { priority?:
     predictions: rows.map(([agentId, p, predictedTimeS]) => ({ agentId, p, predictedTimeS, risk: 'MEDIUM', confidenceDelta: null })),
     suggested: options.suggested === undefined ? null : { agentId: options.suggested, plannedStartS: 0, plannedEndS: 1 },
     dependsOn: [],
+    requiredCapabilities: [],
   };
 }
 

@@ -114,7 +114,7 @@ describe('writeImportTree', () => {
     expect(loaded.plan.agents.map((a) => a.agentId)).toEqual(['agent_0', 'agent_1']);
     const wave = loaded.plan.waves[0];
     expect(loaded.plan.waves).toHaveLength(1);
-    expect(wave?.tasks.map((t) => [t.taskId, t.dependsOn, t.predictions.map((p) => p.predictedTimeS)])).toEqual([
+    expect(wave?.tasks.map((t) => [t.taskId, t.dependsOn.map((d) => d.taskId), t.predictions.map((p) => p.predictedTimeS)])).toEqual([
       ['align.left_1', ['fetch'], [5, 5]],
       ['align.right_2', ['fetch'], [0.01, 0.01]],
       ['fetch', [], [10, 10]],

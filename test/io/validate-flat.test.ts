@@ -147,10 +147,16 @@ describe('predicted_tasks.jsonl field rules (flat layout)', () => {
 
   it('carries depends_on into the task, union over agents without repeats', async () => {
     const dir = await makeInput({
-      'predicted_tasks.jsonl': jsonl(pred('t1', 'b', 0.5, { wave: 1, depends_on: ['t0', 'x'] }), pred('t1', 'a', 0.5, { wave: 1, depends_on: ['x', 'y'] }), pred('t2', 'a', 0.5, { wave: 1 })),
+      'predicted_tasks.jsonl': jsonl(
+        pred('t1', 'b', 0.5, { wave: 1, depends_on: ['t0', 'x'] }),
+        pred('t1', 'a', 0.5, { wave: 1, depends_on: ['x', 'y'] }),
+        pred('t2', 'a', 0.5, { wave: 1 }),
+        ...['t0', 'x', 'y'].map((id) => pred(id, 'a', 0.5, { wave: 1 })),
+      ),
     });
     const tasks = (await loadInput(request(dir))).plan.waves[0]?.tasks;
-    expect(tasks?.map((t) => t.dependsOn)).toEqual([['x', 'y', 't0'], []]);
+    const ref = (taskId: string) => ({ wave: 1, taskId });
+    expect(tasks?.map((t) => [t.taskId, t.dependsOn])).toEqual([['t0', []], ['t1', [ref('x'), ref('y'), ref('t0')]], ['t2', []], ['x', []], ['y', []]]);
   });
 });
 

@@ -114,7 +114,7 @@ function prediction(agentId: string, p: number, risk: Prediction['risk'], predic
 }
 
 function task(wave: number, taskId: string, predictions: Prediction[], suggested: Task['suggested']): Task {
-  return { wave, taskId, priority: 2, predictions, suggested, dependsOn: [] };
+  return { wave, taskId, priority: 2, predictions, suggested, dependsOn: [], requiredCapabilities: [] };
 }
 
 /**
