@@ -23,8 +23,8 @@ export function reportError(error: unknown, stderr: TextStream, debug: boolean):
     const lines = formatDiagnostics(error.diagnostics);
     const count = error.diagnostics.length;
     // The diagnostics are printed above; the summary only counts them.
-    const summary = count === 0 ? error.message : `${count} error${count === 1 ? '' : 's'} in the input`;
-    lines.push(`input error: ${summary}; nothing was written`);
+    const summary = error.summary ?? `input error: ${count === 0 ? error.message : `${count} error${count === 1 ? '' : 's'} in the input`}`;
+    lines.push(`${summary}; nothing was written`);
     stderr.write(`${lines.join('\n')}\n`);
     return EXIT.usage;
   }
