@@ -5,7 +5,7 @@
  */
 
 /** Names of the assignment strategies (contract section 5). */
-export const STRATEGY_NAMES = ['round_robin', 'load_balanced', 'priority', 'confidence', 'schedule'] as const;
+export const STRATEGY_NAMES = ['round_robin', 'load_balanced', 'priority', 'confidence', 'schedule', 'capability'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 /** Retry policies (contract section 4). */

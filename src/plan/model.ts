@@ -155,3 +155,8 @@ export function isCapable(task: Task, agent: AgentProfile): boolean {
   for (const required of task.requiredCapabilities) if (!agent.capabilities.includes(required)) return false;
   return true;
 }
+
+/** Whether `agent` is a candidate for `task` (it has a prediction) and capable of it (sections 1 and 10). */
+export function isCapableCandidate(task: Task, agent: AgentProfile): boolean {
+  return predictionFor(task, agent.agentId) !== null && isCapable(task, agent);
+}

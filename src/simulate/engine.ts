@@ -18,12 +18,12 @@
 import type { Strategy, StrategyState, WaveAssignment } from '../assign/types.ts';
 import type { BreakerOptions, GateOptions, RetryOptions } from '../options.ts';
 import type { AgentProfile, WavePlan } from '../plan/model.ts';
-import { predictionOn } from '../plan/model.ts';
+import { isCapableCandidate, predictionOn } from '../plan/model.ts';
 import { allowedAttempts, applyJitter, backoffStep, INITIAL_BACKOFF, type BackoffStep } from './backoff.ts';
 import { admission, closedBreaker, cooldownElapsed, probeStarted, recordOutcome } from './breaker.ts';
 import type { AttemptResult, Executor } from './executor.ts';
 import { activeGates, runGates, type SafetyGate } from './gates.ts';
-import { Lane, type TaskRun } from './lane.ts';
+import { Lane, type QueueItem, type TaskRun } from './lane.ts';
 import type { KeyedRandom } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
 import type { AgentWaveStats, GateDecision, TaskOutcome, WaveExecution } from './types.ts';
@@ -204,8 +204,15 @@ class WaveRun {
       if (lane.breaker.kind !== 'open' || lane.queue.size === 0) continue;
       closed ??= this.lanes.filter((l) => l.breaker.kind === 'closed').map((l) => l.profile);
       if (closed.length === 0) return; // every circuit is open: tasks wait
+      const waiting: QueueItem[] = [];
       for (let item = lane.queue.pop(); item !== undefined; item = lane.queue.pop()) {
-        const request = { task: item.run.task, from: lane.profile, allowed: closed, agents: this.config.agents };
+        const task = item.run.task;
+        const allowed = closed.filter((agent) => isCapableCandidate(task, agent));
+        if (allowed.length === 0) {
+          waiting.push(item); // no closed capable candidate: it waits for its own circuit
+          continue;
+        }
+        const request = { task, from: lane.profile, allowed, agents: this.config.agents };
         const decision = this.input.strategy.reroute(request, this.#strategyState);
         this.#strategyState = decision.state;
         const target = this.#lane(decision.agentId);
@@ -213,6 +220,7 @@ class WaveRun {
         item.run.reroutes++;
         target.queue.push({ run: item.run, retry: item.retry, seq: this.#queueSeq++ });
       }
+      for (const item of waiting) lane.queue.push(item);
     }
   }
 

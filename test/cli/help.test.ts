@@ -53,7 +53,7 @@ describe('phase --help', () => {
     expect(entry('help').startsWith('  -h, --help')).toBe(true);
     expect(entry('version').startsWith('  -V, --version')).toBe(true);
     expect(entry('backoff-cap')).toContain('a number of seconds >= 0, and >= --backoff-base');
-    expect(entry('strategy')).toContain('one of: round_robin, load_balanced, priority, confidence, schedule');
+    expect(entry('strategy')).toContain('one of: round_robin, load_balanced, priority, confidence, schedule, capability');
     expect(entry('abort-on-failure-rate')).toContain('(failed + blocked) / tasks exceeds R; exit 4; a number in [0, 1]');
     expect(entry('config')).toContain('JSON file, keys in snake_case');
     expect(entry('breaker')).toContain('one of: sampling, consecutive (default: sampling)');

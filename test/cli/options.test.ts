@@ -120,7 +120,7 @@ describe('--no-steal', () => {
 
 describe('phase usage errors', () => {
   it.each([
-    [['--strategy', 'fastest'], '--strategy: unknown value "fastest"; expected one of round_robin, load_balanced, priority, confidence, schedule'],
+    [['--strategy', 'fastest'], '--strategy: unknown value "fastest"; expected one of round_robin, load_balanced, priority, confidence, schedule, capability'],
     [['--retry=sometimes'], '--retry: unknown value "sometimes"; expected one of exponential, linear, fixed, none'],
     [['--jitter', 'half'], '--jitter: unknown value "half"; expected one of none, full, equal'],
     [['--on-invalid', 'skip'], '--on-invalid: unknown value "skip"; expected one of fail, quarantine'],
@@ -176,7 +176,7 @@ describe('phase usage errors', () => {
     expect(await usageOf(['--waves'])).toBe('--waves: missing value; expected an integer >= 1');
     expect(await usageOf(['--config'])).toBe('--config: missing value; expected a path to a JSON file');
     expect(await usageOf(['--strategy', '--dry-run'])).toBe(
-      '--strategy: missing value; expected one of round_robin, load_balanced, priority, confidence, schedule (found "--dry-run"; write --strategy=VALUE for a value starting with "-")',
+      '--strategy: missing value; expected one of round_robin, load_balanced, priority, confidence, schedule, capability (found "--dry-run"; write --strategy=VALUE for a value starting with "-")',
     );
     expect(await usageOf(['--out', '-x'])).toBe('--out: missing value; expected a non-empty path (found "-x"; write --out=VALUE for a value starting with "-")');
   });
@@ -187,7 +187,7 @@ describe('phase usage errors', () => {
     expect(await usageOf(['--waves=0', '--strategy', 'fastest', 'extra', '--seed', 'x'])).toBe(
       [
         '--waves: expected an integer >= 1, got "0"',
-        '--strategy: unknown value "fastest"; expected one of round_robin, load_balanced, priority, confidence, schedule',
+        '--strategy: unknown value "fastest"; expected one of round_robin, load_balanced, priority, confidence, schedule, capability',
         '"extra": unexpected argument; every value belongs to an option, e.g. --input extra',
         '--seed: expected a safe integer (|N| <= 9007199254740991), got "x"',
       ].join('\n'),
