@@ -44,6 +44,7 @@ interface AgentSums {
   busyS: number;
   openS: number;
   circuitOpenings: number;
+  steals: number;
   firstAttempts: number;
   sumPredicted: number;
   firstSuccesses: number;
@@ -54,7 +55,7 @@ interface AgentSums {
 function emptyAgentSums(): AgentSums {
   return {
     tasks: 0, succeeded: 0, failed: 0, blocked: 0, attempts: 0, successfulAttempts: 0, retries: 0, busyS: 0,
-    openS: 0, circuitOpenings: 0, firstAttempts: 0, sumPredicted: 0, firstSuccesses: 0, attemptDurationSum: 0, attemptRuns: 0,
+    openS: 0, circuitOpenings: 0, steals: 0, firstAttempts: 0, sumPredicted: 0, firstSuccesses: 0, attemptDurationSum: 0, attemptRuns: 0,
   };
 }
 
@@ -68,6 +69,7 @@ class MetricsAccumulator {
   private attempts = 0;
   private retries = 0;
   private reroutes = 0;
+  private steals = 0;
   private circuitOpenings = 0;
   private apeSum = 0;
   private readonly waits: number[] = [];
@@ -100,6 +102,7 @@ class MetricsAccumulator {
     sums.busyS += stats.busyS;
     sums.openS += stats.openS;
     sums.circuitOpenings += stats.circuitOpenings;
+    sums.steals += stats.steals;
     this.circuitOpenings += stats.circuitOpenings;
   }
 
@@ -118,6 +121,7 @@ class MetricsAccumulator {
       final.blocked += 1;
     }
     this.reroutes += outcome.reroutes;
+    this.steals += outcome.steals;
     const n = outcome.attempts.length;
     this.attempts += n;
     if (n > 1) this.retries += n - 1;
@@ -177,6 +181,7 @@ class MetricsAccumulator {
       attempts: this.attempts,
       retries: this.retries,
       reroutes: this.reroutes,
+      steals: this.steals,
       circuit_openings: this.circuitOpenings,
       ...calibrationFields(summary),
       duration_mape: executed === 0 ? null : round(this.apeSum / executed),
@@ -210,6 +215,7 @@ function agentRecord(agentId: string, s: AgentSums, makespanS: number): AgentMet
     busy_s: round(s.busyS),
     open_s: round(s.openS),
     circuit_openings: s.circuitOpenings,
+    steals: s.steals,
     utilization: makespanS > 0 ? round(clamp01(s.busyS / makespanS)) : 0,
     first_attempts: s.firstAttempts,
     mean_predicted_p: meanPredicted === null ? null : round(meanPredicted),

@@ -99,8 +99,8 @@ function executiveSummary(input: RunReportInput): string[] {
     `Of ${plural(t.tasks, 'task')} in ${plural(t.waves, 'wave')}, ${t.succeeded} succeeded, ${t.failed} failed and ` +
       `${t.blocked} ${t.blocked === 1 ? 'was' : 'were'} blocked by a safety gate.`,
     `The run used the ${code(summary.strategy)} strategy with seed ${summary.seed}; the simulated makespan was ` +
-      `${secs(summary.makespan_s)} s, with ${plural(t.retries, 'retry', 'retries')}, ${plural(t.reroutes, 'reroute')} ` +
-      `and ${plural(t.circuit_openings, 'circuit opening')}.`,
+      `${secs(summary.makespan_s)} s, with ${plural(t.retries, 'retry', 'retries')}, ${plural(t.reroutes, 'reroute')}, ` +
+      `${plural(t.steals, 'steal')} and ${plural(t.circuit_openings, 'circuit opening')}.`,
   ];
   if (t.rejected_lines > 0) {
     sentences.push(
@@ -177,6 +177,7 @@ function waveBreakdown(summary: ExecutionSummary, health: SystemHealth): string[
       secs(m?.waiting_p95_s ?? null),
       m === undefined ? 'n/a' : String(m.retries),
       m === undefined ? 'n/a' : String(m.reroutes),
+      m === undefined ? 'n/a' : String(m.steals),
       m === undefined ? 'n/a' : String(m.circuit_openings),
       String(w.anomalies),
     ];
@@ -194,6 +195,7 @@ function waveBreakdown(summary: ExecutionSummary, health: SystemHealth): string[
     'waiting p95 s',
     'retries',
     'reroutes',
+    'steals',
     'circuit openings',
     'anomalies',
   ];
@@ -214,6 +216,7 @@ function agentPerformance(agents: readonly AgentMetrics[]): string[] {
     secs(a.busy_s),
     pct(a.utilization),
     String(a.circuit_openings),
+    String(a.steals),
   ]);
   const header = [
     'agent',
@@ -227,11 +230,13 @@ function agentPerformance(agents: readonly AgentMetrics[]): string[] {
     'busy s',
     'utilization',
     'circuit openings',
+    'steals',
   ];
   const out = [
     'Over the whole run. Tasks and success rate count the tasks that ended on the agent; mean predicted p and ' +
       'first-attempt success rate are over the tasks whose first attempt ran on it (`first_agent_id` in `task_outcomes.jsonl`); ' +
-      'the calibration gap is the first-attempt success rate minus the mean predicted p, in percentage points.',
+      'the calibration gap is the first-attempt success rate minus the mean predicted p, in percentage points; ' +
+      'steals count the tasks the agent took from another agent\'s queue when it had a free slot and nothing of its own.',
     table(header, rows, header.map((_, i) => i).slice(1)),
   ];
   const ranking = bestAndWorst(agents);

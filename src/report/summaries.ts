@@ -76,6 +76,7 @@ export function buildExecutionSummary(results: RunResults, calendar: SimulatedCa
       attempts: m.attempts,
       retries: m.retries,
       reroutes: m.reroutes,
+      steals: m.steals,
       circuit_openings: m.circuit_openings,
       rejected_lines: results.rejectedLines,
     },

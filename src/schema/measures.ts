@@ -56,6 +56,8 @@ export const AgentMetricsSchema = z.object({
   busy_s: seconds,
   open_s: seconds,
   circuit_openings: count,
+  /** Tasks this agent took from other agents' queues (work stealing). */
+  steals: count,
   /** busy_s / makespan_s; 0 when makespan is 0. */
   utilization: rate,
   /** First attempts the agent ran: executed tasks whose first attempt ran on it (the agent their predicted p is for). */
@@ -104,6 +106,8 @@ export const MetricsCoreShape = {
   /** Attempts beyond each task's first. */
   retries: count,
   reroutes: count,
+  /** Tasks an idle agent took from another's queue (work stealing, contract 4.6); apart from reroutes. */
+  steals: count,
   circuit_openings: count,
   ...CalibrationFieldsShape,
   /**

@@ -46,6 +46,7 @@ export const CoordinationContentSchema = z.object({
   waiting_mean_s: seconds.nullable(),
   waiting_p95_s: seconds.nullable(),
   reroutes: count,
+  steals: count,
   blocked: count,
   circuit_openings: count,
 });

@@ -91,6 +91,7 @@ export const executionSummarySchema = z
         attempts: count,
         retries: count,
         reroutes: count,
+        steals: count,
         circuit_openings: count,
         rejected_lines: count,
       })

@@ -30,6 +30,7 @@ export function coordinationContent(metrics: WaveMetrics, strategy: StrategyName
     waiting_mean_s: metrics.waiting_mean_s,
     waiting_p95_s: metrics.waiting_p95_s,
     reroutes: metrics.reroutes,
+    steals: metrics.steals,
     blocked: metrics.blocked,
     circuit_openings: metrics.circuit_openings,
   };

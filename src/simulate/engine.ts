@@ -12,15 +12,19 @@
  *    the agent starts nothing and its queued tasks are rerouted by the strategy to agents whose
  *    circuit is closed; when every circuit is open they wait. After the cooldown one probe runs.
  *
+ * 6. Work stealing (unless `--no-steal`): an agent with a free slot and nothing queued takes the
+ *    task that the agent with the most queued work per slot would start last (never a retry).
+ *
  * A {@link Simulation} lives for the whole run: the clock and each agent's breaker carry from
  * one wave to the next, and wave w+1 starts when wave w's last task ends.
  */
+import { moveTask } from '../assign/common.ts';
 import type { Strategy, StrategyState, WaveAssignment } from '../assign/types.ts';
 import type { BreakerOptions, GateOptions, RetryOptions } from '../options.ts';
 import type { AgentProfile, WavePlan } from '../plan/model.ts';
 import { isCapableCandidate, predictionOn } from '../plan/model.ts';
 import { allowedAttempts, applyJitter, backoffStep, INITIAL_BACKOFF, type BackoffStep } from './backoff.ts';
-import { admission, closedBreaker, cooldownElapsed, probeStarted, recordOutcome } from './breaker.ts';
+import { admission, closedBreaker, cooldownElapsed, probeStarted, recordOutcome, type BreakerState } from './breaker.ts';
 import type { AttemptResult, Executor } from './executor.ts';
 import { activeGates, runGates, type SafetyGate } from './gates.ts';
 import { Lane, type QueueItem, type TaskRun } from './lane.ts';
@@ -40,6 +44,8 @@ export interface SimulationConfig {
   readonly executor: Executor;
   /** Gates to run, in order; default: the registry's gates enabled by `gates`. */
   readonly gateList?: readonly SafetyGate[];
+  /** Work stealing (contract section 4.6): on unless `--no-steal`. */
+  readonly steal: boolean;
 }
 
 /** One wave to run: its plan and the strategy's assignment of it. */
@@ -81,7 +87,7 @@ export class Simulation {
 
   constructor(config: SimulationConfig) {
     this.#config = config;
-    this.#lanes = config.agents.map((profile, index) => new Lane(index, profile, closedBreaker(config.breaker)));
+    this.#lanes = config.agents.map((profile, index) => new Lane(index, profile, closedBreaker(config.breaker), (run) => predictionOn(run.task, profile.agentId).predictedTimeS * profile.speed));
     this.#laneById = new Map(this.#lanes.map((lane) => [lane.profile.agentId, lane]));
     this.#policy = {
       gates: config.gateList ?? activeGates(config.gates),
@@ -125,6 +131,12 @@ export class Simulation {
     lane.breaker = cooldownElapsed(lane.breaker, nowS);
     this.#current?.dispatch();
   }
+}
+
+/** Whether the breaker lets an agent steal: closed, or half-open with no probe running. */
+function mayStealNow(lane: { readonly breaker: BreakerState }): boolean {
+  const breaker = lane.breaker;
+  return breaker.kind === 'closed' || (breaker.kind === 'half-open' && !breaker.probeInFlight);
 }
 
 /** The state of one wave while it runs. */
@@ -171,6 +183,7 @@ class WaveRun {
       attempts: [],
       retryDelaysS: [],
       reroutes: 0,
+      steals: 0,
       backoff: INITIAL_BACKOFF,
       refusal: null,
       status: null,
@@ -180,7 +193,7 @@ class WaveRun {
     };
     this.#runs[index] = run;
     this.#assigned++;
-    lane.queue.push({ run, retry: false, seq: this.#queueSeq++ });
+    lane.enqueue({ run, retry: false, seq: this.#queueSeq++ });
   }
 
   async run(): Promise<WaveRunResult> {
@@ -192,20 +205,52 @@ class WaveRun {
     return { execution: this.#execution(), strategyState: this.#strategyState };
   }
 
-  /** Reroutes what waits on open circuits, then lets every agent start what it may. */
+  /**
+   * Reroutes what waits on open circuits, lets every agent start what it may, then lets agents
+   * with a free slot and nothing of their own steal (in natural order).
+   */
   dispatch(): void {
     this.#reroute();
     for (const lane of this.lanes) this.#fill(lane);
+    if (this.config.steal) for (const lane of this.lanes) this.#stealInto(lane);
+  }
+
+  /**
+   * Work stealing (contract section 4.6): while `thief` has a closed circuit (or is half-open
+   * with no probe running), a free slot and nothing queued, it takes from the agent whose queue
+   * holds the most predicted work per slot (ties to natural order) the fresh task (never a
+   * retry) that agent would start last, among tasks the thief is a capable candidate for; then
+   * starts what it may. A half-open thief takes one, which becomes its probe.
+   */
+  #stealInto(thief: Lane): void {
+    const eligible = (item: QueueItem): boolean => !item.retry && isCapableCandidate(item.run.task, thief.profile);
+    while (thief.running < thief.profile.maxConcurrency && thief.queued === 0 && mayStealNow(thief)) {
+      let victim: Lane | null = null;
+      for (const lane of this.lanes) {
+        if (lane === thief || lane.queued === 0) continue;
+        if (victim !== null && !(lane.queuedWorkPerSlot > victim.queuedWorkPerSlot)) continue;
+        if (lane.holds(eligible)) victim = lane;
+      }
+      const item = victim?.dequeueLast(eligible);
+      if (victim == null || item === undefined) return;
+      const { run } = item;
+      this.#strategyState = moveTask(run.task, victim.profile, thief.profile, this.#strategyState).state;
+      run.lane = thief.index;
+      run.steals++;
+      thief.steals++;
+      thief.enqueue({ run, retry: false, seq: this.#queueSeq++ });
+      this.#fill(thief);
+    }
   }
 
   #reroute(): void {
     let closed: AgentProfile[] | null = null;
     for (const lane of this.lanes) {
-      if (lane.breaker.kind !== 'open' || lane.queue.size === 0) continue;
+      if (lane.breaker.kind !== 'open' || lane.queued === 0) continue;
       closed ??= this.lanes.filter((l) => l.breaker.kind === 'closed').map((l) => l.profile);
       if (closed.length === 0) return; // every circuit is open: tasks wait
       const waiting: QueueItem[] = [];
-      for (let item = lane.queue.pop(); item !== undefined; item = lane.queue.pop()) {
+      for (let item = lane.dequeue(); item !== undefined; item = lane.dequeue()) {
         const task = item.run.task;
         const allowed = closed.filter((agent) => isCapableCandidate(task, agent));
         if (allowed.length === 0) {
@@ -218,18 +263,18 @@ class WaveRun {
         const target = this.#lane(decision.agentId);
         item.run.lane = target.index;
         item.run.reroutes++;
-        target.queue.push({ run: item.run, retry: item.retry, seq: this.#queueSeq++ });
+        target.enqueue({ run: item.run, retry: item.retry, seq: this.#queueSeq++ });
       }
-      for (const item of waiting) lane.queue.push(item);
+      for (const item of waiting) lane.enqueue(item);
     }
   }
 
   #fill(lane: Lane): void {
     const nowS = this.config.scheduler.now();
-    while (lane.running < lane.profile.maxConcurrency && lane.queue.size > 0) {
+    while (lane.running < lane.profile.maxConcurrency && lane.queued > 0) {
       const allowed = admission(lane.breaker);
       if (allowed === 'refuse') return;
-      const item = lane.queue.pop();
+      const item = lane.dequeue();
       if (item === undefined) return;
       const { run } = item;
       const attempt = run.attempts.length;
@@ -297,7 +342,7 @@ class WaveRun {
     run.retryDelaysS.push(jittered);
     this.config.scheduler.at(this.config.scheduler.now() + jittered, () => {
       const target = this.lanes[run.lane] ?? lane;
-      target.queue.push({ run, retry: true, seq: this.#queueSeq++ });
+      target.enqueue({ run, retry: true, seq: this.#queueSeq++ });
       this.dispatch();
     });
   }
@@ -337,6 +382,7 @@ class WaveRun {
       busyS: lane.busyS,
       openS: lane.openS,
       circuitOpenings: lane.circuitOpenings,
+      steals: lane.steals,
     }));
     return { wave: this.input.wave.wave, startS: this.startS, endS, outcomes, agents, gateDecisions: this.#decisions };
   }
@@ -359,6 +405,7 @@ class WaveRun {
       retryDelaysS: run.retryDelaysS,
       refusal: run.refusal,
       reroutes: run.reroutes,
+      steals: run.steals,
       readyS: this.startS,
       startS: run.startS,
       endS: run.endS,

@@ -59,6 +59,8 @@ export interface TaskOutcome {
   readonly refusal: GateRefusal | null;
   /** Times the task moved to another agent because a circuit opened. */
   readonly reroutes: number;
+  /** Times an idle agent took the task from another's queue (work stealing, contract 4.6). */
+  readonly steals: number;
   /** When the task became ready: its wave's start, seconds since run start. */
   readonly readyS: number;
   /** First attempt start (or the refusal time when blocked), seconds since run start. */
@@ -84,6 +86,8 @@ export interface AgentWaveStats {
   readonly openS: number;
   /** Times the circuit opened during the wave. */
   readonly circuitOpenings: number;
+  /** Tasks this agent took from other agents' queues (work stealing). */
+  readonly steals: number;
 }
 
 /** The result of one simulated wave. */

@@ -94,6 +94,7 @@ describe('the committed golden files hold the hand-checked facts', () => {
   const doc = (rel: string): Record<string, unknown> => JSON.parse(read(rel)) as Record<string, unknown>;
 
   it('statuses, gates, attempts and final agents are as worked out by hand', () => {
+    expect(rows('task_outcomes.jsonl').map((r) => r.steals)).toEqual([0, 0, 0, 0, 0, 1]);
     const outcomes = rows('task_outcomes.jsonl').map((r) => [r.task_id, r.agent_id, r.assigned_agent_id, r.status, r.attempts, r.gate, r.reroutes]);
     expect(outcomes).toEqual([
       // load_balanced work per slot (agent_0 2 slots, agent_1 1 slot, speed 1.5):
@@ -106,7 +107,9 @@ describe('the committed golden files hold the hand-checked facts', () => {
       // below the consecutive threshold of 5 and it gets no more work: no opening.
       ['g2_a', 'agent_0', 'agent_0', 'succeeded', 1, null, 0],
       ['g2_b', 'agent_0', 'agent_0', 'succeeded', 2, null, 0],
-      ['g2_c', 'agent_0', 'agent_0', 'blocked', 0, 'high_risk', 0],
+      // g2_c waits third on agent_0 (2 slots busy with g2_b, priority 1, and g2_a); agent_1 is idle
+      // with a closed circuit, so it steals g2_c, and the high_risk gate refuses it there (p 0.20).
+      ['g2_c', 'agent_1', 'agent_0', 'blocked', 0, 'high_risk', 0],
     ]);
   });
 

@@ -103,6 +103,7 @@ describe('multi_agent_coordination', () => {
       waiting_p95_s: 26.25,
       reroutes: 1,
       blocked: 1,
+      steals: 0,
       circuit_openings: 1,
     });
     expect(s.recommendations).toEqual([

@@ -54,7 +54,7 @@ async function runOne(
   plan: WavePlan,
   placements: readonly (readonly [string, string])[],
   script: Readonly<Record<string, readonly [boolean, number]>>,
-  over: { retry?: RetryOptions; threshold?: number; cooldownS?: number; breaker?: Partial<BreakerOptions> } = {},
+  over: { retry?: RetryOptions; threshold?: number; cooldownS?: number; breaker?: Partial<BreakerOptions>; steal?: boolean } = {},
 ): Promise<{ execution: WaveExecution; started: string[] }> {
   const scheduler = new VirtualScheduler();
   const executor = new ScriptedExecutor(scheduler, script);
@@ -66,6 +66,7 @@ async function runOne(
     rng: createKeyedRandom(1),
     scheduler,
     executor,
+    steal: over.steal ?? false,
   });
   const { execution } = await sim.runWave({ wave: plan, assignment: assign(placements), strategy: firstAllowed });
   return { execution, started: executor.started };
@@ -113,8 +114,8 @@ describe('Simulation: a hand-worked wave with two agents, concurrency and one re
     ]);
     expect(byId.get('t4')).toMatchObject({ status: 'succeeded', startS: 0, endS: 18, retryDelaysS: [2] });
     expect(execution.agents).toEqual([
-      { agentId: 'A', tasks: 2, attempts: 3, successfulAttempts: 2, busyS: 20, openS: 0, circuitOpenings: 0 },
-      { agentId: 'B', tasks: 2, attempts: 3, successfulAttempts: 2, busyS: 20, openS: 0, circuitOpenings: 0 },
+      { agentId: 'A', tasks: 2, attempts: 3, successfulAttempts: 2, busyS: 20, openS: 0, circuitOpenings: 0, steals: 0 },
+      { agentId: 'B', tasks: 2, attempts: 3, successfulAttempts: 2, busyS: 20, openS: 0, circuitOpenings: 0, steals: 0 },
     ]);
     expect(execution.gateDecisions).toHaveLength(6);
     expect(execution.gateDecisions.every((d) => d.refusal === null)).toBe(true);
