@@ -31,6 +31,7 @@ import { buildExecutionSummary, buildManifest, buildSystemHealth, type RunResult
 import type { HealthGrade } from './schema/measures.ts';
 import { buildSignals } from './signals/index.ts';
 import { Simulation } from './simulate/engine.ts';
+import { crossWaveTargets } from './simulate/readiness.ts';
 import { horizonProblem } from './simulate/horizon.ts';
 import { SimulatedExecutor } from './simulate/executor.ts';
 import { createKeyedRandom } from './simulate/rng.ts';
@@ -165,7 +166,7 @@ async function execute(ctx: RunContext): Promise<RunResult> {
   const scheduler = new VirtualScheduler();
   const rng = createKeyedRandom(options.seed);
   const executor = new SimulatedExecutor(rng, { durationNoise: options.durationNoise }, scheduler);
-  const simulation = new Simulation({ ...options, agents: plan.agents, rng, scheduler, executor });
+  const simulation = new Simulation({ ...options, agents: plan.agents, rng, scheduler, executor, remember: crossWaveTargets(plan.waves) });
   let state: StrategyState = initialStrategyState(plan.agents);
   const executions: WaveExecution[] = [];
   const waves: WaveResult[] = [];

@@ -38,7 +38,7 @@ export function planWaves(plan: RunPlan, strategy: Strategy, gateOptions: GateOp
       const agent = profiles.get(a.agentId);
       if (task === undefined || agent === undefined) throw new RangeError(`assignment of unknown task or agent: ${a.taskId} -> ${a.agentId}`);
       const { p, risk } = predictionOn(task, a.agentId);
-      const refusal = runGates(gates, { task, agent, attempt: 0, p, risk, nowS: 0, waveStartS: 0, options: gateOptions });
+      const refusal = runGates(gates, { task, agent, attempt: 0, p, risk, nowS: 0, waveStartS: 0, options: gateOptions, agents: plan.agents, dependency: null });
       decisions.push({ wave: wave.wave, taskId: task.taskId, agentId: a.agentId, attempt: 0, timeS: 0, refusal });
       if (refusal !== null) blocked.push({ taskId: task.taskId, agentId: a.agentId, gate: refusal.gate, reason: refusal.reason });
       const entry = work.get(a.agentId);

@@ -21,16 +21,17 @@
 import { moveTask } from '../assign/common.ts';
 import type { Strategy, StrategyState, WaveAssignment } from '../assign/types.ts';
 import type { BreakerOptions, GateOptions, RetryOptions } from '../options.ts';
-import type { AgentProfile, WavePlan } from '../plan/model.ts';
+import type { AgentProfile, TaskRef, WavePlan } from '../plan/model.ts';
 import { isCapableCandidate, predictionOn } from '../plan/model.ts';
 import { allowedAttempts, applyJitter, backoffStep, INITIAL_BACKOFF, type BackoffStep } from './backoff.ts';
 import { admission, closedBreaker, cooldownElapsed, probeStarted, recordOutcome, type BreakerState } from './breaker.ts';
 import type { AttemptResult, Executor } from './executor.ts';
-import { activeGates, runGates, type SafetyGate } from './gates.ts';
+import { activeGates, dependenciesGate, runGates, type SafetyGate } from './gates.ts';
 import { Lane, type QueueItem, type TaskRun } from './lane.ts';
 import type { KeyedRandom } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
-import type { AgentWaveStats, GateDecision, TaskOutcome, WaveExecution } from './types.ts';
+import { Readiness, refKey, type Released } from './readiness.ts';
+import type { AgentWaveStats, GateDecision, TaskOutcome, TaskStatus, WaveExecution } from './types.ts';
 
 /** What the engine needs for a whole run. */
 export interface SimulationConfig {
@@ -46,6 +47,11 @@ export interface SimulationConfig {
   readonly gateList?: readonly SafetyGate[];
   /** Work stealing (contract section 4.6): on unless `--no-steal`. */
   readonly steal: boolean;
+  /**
+   * Whether a finished task's status must be kept for later waves (a later wave depends on
+   * it); default: every task. The pipeline passes the plan's cross-wave dependency targets.
+   */
+  readonly remember?: (ref: TaskRef) => boolean;
 }
 
 /** One wave to run: its plan and the strategy's assignment of it. */
@@ -84,6 +90,8 @@ export class Simulation {
   readonly #laneById: ReadonlyMap<string, Lane>;
   readonly #policy: AttemptPolicy;
   #current: WaveRun | null = null;
+  /** Status of earlier waves' tasks that later waves depend on, by {@link refKey}. */
+  readonly #decided = new Map<string, TaskStatus>();
 
   constructor(config: SimulationConfig) {
     this.#config = config;
@@ -102,7 +110,8 @@ export class Simulation {
    * @throws StalledError (from the scheduler) if the wave can never finish: a bug
    */
   async runWave(input: WaveInput): Promise<WaveRunResult> {
-    const wave = new WaveRun(this.#config, this.#lanes, this.#laneById, this.#policy, input, (lane, openedAtS, halfOpenAtS) => {
+    const earlier = (ref: TaskRef): TaskStatus | undefined => this.#decided.get(refKey(ref));
+    const wave = new WaveRun(this.#config, this.#lanes, this.#laneById, this.#policy, input, earlier, (lane, openedAtS, halfOpenAtS) => {
       this.#config.scheduler.at(halfOpenAtS, () => {
         this.#cooldownElapsed(lane, openedAtS);
       });
@@ -114,7 +123,13 @@ export class Simulation {
     }
     this.#current = wave;
     try {
-      return await wave.run();
+      const result = await wave.run();
+      const remember = this.#config.remember;
+      for (const o of result.execution.outcomes) {
+        const ref = { wave: o.wave, taskId: o.taskId };
+        if (remember === undefined || remember(ref)) this.#decided.set(refKey(ref), o.status);
+      }
+      return result;
     } finally {
       this.#current = null;
     }
@@ -149,6 +164,7 @@ class WaveRun {
   readonly #decisions: GateDecision[] = [];
   readonly #progressEvery: number;
   #strategyState: StrategyState;
+  readonly #readiness: Readiness;
   #queueSeq = 0;
   #assigned = 0;
   #done = 0;
@@ -159,8 +175,10 @@ class WaveRun {
     private readonly laneById: ReadonlyMap<string, Lane>,
     private readonly policy: AttemptPolicy,
     private readonly input: WaveInput,
+    earlier: (ref: TaskRef) => TaskStatus | undefined,
     private readonly setCooldownTimer: CooldownTimer,
   ) {
+    this.#readiness = new Readiness(input.wave.tasks, input.wave.wave, earlier);
     this.startS = config.scheduler.now();
     this.#strategyState = input.assignment.state;
     this.#runs = new Array<TaskRun | undefined>(input.wave.tasks.length);
@@ -177,6 +195,7 @@ class WaveRun {
     if (this.#runs[index] !== undefined) throw new RangeError(`task ${taskId} is assigned twice in wave ${this.input.wave.wave}`);
     const run: TaskRun = {
       task,
+      index,
       order,
       assignedAgentId: lane.profile.agentId,
       lane: lane.index,
@@ -188,18 +207,19 @@ class WaveRun {
       refusal: null,
       status: null,
       firstLane: null,
+      readyS: this.startS,
       startS: this.startS,
       endS: this.startS,
     };
     this.#runs[index] = run;
     this.#assigned++;
-    lane.enqueue({ run, retry: false, seq: this.#queueSeq++ });
   }
 
   async run(): Promise<WaveRunResult> {
     if (this.#assigned !== this.#runs.length) {
       throw new RangeError(`wave ${this.input.wave.wave}: ${this.#assigned} assignments for ${this.#runs.length} tasks`);
     }
+    this.#release(this.#readiness.initial());
     this.dispatch();
     await this.config.scheduler.runUntil(() => this.#done === this.#runs.length);
     return { execution: this.#execution(), strategyState: this.#strategyState };
@@ -288,6 +308,8 @@ class WaveRun {
         nowS,
         waveStartS: this.startS,
         options: this.config.gates,
+        agents: this.config.agents,
+        dependency: null,
       });
       this.#decisions.push({ wave: run.task.wave, taskId: run.task.taskId, agentId: lane.profile.agentId, attempt, timeS: nowS, refusal });
       run.firstLane ??= lane.index;
@@ -347,7 +369,55 @@ class WaveRun {
     });
   }
 
-  #finish(run: TaskRun, lane: Lane, status: 'succeeded' | 'failed' | 'blocked'): void {
+  /** Ends a task and releases (or refuses, cascading) the tasks that depend on it. */
+  #finish(run: TaskRun, lane: Lane, status: TaskStatus): void {
+    this.#record(run, lane, status);
+    this.#release(this.#readiness.ended(run.index, run.task, status));
+  }
+
+  /**
+   * Queues tasks that became ready (on the agent they are on now; a reroute follows if its
+   * circuit is open) and refuses, through the `dependencies` gate, those whose dependency did
+   * not succeed, cascading to their own dependents, all at the current time.
+   */
+  #release(first: Released): void {
+    const nowS = this.config.scheduler.now();
+    // First in, first out: a task refused earlier passes its refusal on earlier (breadth first).
+    const work: Released[] = [first];
+    for (let i = 0; i < work.length; i++) {
+      const released = work[i];
+      if (released === undefined) continue;
+      for (const index of released.ready) {
+        const run = this.#runs[index];
+        if (run === undefined || run.status !== null) continue;
+        run.readyS = nowS;
+        this.#laneOf(run).enqueue({ run, retry: false, seq: this.#queueSeq++ });
+      }
+      for (const { index, failure } of released.refused) {
+        const run = this.#runs[index];
+        if (run === undefined || run.status !== null) continue;
+        const lane = this.#laneOf(run);
+        const { p, risk } = predictionOn(run.task, lane.profile.agentId);
+        const context = { task: run.task, agent: lane.profile, attempt: 0, p, risk, nowS, waveStartS: this.startS, options: this.config.gates, agents: this.config.agents, dependency: failure };
+        const verdict = dependenciesGate.check(context);
+        run.refusal = { gate: dependenciesGate.name, reason: verdict.kind === 'refuse' ? verdict.reason : 'a dependency did not succeed' };
+        this.#decisions.push({ wave: run.task.wave, taskId: run.task.taskId, agentId: lane.profile.agentId, attempt: 0, timeS: nowS, refusal: run.refusal });
+        run.firstLane ??= lane.index;
+        run.readyS = nowS;
+        run.startS = nowS;
+        this.#record(run, lane, 'blocked');
+        work.push(this.#readiness.ended(index, run.task, 'blocked'));
+      }
+    }
+  }
+
+  #laneOf(run: TaskRun): Lane {
+    const lane = this.lanes[run.lane];
+    if (lane === undefined) throw new RangeError(`task ${run.task.taskId} lost its agent`);
+    return lane;
+  }
+
+  #record(run: TaskRun, lane: Lane, status: TaskStatus): void {
     run.status = status;
     run.endS = this.config.scheduler.now();
     lane.tasks++;
@@ -406,7 +476,7 @@ class WaveRun {
       refusal: run.refusal,
       reroutes: run.reroutes,
       steals: run.steals,
-      readyS: this.startS,
+      readyS: run.readyS,
       startS: run.startS,
       endS: run.endS,
       predictedP: p,

@@ -11,6 +11,8 @@ import type { AttemptRecord, GateRefusal, TaskStatus } from './types.ts';
 /** A task while its wave runs. */
 export interface TaskRun {
   readonly task: Task;
+  /** Position of the task in its wave's plan. */
+  readonly index: number;
   /** The strategy's order of taking the task; breaks priority ties in queues. */
   readonly order: number;
   readonly assignedAgentId: string;
@@ -26,6 +28,8 @@ export interface TaskRun {
   status: TaskStatus | null;
   /** Lane of the first attempt or of the refusal; null until then. */
   firstLane: number | null;
+  /** When every dependency had succeeded (the wave's start without dependencies), or the refusal time. */
+  readyS: number;
   startS: number;
   endS: number;
 }

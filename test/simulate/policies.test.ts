@@ -143,6 +143,8 @@ describe('circuit breaker transitions: sampling window', () => {
 
 describe('safety gates', () => {
   const context = (over: Partial<GateContext>): GateContext => ({
+    agents: [profile('A')],
+    dependency: null,
     task: task('t', [pred('A', 0.5)]),
     agent: profile('A'),
     attempt: 0,
@@ -155,12 +157,32 @@ describe('safety gates', () => {
   });
   const gates = activeGates(DEFAULT_OPTIONS.gates);
 
-  it('runs min_probability and high_risk by default, wave_deadline only when set', () => {
-    expect(gates.map((g) => g.name)).toEqual(['min_probability', 'high_risk']);
+  it('runs min_probability, high_risk, dependencies and capabilities by default, wave_deadline only when set', () => {
+    expect(gates.map((g) => g.name)).toEqual(['min_probability', 'high_risk', 'dependencies', 'capabilities']);
     expect(activeGates({ ...DEFAULT_OPTIONS.gates, allowHighRisk: true, waveDeadlineS: 100 }).map((g) => g.name)).toEqual([
       'min_probability',
       'wave_deadline',
+      'dependencies',
+      'capabilities',
     ]);
+  });
+  it('dependencies refuses naming the dependency and how it ended', () => {
+    const ref = { wave: 2, taskId: 'build' };
+    expect(runGates(gates, context({ dependency: { ref, status: 'failed' } }))).toEqual({ gate: 'dependencies', reason: 'dependency build (wave 2) ended failed' });
+    expect(runGates(gates, context({ dependency: { ref, status: 'blocked' } }))?.reason).toBe('dependency build (wave 2) ended blocked');
+    expect(runGates(gates, context({ dependency: { ref, status: 'unknown' } }))?.reason).toBe('dependency build (wave 2) has no outcome in this run');
+  });
+  it('capabilities refuses a task no candidate is capable of, naming what each lacks', () => {
+    const agents = [profile('A', { capabilities: ['gpu'] }), profile('B', { capabilities: ['tpu'] }), profile('C', { capabilities: ['gpu', 'tpu'] })];
+    const needs = task('t', [pred('A', 0.5), pred('B', 0.5)], { requires: ['gpu', 'tpu'] });
+    expect(runGates(gates, context({ agents, task: needs }))).toEqual({
+      gate: 'capabilities',
+      reason: 'no candidate has every required capability (gpu, tpu): A lacks tpu; B lacks gpu',
+    });
+    // C has both, but it is no candidate; once it is, the task may run (on any agent: the gate asks about candidates).
+    const withC = task('t', [pred('A', 0.5), pred('B', 0.5), pred('C', 0.5)], { requires: ['gpu', 'tpu'] });
+    expect(runGates(gates, context({ agents, task: withC }))).toBeNull();
+    expect(runGates(gates, context({ agents, task: task('t', [pred('A', 0.5)]) }))).toBeNull();
   });
   it('min_probability refuses below 0.10 and allows at it', () => {
     expect(runGates(gates, context({ p: 0.099 }))?.gate).toBe('min_probability');
