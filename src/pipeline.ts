@@ -184,7 +184,7 @@ async function execute(ctx: RunContext): Promise<RunResult> {
     });
     const { execution } = result;
     state = recordWave(result.strategyState, execution);
-    const metrics = computeWaveMetrics(execution, plan.agents);
+    const metrics = computeWaveMetrics(execution, plan.agents, wave);
     const health = healthOf(metrics);
     const anomalies = detectAnomalies(metrics);
     writer.writeWave({ plan: wave, assignments: assignment.assignments, execution, metrics, health, anomalies });

@@ -7,12 +7,13 @@
  * (never a mean of wave metrics), with busy and open time summed per agent across waves.
  */
 import { mean, quantile } from 'simple-statistics';
-import type { AgentProfile } from '../plan/model.ts';
+import type { AgentProfile, WavePlan } from '../plan/model.ts';
 import type { AgentWaveStats, TaskOutcome, WaveExecution } from '../simulate/types.ts';
 import type { AgentMetrics, MetricsCore, RunMetrics, WaveMetrics } from '../schema/measures.ts';
 import { round } from '../util/json.ts';
 import { sortNatural } from '../util/natural.ts';
 import { CalibrationAccumulator, calibrationFields } from './calibration.ts';
+import { makespanEfficiency, waveBound } from './critical-path.ts';
 
 /** Quantile reported for waiting time. */
 export const WAITING_QUANTILE = 0.95;
@@ -234,12 +235,24 @@ function agentIdsOf(agents: readonly AgentProfile[]): string[] {
  * @param execution - the wave's simulated result
  * @param agents - the run's agents (their count is the "agents" of availability and
  *   utilization; `per_agent` lists them in natural order, with zeros where one did nothing)
+ * @param plan - the wave's plan, for the critical path and makespan bound (contract 10);
+ *   without it those three figures are null
  * @throws RangeError when the execution names an agent not in `agents`
  */
-export function computeWaveMetrics(execution: WaveExecution, agents: readonly AgentProfile[]): WaveMetrics {
+export function computeWaveMetrics(execution: WaveExecution, agents: readonly AgentProfile[], plan?: WavePlan): WaveMetrics {
   const acc = new MetricsAccumulator(agentIdsOf(agents));
   acc.addExecution(execution);
-  return { wave: execution.wave, ...acc.finish(Math.max(0, execution.endS - execution.startS)) };
+  const makespanS = Math.max(0, execution.endS - execution.startS);
+  const bound = plan === undefined ? null : waveBound(plan, agents);
+  const { per_agent, ...core } = acc.finish(makespanS);
+  return {
+    wave: execution.wave,
+    ...core,
+    critical_path_s: bound?.critical_path_s ?? null,
+    makespan_lower_bound_s: bound?.makespan_lower_bound_s ?? null,
+    makespan_efficiency: bound === null ? null : makespanEfficiency(bound.makespan_lower_bound_s, makespanS),
+    per_agent,
+  };
 }
 
 /**

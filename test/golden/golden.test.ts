@@ -193,6 +193,12 @@ describe('the committed golden files hold the hand-checked facts', () => {
     const w2 = doc('wave_2/wave_summary.json') as { health: { score: number }; metrics: Record<string, number> };
     expect(w2.metrics).toMatchObject({ brier: 0.1872, ece: 0.36, load_balance: 0.5, success_rate: 0.666667 });
     expect(w2.health.score).toBe(69.47);
+    // Critical path (no dependencies: the longest task at its least time x speed). Wave 1: g1_a
+    // min(20, 25 x 1.5) = 20, g1_b min(45, 40 x 1.5) = 45, g1_c min(30, 60) = 30: 45; spread 95 / 3
+    // slots = 31.7, so the bound is 45 and efficiency 45 / 132.129587. Wave 2: 25, 35, 15: 35.
+    const bound = (m: Record<string, number>) => [m.critical_path_s, m.makespan_lower_bound_s, m.makespan_efficiency];
+    expect(bound(w1.metrics)).toEqual([45, 45, 0.340575]);
+    expect(bound(w2.metrics)).toEqual([35, 35, 0.41204]);
     expect(anomalies).toEqual(['w1-coordination_issue-all', 'w1-load_imbalance-all', 'w2-coordination_issue-all', 'w2-load_imbalance-all']);
   });
 });

@@ -44,7 +44,7 @@ function health(score: number, grade: Health['grade']): Health {
 }
 
 function waveEntry(wave: number, score: number, grade: Health['grade'], over: Partial<MetricsCore> = {}): SystemHealth['waves'][number] {
-  const metrics: WaveMetrics = { wave, ...core(over) };
+  const metrics: WaveMetrics = { wave, ...core(over), critical_path_s: 40, makespan_lower_bound_s: 60, makespan_efficiency: 0.6 };
   return { wave, health: health(score, grade), metrics };
 }
 
@@ -102,7 +102,7 @@ const SIGNALS: Signal[] = [
     content: {
       strategy: 'load_balanced', tasks: 4, agents: [{ agent_id: 'agent_2', tasks: 2, busy_s: 64 }, { agent_id: 'agent_10', tasks: 2, busy_s: 16 }],
       load_balance: 0.625, max_mean_busy_ratio: 1.6, busy_cv: 0.6, makespan_s: 100, utilization: 0.4, waiting_mean_s: 3.24, waiting_p95_s: 9.87,
-      reroutes: 1, steals: 0, blocked: 1, circuit_openings: 0,
+      reroutes: 1, steals: 0, blocked: 1, circuit_openings: 0, critical_path_s: 40, makespan_lower_bound_s: 60, makespan_efficiency: 0.6,
     },
     recommendations: ['rebalance load under load_balanced'],
   },
@@ -194,8 +194,8 @@ describe('renderRunReport', () => {
 
   it('has one wave-breakdown row per wave', () => {
     const s = section(MD, 'Wave Breakdown');
-    expect(s).toContain('| 1 | 4 | 3 | 0 | 1 | 75.0% | 100.0 | 62.5% | 3.2 | 9.9 | 1 | 1 | 0 | 0 | 1 |');
-    expect(s).toContain('| 2 | 4 | 3 | 1 | 0 | 75.0% | 150.3 | 62.5% | 3.2 | n/a | 2 | 0 | 0 | 1 | 1 |');
+    expect(s).toContain('| 1 | 4 | 3 | 0 | 1 | 75.0% | 100.0 | 40.0 | 60.0% | 62.5% | 3.2 | 9.9 | 1 | 1 | 0 | 0 | 1 |');
+    expect(s).toContain('| 2 | 4 | 3 | 1 | 0 | 75.0% | 150.3 | 40.0 | 60.0% | 62.5% | 3.2 | n/a | 2 | 0 | 0 | 1 | 1 |');
     expect(s.split('\n').filter((l) => /^\| \d/.test(l)).length).toBe(2);
   });
 
