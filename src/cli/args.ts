@@ -61,6 +61,7 @@ const VALUE_SCHEMAS = {
   'high-risk-floor': numberWhere((x) => x >= 0 && x <= 1),
   'wave-deadline': numberWhere((x) => x > 0),
   'min-health': numberWhere((x) => x >= 0 && x <= 100),
+  'abort-on-failure-rate': numberWhere((x) => x >= 0 && x <= 1),
 } as const;
 
 const VALUES = z.object(VALUE_SCHEMAS).partial();
@@ -68,7 +69,7 @@ const VALUES = z.object(VALUE_SCHEMAS).partial();
 /** Options that take a value. */
 export type ValueOptionName = keyof typeof VALUE_SCHEMAS;
 /** Options that are flags (no value). */
-export const FLAG_NAMES = ['allow-high-risk', 'dry-run', 'quiet', 'json', 'debug', 'help', 'version'] as const;
+export const FLAG_NAMES = ['allow-high-risk', 'dry-run', 'resume', 'quiet', 'json', 'debug', 'help', 'version'] as const;
 export type FlagName = (typeof FLAG_NAMES)[number];
 /** Every option, by its long name without the leading `--`. */
 export type OptionName = ValueOptionName | FlagName;
@@ -148,6 +149,10 @@ export const OPTION_DOCS: { readonly [K in OptionName]: OptionDoc } = {
     description: 'plan only: load, validate, assign and gate first attempts; write assignments, gate decisions and a plan report' },
   'min-health': { group: 'control', placeholder: 'H', accepts: 'a number in [0, 100]', defaultText: D.minHealth === null ? 'none' : String(D.minHealth),
     description: 'exit 1 when run health is below H (ignored by --dry-run, which has no health)' },
+  resume: { group: 'control', defaultText: D.resume ? 'on' : OFF,
+    description: 'continue the interrupted run in --out from its last checkpoint (same input and options)' },
+  'abort-on-failure-rate': { group: 'control', placeholder: 'R', accepts: PROBABILITY, defaultText: 'none',
+    description: 'start no further wave after one whose (failed + blocked) / tasks exceeds R; exit 4' },
   quiet: { group: 'control', defaultText: D.quiet ? 'on' : OFF,
     description: 'no progress, warnings or closing line on stderr (errors still print)' },
   json: { group: 'control', defaultText: D.json ? 'on' : OFF,
@@ -291,9 +296,9 @@ function buildOptions(v: Values, flags: ReadonlySet<FlagName>): RunOptions {
     quiet: flags.has('quiet') || D.quiet,
     json: flags.has('json') || D.json,
     debug: flags.has('debug') || D.debug,
-    // Parsed by the commander CLI (issue 6); the defaults until then.
-    resume: D.resume,
-    abortOnFailureRate: D.abortOnFailureRate,
+    // Until the commander CLI (issue 6) takes these over.
+    resume: flags.has('resume') || D.resume,
+    abortOnFailureRate: v['abort-on-failure-rate'] ?? D.abortOnFailureRate,
   };
 }
 

@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { EXIT, ExitError, InputError, UsageError, formatDiagnostics } from '../errors.ts';
 import type { ExitCode } from '../errors.ts';
+import { crashingFs, NODE_OUTPUT_FS, type OutputFs } from '../io/output-fs.ts';
 import type { RunOptions } from '../options.ts';
 import { runPhase21 } from '../pipeline.ts';
 import type { RunEnvironment, RunResult } from '../pipeline.ts';
@@ -43,6 +44,10 @@ export interface CliDeps {
   readonly wallClock?: WallClock;
   /** Version string; default package.json's `version`. */
   readonly version?: string;
+  /** Cancels the run (the entry block wires SIGINT and SIGTERM to it). */
+  readonly signal?: AbortSignal;
+  /** The writing layer's file-system calls (the entry block's crash hook); default node:fs. */
+  readonly outputFs?: OutputFs;
 }
 
 /** The line printed after a usage error. */
@@ -92,8 +97,16 @@ async function execute(argv: readonly string[], io: CliIo, deps: CliDeps): Promi
     debug = options.debug;
     progress = createProgress({ stream: io.stderr, isTTY: io.isTTY, env: io.env, quiet: options.quiet, now: io.now });
     const run = deps.run ?? runPhase21;
-    const result = await run(options, { clock: deps.wallClock ?? SYSTEM_CLOCK, progress, version });
+    const env = { clock: deps.wallClock ?? SYSTEM_CLOCK, progress, version };
+    const result = await run(options, { ...env, ...(deps.signal === undefined ? {} : { signal: deps.signal }), ...(deps.outputFs === undefined ? {} : { outputFs: deps.outputFs }) });
     progress.finish();
+    // Until the commander CLI (issue 6) takes this over: aborted -> 4, canceled -> 128 + signal.
+    if (result.status === 'aborted' || result.status === 'canceled') {
+      if (!options.quiet) io.stderr.write(`${closingLine(result)}\n`);
+      if (options.json) io.stdout.write(jsonResultLine(result));
+      if (result.status === 'aborted') return EXIT.aborted;
+      return deps.signal?.reason === 'SIGTERM' ? EXIT.sigterm : EXIT.sigint;
+    }
     const failure = minHealthFailure(result, options.minHealth);
     if (failure !== null) io.stderr.write(`${failure}: exit code ${EXIT.unhealthy}\n`);
     if (!options.quiet) io.stderr.write(`${closingLine(result)}\n`);
@@ -142,12 +155,31 @@ export function isEntryPoint(moduleUrl: string, scriptPath: string | undefined):
 
 // The only code that touches `process`.
 if (isEntryPoint(import.meta.url, process.argv[1])) {
-  const code = await main(process.argv.slice(2), {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    isTTY: process.stderr.isTTY, // typed boolean; undefined (falsy) at run time off a terminal
-    now: () => performance.now(),
-  });
+  const cancel = new AbortController();
+  for (const name of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(name, () => {
+      cancel.abort(name);
+    });
+  }
+  // The crash test (scripts/crash.ts): SIGKILL at the N-th call of the writing layer.
+  const crashAt = Number(process.env.PHASE21_CRASH_AT ?? '');
+  const outputFs =
+    Number.isSafeInteger(crashAt) && crashAt > 0
+      ? crashingFs(NODE_OUTPUT_FS, crashAt, () => {
+          process.kill(process.pid, 'SIGKILL');
+          throw new Error('SIGKILL did not end the process');
+        })
+      : undefined;
+  const code = await main(
+    process.argv.slice(2),
+    {
+      stdout: process.stdout,
+      stderr: process.stderr,
+      env: process.env,
+      isTTY: process.stderr.isTTY, // typed boolean; undefined (falsy) at run time off a terminal
+      now: () => performance.now(),
+    },
+    { signal: cancel.signal, ...(outputFs === undefined ? {} : { outputFs }) },
+  );
   process.exitCode = code;
 }

@@ -13,7 +13,7 @@ const EXPECTED_OPTIONS = [
   'input', 'out', 'report-dir', 'waves', 'strategy', 'retry', 'jitter', 'max-attempts', 'backoff-base',
   'backoff-cap', 'breaker-threshold', 'breaker-cooldown', 'min-probability', 'high-risk-floor',
   'allow-high-risk', 'wave-deadline', 'duration-noise', 'epoch', 'seed', 'agents-file', 'on-invalid',
-  'dry-run', 'min-health', 'quiet', 'json', 'debug', 'help', 'version',
+  'dry-run', 'min-health', 'resume', 'abort-on-failure-rate', 'quiet', 'json', 'debug', 'help', 'version',
 ];
 
 /** The help line (joined over wraps) that documents `--name`. */

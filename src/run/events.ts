@@ -1,0 +1,71 @@
+/**
+ * The run's events (contract section 12) and their events.jsonl records: run and wave
+ * boundaries, checkpoints, circuit transitions and reroutes, in simulated-time order.
+ */
+import { SCHEMA_VERSION } from '../options.ts';
+import type { EventRecord } from '../schema/events.ts';
+import type { SimulationEvent } from '../simulate/types.ts';
+import { round } from '../util/json.ts';
+import type { SimulatedCalendar } from '../util/time.ts';
+
+/** One event of the run; `timeS` is simulated seconds since the epoch. */
+export type RunEvent =
+  | { readonly type: 'run_started' | 'run_completed'; readonly timeS: number }
+  | { readonly type: 'run_aborted' | 'run_canceled'; readonly timeS: number; readonly reason: string }
+  | { readonly type: 'wave_started' | 'wave_completed' | 'checkpoint_written'; readonly wave: number; readonly timeS: number }
+  | (SimulationEvent & { readonly wave: number });
+
+/** The events.jsonl record of `event`, the `seq`-th of the file (from 1). */
+export function eventRecord(seq: number, event: RunEvent, calendar: SimulatedCalendar): EventRecord {
+  const record: EventRecord = {
+    schema_version: SCHEMA_VERSION,
+    seq,
+    type: event.type,
+    time: calendar.iso(event.timeS),
+    time_s: round(event.timeS),
+    wave: null,
+    agent_id: null,
+    task_id: null,
+    from_agent_id: null,
+    to_agent_id: null,
+    reason: null,
+  };
+  switch (event.type) {
+    case 'run_started':
+    case 'run_completed':
+      return record;
+    case 'run_aborted':
+    case 'run_canceled':
+      return { ...record, reason: event.reason };
+    case 'wave_started':
+    case 'wave_completed':
+    case 'checkpoint_written':
+      return { ...record, wave: event.wave };
+    case 'circuit_opened':
+    case 'circuit_half_open':
+    case 'circuit_closed':
+      return { ...record, wave: event.wave, agent_id: event.agentId };
+    case 'task_rerouted':
+      return { ...record, wave: event.wave, task_id: event.taskId, from_agent_id: event.fromAgentId, to_agent_id: event.toAgentId };
+  }
+}
+
+/** Numbers events and hands their records to `sink` (events.jsonl). */
+export class EventLog {
+  /** @param written - records already in the file (0 for a fresh run; the checkpoint's count on resume) */
+  constructor(
+    private readonly calendar: SimulatedCalendar,
+    private readonly sink: (records: readonly EventRecord[]) => void,
+    private written = 0,
+  ) {}
+
+  /** Records in the file so far (the last seq). */
+  get count(): number {
+    return this.written;
+  }
+
+  add(event: RunEvent): void {
+    this.written += 1;
+    this.sink([eventRecord(this.written, event, this.calendar)]);
+  }
+}
