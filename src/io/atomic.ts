@@ -139,11 +139,16 @@ export class OutputFolder {
     const stream = this.openStream(relative);
     try {
       for (const chunk of chunks) stream.append(chunk);
+      return stream.finish();
     } catch (error: unknown) {
       stream.abandon();
+      try {
+        this.removeFile(tempPathOf(relative));
+      } catch {
+        // Freeing the space is a courtesy; the first error is the one to report.
+      }
       throw error;
     }
-    return stream.finish();
   }
 
   /**

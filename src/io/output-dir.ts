@@ -44,7 +44,7 @@ export interface OutputLocations {
 export function checkOutputLocations(locations: OutputLocations): void {
   checkFolderLocation('--out', locations.out);
   checkFolderLocation('--report-dir', locations.reportDir);
-  const report = fs.lstatSync(locations.reportFile, { throwIfNoEntry: false });
+  const report = lstatOrUndefined(locations.reportFile);
   if (report?.isSymbolicLink() === true) {
     const target = fs.readlinkSync(locations.reportFile);
     throw new OutputError(
@@ -54,10 +54,20 @@ export function checkOutputLocations(locations: OutputLocations): void {
   if (report !== undefined && !report.isFile()) throw new OutputError(`--report-dir: ${locations.reportFile} exists and is not a regular file`);
 }
 
+/** `lstat`, undefined when nothing is there (also when a part of the path is a file). */
+function lstatOrUndefined(file: string): fs.Stats | undefined {
+  try {
+    return fs.lstatSync(file, { throwIfNoEntry: false });
+  } catch (error: unknown) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOTDIR') return undefined;
+    throw error;
+  }
+}
+
 function checkFolderLocation(label: string, dir: string): void {
   let existing = path.resolve(dir);
   for (;;) {
-    const link = fs.lstatSync(existing, { throwIfNoEntry: false });
+    const link = lstatOrUndefined(existing);
     if (link !== undefined) {
       const stat = fs.statSync(existing, { throwIfNoEntry: false });
       const shown = existing === path.resolve(dir) ? dir : existing;
@@ -109,7 +119,8 @@ export function inspectOutputDir(out: string): OutputDirState {
   if (stat === undefined) return { kind: 'absent' };
   if (!stat.isDirectory()) throw new OutputError(`--out: ${out} exists and is not a folder`);
   const top = fs.readdirSync(out).filter((name) => name !== LOCK_DIR && name !== LOCK_OWNER);
-  if (top.length === 0) return { kind: 'empty' };
+  // A run killed while writing its first run.json leaves only that file's temporary name.
+  if (top.every((name) => name === tempPathOf(MANIFEST))) return { kind: 'empty' };
   if (!top.includes(MANIFEST)) {
     throw new OutputError(
       `--out: ${out} is not empty and holds no ${MANIFEST}, so it is not a Phase 21 output folder; refusing to replace it (choose another --out or empty it)`,

@@ -96,6 +96,8 @@ export class ArtifactWriter {
   readonly #streams = new Map<string, StreamFile>();
   /** Streams renamed to their final names by {@link finishStreams}. */
   readonly #finished = new Map<string, FileDigest>();
+  /** Whole files written since the last {@link checkpointStreams} (the unfinished wave's). */
+  #sinceCheckpoint: string[] = [];
 
   constructor(
     readonly folder: OutputFolder,
@@ -227,16 +229,38 @@ export class ArtifactWriter {
   /** Writes one JSON document at `relative` and records it. */
   json(relative: string, record: unknown): void {
     this.#files.set(relative, this.folder.writeFile(relative, [jsonDocument(record)]));
+    this.#sinceCheckpoint.push(relative);
   }
 
   /** Writes JSON Lines at `relative` (an empty file for none) and records it. */
   jsonl(relative: string, records: Iterable<unknown>): void {
     this.#files.set(relative, this.folder.writeFile(relative, mapIterable(records, jsonLine)));
+    this.#sinceCheckpoint.push(relative);
   }
 
   /** Flushes and fsyncs every open stream; their digests so far, in {@link STREAMS} order. */
   checkpointStreams(): FileDigest[] {
-    return STREAMS.map((name) => this.#stream(name).checkpoint());
+    const digests = STREAMS.map((name) => this.#stream(name).checkpoint());
+    this.#sinceCheckpoint = [];
+    return digests;
+  }
+
+  /**
+   * A failing run: closes the streams (not renamed) and removes the whole files written since
+   * the last checkpoint, which `--resume` would discard anyway (on a full disk this frees the
+   * room for run.json to record the failure). Never throws.
+   */
+  abandon(): void {
+    this.abandonStreams();
+    for (const file of this.#sinceCheckpoint) {
+      try {
+        this.folder.removeFile(file);
+        this.#files.delete(file);
+      } catch {
+        // Best effort: the run is failing already.
+      }
+    }
+    this.#sinceCheckpoint = [];
   }
 
   /** Renames every stream to its final name (end of run, or cancel). */

@@ -70,7 +70,7 @@ export function abortReason(wave: WaveResult, rate: number | null): string | nul
   if (tasks === 0) return null;
   const share = (failed + blocked) / tasks;
   if (share <= rate) return null;
-  return `wave ${wave.execution.wave}: ${failed + blocked} of ${plural(tasks, 'task')} failed or were blocked (${percent(share)}), above --abort-on-failure-rate ${rate}`;
+  return `${failed + blocked} of ${plural(tasks, 'task')} of wave ${wave.execution.wave} failed or were blocked (${percent(share)}), above --abort-on-failure-rate ${rate}`;
 }
 
 /** `SIGINT`/`SIGTERM` from the signal's reason, else `canceled`. */
@@ -118,7 +118,7 @@ export async function executeRun(ctx: RunContext, beginning: Beginning, resume: 
       await runWave(ctx, writer, state, wave);
     }
   } catch (error: unknown) {
-    writer.abandonStreams();
+    writer.abandon();
     const note = session.recordFailure(error, state?.waves.length ?? 0);
     if (note !== null && error instanceof OutputError) throw new OutputError(`${error.message}\n${note}`, { cause: error });
     throw error;
