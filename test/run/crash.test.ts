@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { countingFs, crashingFs, NODE_OUTPUT_FS, type OutputFs, type OutputOp } from '../../src/io/output-fs.ts';
 import { readJson, removeTempDirs } from '../e2e/helpers.ts';
-import { artifactsOf, freshDirs, leftovers, run, smallOptions, testEnv, writeSmallInput, type SmallInput } from './helpers.ts';
+import { artifactsOf, freshDirs, leftovers, run, samplePoints, smallOptions, testEnv, writeSmallInput, type SmallInput } from './helpers.ts';
 
 afterAll(removeTempDirs);
 
@@ -26,17 +26,6 @@ const NO_SYNC: OutputFs = { ...NODE_OUTPUT_FS, fsync: (): void => undefined, syn
 
 /** Thrown by the crashing port in place of SIGKILL. */
 class SimulatedCrash extends Error {}
-
-/** `count` distinct points of 1..total from a fixed-seed LCG, plus the first and last three. */
-export function samplePoints(total: number, count: number, seed = 21): number[] {
-  const points = new Set<number>([1, 2, 3, total - 2, total - 1, total].filter((n) => n >= 1 && n <= total));
-  let state = seed >>> 0;
-  while (points.size < Math.min(total, count)) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    points.add(1 + (state % total));
-  }
-  return [...points].sort((a, b) => a - b);
-}
 
 /** Runs until the `at`-th call; returns the operation it died at, or null when the run finished first. */
 async function crashAt(small: SmallInput, out: ReturnType<typeof freshDirs>, at: number): Promise<OutputOp | null> {

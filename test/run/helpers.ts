@@ -99,3 +99,14 @@ export function leftovers(dir: string): string[] {
 export function progressCalling(onWave: (wave: number) => void): ProgressSink {
   return { ...SILENT_PROGRESS, waveFinished: (wave) => { onWave(wave); } };
 }
+
+/** `count` distinct points of 1..total from a fixed-seed LCG, plus the first and last three. */
+export function samplePoints(total: number, count: number, seed = 21): number[] {
+  const points = new Set<number>([1, 2, 3, total - 2, total - 1, total].filter((n) => n >= 1 && n <= total));
+  let state = seed >>> 0;
+  while (points.size < Math.min(total, count)) {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    points.add(1 + (state % total));
+  }
+  return [...points].sort((a, b) => a - b);
+}
