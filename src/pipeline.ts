@@ -85,6 +85,7 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
       calendar,
       startedAt,
       reportFile,
+      lockLost: () => lock?.lost() ?? null,
     };
     if (target?.kind === 'unfinished') {
       checkResumeInputs(options.out, target.manifest, loaded);

@@ -19,7 +19,6 @@ import type { RejectedLine } from '../io/load.ts';
 import { agentFolderName, waveFolderName } from '../io/paths.ts';
 import { SCHEMA_VERSION, type StrategyName } from '../options.ts';
 import type { AgentProfile, Task, WavePlan } from '../plan/model.ts';
-import type { EventRecord } from '../schema/events.ts';
 import type { Anomaly, AgentMetrics, Health, WaveMetrics } from '../schema/measures.ts';
 import type { Signal } from '../schema/signals.ts';
 import type { AgentMetricsRecord, WaveSummary } from '../schema/summaries.ts';
@@ -210,10 +209,9 @@ export class ArtifactWriter {
     }
   }
 
-  /** Appends records to events.jsonl. */
-  appendEvents(records: readonly EventRecord[]): void {
-    const events = this.#stream(ARTIFACT.events);
-    for (const record of records) events.append(jsonLine(record));
+  /** Appends one line (an events.jsonl record with its newline) to events.jsonl. */
+  appendEventLine(line: string): void {
+    this.#stream(ARTIFACT.events).append(line);
   }
 
   /** Writes anomalies.jsonl. */

@@ -114,10 +114,15 @@ export async function executeRun(ctx: RunContext, beginning: Beginning, resume: 
       const wave = plan.waves[state.waves.length];
       if (wave === undefined) return finish(ctx, session, writer, state, 'completed', null);
       await nextTurn();
+      const lost = ctx.lockLost();
+      if (lost !== null) throw new OutputError(`--out: another run took over the lock of ${options.out} (${lost.message}); stopping without writing more`);
       if (ctx.signal?.aborted === true) return cancel(ctx, session, writer, state, cancelReason(ctx.signal));
       await runWave(ctx, writer, state, wave);
     }
   } catch (error: unknown) {
+    writer.abandonStreams();
+    // The folder is someone else's once the lock is lost: write nothing more.
+    if (ctx.lockLost() !== null) throw error;
     writer.abandon();
     const note = session.recordFailure(error, state?.waves.length ?? 0);
     if (note !== null && error instanceof OutputError) throw new OutputError(`${error.message}\n${note}`, { cause: error });
@@ -159,8 +164,8 @@ function liveState(
   const scheduler = new VirtualScheduler(from.clockS);
   const rng = createKeyedRandom(options.seed);
   const executor = new SimulatedExecutor(rng, { durationNoise: options.durationNoise }, scheduler);
-  const events = new EventLog(ctx.calendar, (records) => {
-    writer.appendEvents(records);
+  const events = new EventLog(ctx.calendar, (line) => {
+    writer.appendEventLine(line);
   }, from.eventsWritten);
   const holder: { state: LiveState | null } = { state: null };
   const simulation = new Simulation({

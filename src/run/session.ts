@@ -39,6 +39,8 @@ export interface RunContext {
   readonly startedAt: Date;
   /** The report file (inside `--report-dir`). */
   readonly reportFile: string;
+  /** Non-null once another process took the output folder's lock over (src/io/lock.ts). */
+  readonly lockLost: () => Error | null;
 }
 
 /** How a run began: on an empty (or emptied) folder, or continuing an interrupted run. */

@@ -101,4 +101,26 @@ describe('kill at any call of the writing layer, then --resume', () => {
     expect(artifactsOf(dirs)).toEqual(reference);
     expect(readJson(dirs.out, 'run.json').resumes).toHaveLength(2);
   });
+
+  it('a kill while a new run empties an old run\'s folder leaves a folder the next run (without --resume) empties', async () => {
+    // The old run: another seed, so its files differ from the reference.
+    const points = samplePoints(70, 12, 5);
+    for (const at of points) {
+      const dirs = freshDirs();
+      await run(smallOptions(small, dirs, { seed: 99 }), testEnv({ outputFs: NO_SYNC }));
+      let died = false;
+      const outputFs = crashingFs(NO_SYNC, at, () => {
+        died = true;
+        throw new SimulatedCrash(`killed at call ${at}`);
+      });
+      await run(smallOptions(small, dirs), testEnv({ outputFs })).catch((error: unknown) => {
+        if (!(error instanceof SimulatedCrash)) throw error;
+      });
+      expect(died).toBe(true);
+      const again = await run(smallOptions(small, dirs), testEnv({ outputFs: NO_SYNC }));
+      expect(again.status, `killed at call ${at}`).toBe('completed');
+      expect(artifactsOf(dirs), `killed at call ${at}`).toEqual(reference);
+      expect(leftovers(dirs.out)).toEqual([]);
+    }
+  }, 60_000);
 });
