@@ -60,8 +60,7 @@ function jsonString(text: string | null): string {
  * thousands of reroutes (one event each), and this is several times faster than building and
  * serializing an object. `time` is the event's `time` and `time_s` already formatted.
  */
-function eventLine(seq: number, event: RunEvent, time: string, timeS: number): string {
-  let wave: number | null = null;
+function eventLine(seq: number, event: RunEvent | SimulationEvent, wave: number | null, time: string, timeS: number): string {
   let agent: string | null = null;
   let taskId: string | null = null;
   let from: string | null = null;
@@ -78,16 +77,13 @@ function eventLine(seq: number, event: RunEvent, time: string, timeS: number): s
     case 'wave_started':
     case 'wave_completed':
     case 'checkpoint_written':
-      wave = event.wave;
       break;
     case 'circuit_opened':
     case 'circuit_half_open':
     case 'circuit_closed':
-      wave = event.wave;
       agent = event.agentId;
       break;
     case 'task_rerouted':
-      wave = event.wave;
       taskId = event.taskId;
       from = event.fromAgentId;
       to = event.toAgentId;
@@ -119,6 +115,15 @@ export class EventLog {
   }
 
   add(event: RunEvent): void {
+    this.#emit(event, 'wave' in event ? event.wave : null);
+  }
+
+  /** An engine event of wave `wave` (the same record as {@link add} of it with its wave). */
+  addSimulation(event: SimulationEvent, wave: number): void {
+    this.#emit(event, wave);
+  }
+
+  #emit(event: RunEvent | SimulationEvent, wave: number | null): void {
     this.written += 1;
     // Reroutes come in bursts at one time (a circuit opens and its queue moves): format it once.
     if (event.timeS !== this.#lastTimeS) {
@@ -126,6 +131,6 @@ export class EventLog {
       this.#lastTime = this.calendar.iso(event.timeS);
       this.#lastRounded = round(event.timeS);
     }
-    this.sink(eventLine(this.written, event, this.#lastTime, this.#lastRounded));
+    this.sink(eventLine(this.written, event, wave, this.#lastTime, this.#lastRounded));
   }
 }

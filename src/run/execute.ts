@@ -176,7 +176,7 @@ function liveState(
     executor,
     ...(from.simulation === null ? {} : { initial: from.simulation }),
     onEvent: (event) => {
-      events.add({ ...event, wave: holder.state?.currentWave ?? 0 });
+      events.addSimulation(event, holder.state?.currentWave ?? 0);
     },
   });
   const state: LiveState = { scheduler, simulation, metrics: from.metrics, waves: from.waves, signals: from.signals, events, strategy: from.strategy, currentWave: 0 };

@@ -260,8 +260,10 @@ class WaveRun {
         const target = this.#lane(decision.agentId);
         item.run.lane = target.index;
         item.run.reroutes++;
-        const event = { type: 'task_rerouted', taskId: item.run.task.taskId, fromAgentId: lane.profile.agentId, toAgentId: target.profile.agentId } as const;
-        this.config.onEvent?.({ ...event, timeS: this.config.scheduler.now() });
+        const onEvent = this.config.onEvent;
+        if (onEvent !== undefined) {
+          onEvent({ type: 'task_rerouted', taskId: item.run.task.taskId, fromAgentId: lane.profile.agentId, toAgentId: target.profile.agentId, timeS: this.config.scheduler.now() });
+        }
         target.queue.push({ run: item.run, retry: item.retry, seq: this.#queueSeq++ });
       }
     }

@@ -31,6 +31,18 @@ describe('events.jsonl records', () => {
     for (const line of lines) expect(eventRecordSchema.parse(JSON.parse(line))).toBeDefined();
   });
 
+  it("an engine event with its wave gives the same line as the run event that carries the wave", () => {
+    const a: string[] = [];
+    const b: string[] = [];
+    const viaAdd = new EventLog(calendar, (line) => a.push(line));
+    const viaEngine = new EventLog(calendar, (line) => b.push(line));
+    viaAdd.add({ type: 'task_rerouted', wave: 3, taskId: 't', fromAgentId: 'agent_1', toAgentId: 'agent_0', timeS: 5 });
+    viaEngine.addSimulation({ type: 'task_rerouted', taskId: 't', fromAgentId: 'agent_1', toAgentId: 'agent_0', timeS: 5 }, 3);
+    viaAdd.add({ type: 'circuit_closed', wave: 4, agentId: 'agent_2', timeS: 6 });
+    viaEngine.addSimulation({ type: 'circuit_closed', agentId: 'agent_2', timeS: 6 }, 4);
+    expect(b).toEqual(a);
+  });
+
   it('fills the keys an event has and leaves the others null; times are the epoch plus simulated seconds', () => {
     expect(eventRecord(7, EVENTS[3] as RunEvent, calendar)).toEqual({
       schema_version: '1.0.0',
