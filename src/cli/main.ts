@@ -11,6 +11,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ExitCode } from '../errors.ts';
+import { crashingFs, NODE_OUTPUT_FS } from '../io/output-fs.ts';
 import { COMMANDS, DEFAULT_COMMAND } from './commands/index.ts';
 import { reportError } from './failure.ts';
 import type { CliIo } from './io.ts';
@@ -69,17 +70,26 @@ if (isEntryPoint(import.meta.url, process.argv[1])) {
       if (error.code !== 'EPIPE') throw error;
     });
   }
+  // The crash test (scripts/crash.ts): SIGKILL at the N-th call of the writing layer.
+  const crashAt = Number(process.env.PHASE21_CRASH_AT ?? '');
+  const outputFs =
+    Number.isSafeInteger(crashAt) && crashAt > 0
+      ? crashingFs(NODE_OUTPUT_FS, crashAt, () => {
+          process.kill(process.pid, 'SIGKILL');
+          throw new Error('SIGKILL did not end the process');
+        })
+      : undefined;
   const code = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    isTTY: process.stderr.isTTY, // typed boolean; undefined (falsy) at run time off a terminal
+    isTTY: process.stderr.isTTY, // typed boolean; undefined (falsy) off a terminal: colorEnabled guards it
     now: () => performance.now(),
     signals: {
       on: (signal, listener) => process.on(signal, listener),
       off: (signal, listener) => process.off(signal, listener),
       exitNow: (exitCode) => process.exit(exitCode),
     },
-  });
+  }, outputFs === undefined ? {} : { outputFs });
   process.exitCode = code;
 }
