@@ -8,6 +8,7 @@ import { initialStrategyState } from '../assign/state.ts';
 import type { GateOptions } from '../options.ts';
 import type { RunPlan, WavePlan } from '../plan/model.ts';
 import { predictionOn } from '../plan/model.ts';
+import { waveBound } from '../measure/critical-path.ts';
 import { activeGates, runGates } from '../simulate/gates.ts';
 import type { GateDecision } from '../simulate/types.ts';
 import type { PlanReportInput } from './plan-markdown.ts';
@@ -48,6 +49,20 @@ export function planWaves(plan: RunPlan, strategy: Strategy, gateOptions: GateOp
       }
     }
     const perAgent = [...work].map(([agentId, w]) => ({ agentId, tasks: w.tasks, workS: w.workS }));
-    return { plan: wave, assignments: assignment.assignments, decisions, summary: { wave: wave.wave, tasks: wave.tasks.length, perAgent, blocked } };
+    const bound = waveBound(wave, plan.agents);
+    const needing = wave.tasks.filter((t) => t.requiredCapabilities.length > 0);
+    const summary = {
+      wave: wave.wave,
+      tasks: wave.tasks.length,
+      perAgent,
+      blocked,
+      dependentTasks: wave.tasks.filter((t) => t.dependsOn.length > 0).length,
+      dependencies: wave.tasks.reduce((n, t) => n + t.dependsOn.length, 0),
+      capabilityTasks: needing.length,
+      capabilities: [...new Set(needing.flatMap((t) => t.requiredCapabilities))].sort(),
+      criticalPathS: bound.critical_path_s,
+      makespanLowerBoundS: bound.makespan_lower_bound_s,
+    };
+    return { plan: wave, assignments: assignment.assignments, decisions, summary };
   });
 }
