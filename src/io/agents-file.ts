@@ -16,6 +16,7 @@ import type { AgentProfile } from '../plan/model.ts';
 import { AGENT_PROFILE_FIELDS, AGENTS_FILE_FIELDS, AgentsFileSchema } from '../schema/input.ts';
 import { errorAt, inputError, warningAt } from './diagnostics.ts';
 import { describeValue, issueProblems } from './issues.ts';
+import { sortedUnique } from '../util/lists.ts';
 
 /** The default agents file, relative to the working directory. */
 export const DEFAULT_AGENTS_FILE = 'data/agents.json';
@@ -102,7 +103,7 @@ export async function loadAgentsFile(path: string): Promise<AgentsFile> {
       maxConcurrency: entry.max_concurrency,
       speed: entry.speed,
       reliabilityOffset: entry.reliability_offset,
-      capabilities: entry.capabilities,
+      capabilities: sortedUnique(entry.capabilities),
     });
   });
   if (problems.length > 0) throw inputError(problems);

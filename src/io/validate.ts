@@ -23,6 +23,7 @@ import type { KeyedRow, Rule, RuleState } from './rules.ts';
 import { TaskIndex } from './task-index.ts';
 import type { TaskSlot } from './task-index.ts';
 import { LatestInstant } from './timestamps.ts';
+import { sortedUnique, uniqueInOrder } from '../util/lists.ts';
 
 /** A line left out of the run (quarantine mode), kept verbatim. */
 export interface RejectedLine {
@@ -347,6 +348,7 @@ function normalisePrediction(row: PredictionRowInput, wave: number): PredictionR
     risk: row.risk_assessment ?? riskFromProbability(p),
     confidenceDelta: row.confidence_delta_estimate ?? null,
     priority: toPriority(row.priority),
-    dependsOn: row.depends_on ?? NO_DEPENDENCIES,
+    dependsOn: row.depends_on === undefined || row.depends_on === null ? NO_DEPENDENCIES : uniqueInOrder(row.depends_on),
+    requiredCapabilities: sortedUnique(row.required_capabilities),
   };
 }
