@@ -3,6 +3,7 @@
  * (diagnostics, refused gates, failed attempts); these classes exist so the CLI entry can map
  * one typed error to one exit code (contract section 9). One class per concept.
  */
+import { clip, escapeText } from './util/escape.ts';
 
 /** Exit codes a nightly job can act on (contract section 9). */
 export const EXIT = {
@@ -36,10 +37,16 @@ export interface Diagnostic {
   readonly problem: string;
 }
 
-/** Formats a diagnostic as `file:line: field: problem` (`file: field: problem` without a line). */
+/**
+ * Formats a diagnostic as `file:line: field: problem` (`file: field: problem` without a line).
+ * File, field and problem quote untrusted input, so each is escaped (`escapeText`: no line
+ * break, control or bidirectional character survives) and the field is cut to 120 characters:
+ * one diagnostic is always one line.
+ */
 export function formatDiagnostic(d: Diagnostic): string {
-  const where = d.line === null ? d.file : `${d.file}:${d.line}`;
-  return `${where}: ${d.field}: ${d.problem}`;
+  const file = escapeText(d.file);
+  const where = d.line === null ? file : `${file}:${d.line}`;
+  return `${where}: ${escapeText(clip(d.field))}: ${escapeText(d.problem)}`;
 }
 
 /** How many diagnostics are printed before the rest are summarised as a count. */

@@ -14,6 +14,7 @@ import { initialStrategyState, recordWave } from './assign/state.ts';
 import type { Strategy, StrategyState } from './assign/types.ts';
 import { formatDiagnostic, UsageError } from './errors.ts';
 import { writeText } from './io/jsonl-writer.ts';
+import { errorAt, inputError } from './io/diagnostics.ts';
 import { loadInput, type LoadResult } from './io/load.ts';
 import { checkOutputDir, resetOutputDir } from './io/output-dir.ts';
 import { detectAnomalies } from './measure/anomalies.ts';
@@ -30,12 +31,14 @@ import { buildExecutionSummary, buildManifest, buildSystemHealth, type RunResult
 import type { HealthGrade } from './schema/measures.ts';
 import { buildSignals } from './signals/index.ts';
 import { Simulation } from './simulate/engine.ts';
+import { horizonProblem } from './simulate/horizon.ts';
 import { SimulatedExecutor } from './simulate/executor.ts';
 import { createKeyedRandom } from './simulate/rng.ts';
 import { VirtualScheduler } from './simulate/scheduler.ts';
 import type { WaveExecution } from './simulate/types.ts';
+import { escapeText } from './util/escape.ts';
 import { plural } from './util/format.ts';
-import { parseInstant, SimulatedCalendar } from './util/time.ts';
+import { epochRangeProblem, parseInstant, SimulatedCalendar } from './util/time.ts';
 
 export type { HealthGrade } from './schema/measures.ts';
 
@@ -94,7 +97,7 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
   const startedAt = env.clock.now();
   const strategy = strategyOf(options.strategy);
   checkOutputDir(options.out);
-  env.progress.stage('load', `reading ${options.input}`);
+  env.progress.stage('load', `reading ${escapeText(options.input)}`);
   const loaded = await loadInput({
     input: options.input,
     agentsFile: options.agentsFile,
@@ -107,6 +110,8 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
   for (const warning of loaded.warnings) env.progress.warn(formatDiagnostic(warning));
   env.progress.stage('plan', describePlan(loaded));
   const calendar = new SimulatedCalendar(resolveEpochMs(options.epoch, loaded.plan.latestTimestamp));
+  const beyond = horizonProblem(loaded.plan, options, calendar.epochMs);
+  if (beyond !== null) throw inputError([errorAt(options.input, null, '(simulated time)', beyond)]);
   resetOutputDir(options.out);
   const context: RunContext = { options, env, loaded, strategy, calendar, startedAt };
   return options.dryRun ? planOnly(context) : execute(context);
@@ -121,13 +126,14 @@ interface RunContext {
   readonly startedAt: Date;
 }
 
-/** `3 waves, 600 tasks, 4 agents (2400 prediction rows, 2 lines rejected)`. */
+/** `3 waves, 600 tasks, 4 agents (2400 prediction rows, 2 lines rejected, 1 path not read)`. */
 function describePlan(loaded: LoadResult): string {
   const { plan } = loaded;
   const tasks = plan.waves.reduce((n, w) => n + w.tasks.length, 0);
   const rows = loaded.files.filter((f) => f.kind === 'predicted_tasks').reduce((n, f) => n + f.acceptedRows, 0);
   const rejected = loaded.rejected.length === 0 ? '' : `, ${plural(loaded.rejected.length, 'line')} rejected`;
-  return `${plural(plan.waves.length, 'wave')}, ${plural(tasks, 'task')}, ${plural(plan.agents.length, 'agent')} (${plural(rows, 'prediction row')}${rejected})`;
+  const skipped = loaded.skippedPaths.length === 0 ? '' : `, ${plural(loaded.skippedPaths.length, 'path')} not read`;
+  return `${plural(plan.waves.length, 'wave')}, ${plural(tasks, 'task')}, ${plural(plan.agents.length, 'agent')} (${plural(rows, 'prediction row')}${rejected}${skipped})`;
 }
 
 /** @throws UsageError naming the known strategies */
@@ -145,6 +151,8 @@ function resolveEpochMs(epoch: string | null, latestTimestamp: string | null): n
   const text = epoch ?? latestTimestamp ?? FALLBACK_EPOCH;
   const ms = parseInstant(text);
   if (ms === null) throw new UsageError(`--epoch: not an ISO-8601 instant: ${text}`);
+  const outside = epochRangeProblem(ms);
+  if (outside !== null) throw new UsageError(`--epoch: ${outside}, got ${text}`);
   return ms;
 }
 

@@ -8,15 +8,20 @@
  */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { readFile, stat } from 'node:fs/promises';
 import { normalize } from 'node:path';
 import { DEFAULT_OPTIONS } from '../options.ts';
+import { InputError } from '../errors.ts';
 import type { Diagnostic } from '../errors.ts';
 import type { AgentProfile } from '../plan/model.ts';
 import { AGENT_PROFILE_FIELDS, AGENTS_FILE_FIELDS, AgentsFileSchema } from '../schema/input.ts';
 import { errorAt, inputError, warningAt } from './diagnostics.ts';
 import { describeValue, issueProblems } from './issues.ts';
 import { sortedUnique } from '../util/lists.ts';
+
+/** Largest agents file read, bytes: 16 MiB (a profile is some 100 bytes). */
+export const MAX_AGENTS_FILE_BYTES = 16 * 1024 * 1024;
 
 /** The default agents file, relative to the working directory. */
 export const DEFAULT_AGENTS_FILE = 'data/agents.json';
@@ -60,17 +65,24 @@ function countNonBlankLines(text: string): number {
 /**
  * Reads and validates an agents file.
  * @returns the profiles and their file's hash; unknown fields as warnings
- * @throws InputError when the file cannot be read, is not JSON, breaks the schema
+ * @throws InputError when the file cannot be read, is not a regular file, is larger than
+ *   {@link MAX_AGENTS_FILE_BYTES}, is not UTF-8 or not JSON, breaks the schema
  *   (e.g. `agents.json: agents[2].speed: must be > 0, got 0`) or repeats an agent_id
  */
 export async function loadAgentsFile(path: string): Promise<AgentsFile> {
   let bytes: Buffer;
   try {
+    // A special file (a FIFO, /dev/zero) would block or never end: only a regular file of sane size is read.
+    const info = await stat(path);
+    if (!info.isFile()) throw inputError([errorAt(path, null, '(file)', 'must be a regular file')]);
+    if (info.size > MAX_AGENTS_FILE_BYTES) throw inputError([errorAt(path, null, '(file)', `larger than ${MAX_AGENTS_FILE_BYTES} bytes`)]);
     bytes = await readFile(path);
   } catch (error: unknown) {
+    if (error instanceof InputError) throw error;
     const code = error instanceof Error && 'code' in error ? String(error.code) : 'error';
     throw inputError([errorAt(path, null, '(file)', code === 'ENOENT' ? 'agents file not found' : `cannot read (${code})`)]);
   }
+  if (!isUtf8(bytes)) throw inputError([errorAt(path, null, '(file)', 'not valid UTF-8')]);
   const sha256 = createHash('sha256').update(bytes).digest('hex');
   let text = bytes.toString('utf8');
   if (text.startsWith('\uFEFF')) text = text.slice(1);

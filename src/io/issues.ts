@@ -85,7 +85,8 @@ function problemText(issue: z.core.$ZodIssue, value: unknown): string {
       if (issue.origin === 'string' && typeof value === 'string') return `must be at most ${String(issue.maximum)} characters, got ${value.length}`;
       if (issue.origin === 'array' && Array.isArray(value)) return `must have at most ${String(issue.maximum)} items, got ${value.length}`;
       if (issue.origin === 'int' && typeof value === 'number' && issue.maximum === Number.MAX_SAFE_INTEGER) {
-        return `must be an integer, got ${shownValue(value)}`;
+        // Above 2^53 the JSON parser has already rounded the number, so the value read is not the text.
+        return `must be an integer <= ${Number.MAX_SAFE_INTEGER}, got ${shownValue(value)} (numbers this large lose precision in JSON)`;
       }
       return `must be ${bound(issue, '<', '<=')} ${String(issue.maximum)}, got ${shownValue(value)}`;
     }
@@ -99,6 +100,7 @@ function problemText(issue: z.core.$ZodIssue, value: unknown): string {
     case 'invalid_value':
       return `must be one of ${issue.values.map(String).join(', ')}, got ${shownValue(value)}`;
     case 'custom':
+      return value === undefined ? issue.message : `${issue.message}, got ${shownValue(value)}`;
     case 'invalid_element':
     case 'invalid_key':
     case 'invalid_union':

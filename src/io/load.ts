@@ -16,7 +16,7 @@ import { loadAgentsFile, resolveAgentsFile, selectProfiles } from './agents-file
 import type { AgentsFile } from './agents-file.ts';
 import { errorAt, inputError, warningAt } from './diagnostics.ts';
 import { discoverInput } from './discover.ts';
-import type { Layout } from './discover.ts';
+import type { Layout, Stray } from './discover.ts';
 import { LineReadError, readLines, type LineHandler } from './lines.ts';
 import { InputValidator } from './validate.ts';
 import type { RejectedLine } from './validate.ts';
@@ -39,6 +39,11 @@ export interface LoadRequest {
    * bytes, and the lines read so far.
    */
   readonly onProgress?: (readBytes: number, totalBytes: number, lines: number) => void;
+  /**
+   * Follow symbolic links that resolve outside the input folder; default false, where such a
+   * link is an input error and nothing behind it is read (a command-line flag sets it).
+   */
+  readonly followLinks?: boolean;
 }
 
 /** How many lines pass between two progress reports. */
@@ -65,20 +70,27 @@ export interface LoadResult {
   readonly layout: Layout;
   /** Tasks files, then schedule files, in read order; the agents file last. */
   readonly files: readonly InputFileInfo[];
-  /** Non-fatal problems: unknown fields, profiles of absent agents. */
+  /** Non-fatal problems: unknown fields, profiles of absent agents, entries under the input not read. */
   readonly warnings: readonly Diagnostic[];
+  /**
+   * Entries under the input folder that were not read, each also named in a warning: in
+   * quarantine mode the input-like ones (`Wave_1`, `.agent_9`...), in both modes the unknown
+   * ones (`notes.txt`). Known Phase 20 root entries (`metrics.jsonl`, `phase16/`...) are not listed.
+   */
+  readonly skippedPaths: readonly string[];
   /** Lines left out (quarantine mode only; empty in fail mode): file order, then line order. */
   readonly rejected: readonly RejectedLine[];
 }
 
-/** Reads one JSONL file through the validator; a read failure becomes a file-level Diagnostic. */
+/** Reads one JSONL file (opened at `realPath`, named `path`) through the validator; a read failure becomes a file-level Diagnostic. */
 async function readInto(
   validator: InputValidator,
+  realPath: string,
   path: string,
   onLine: LineHandler = validator.onLine,
 ): Promise<{ readonly info: Omit<InputFileInfo, 'path' | 'kind'> } | { readonly problem: Diagnostic }> {
   try {
-    const stats = await readLines(path, onLine);
+    const stats = await readLines(realPath, onLine);
     const counts = validator.endFile();
     return { info: { sha256: stats.sha256, lines: stats.nonBlankLines, acceptedRows: counts.accepted, rejectedRows: counts.rejected } };
   } catch (error: unknown) {
@@ -93,24 +105,29 @@ async function readInto(
  * Loads the input named by `req`.
  *
  * In both modes, these always throw: a missing input folder, a mixed layout, no
- * `predicted_tasks.jsonl`, a bad `wave_*` folder name, an unreadable or non-UTF-8 file, agent
+ * `predicted_tasks.jsonl`, a symbolic link that loops, is broken or leaves the input folder
+ * (unless `followLinks`), an unreadable or non-UTF-8 file or one with an overlong line, agent
  * ids colliding ignoring case, any agents-file problem, `--waves` beyond the waves present,
- * and an input with no accepted prediction at all. Bad lines throw in `fail` mode (every one
- * reported) and are returned in `rejected` in `quarantine` mode.
+ * and an input with no accepted prediction at all. Bad lines and input-like entries outside
+ * the layout (`Wave_1`, `.agent_9`, a stray `.jsonl`: see `discover.ts`) throw in `fail` mode
+ * (every one reported); in `quarantine` mode bad lines are returned in `rejected` and the
+ * entries are named in `warnings` and `skippedPaths`.
  *
  * @throws InputError carrying every Diagnostic when the input cannot be run
  */
 export async function loadInput(req: LoadRequest): Promise<LoadResult> {
-  const discovery = await discoverInput(req.input);
+  const discovery = await discoverInput(req.input, { followLinks: req.followLinks ?? false });
   const quarantine = req.onInvalid === 'quarantine';
   const validator = new InputValidator(quarantine);
   const fileProblems: Diagnostic[] = [];
   const files: InputFileInfo[] = [];
+  const strays = strayDiagnostics(discovery.strays, quarantine);
+  fileProblems.push(...strays.errors);
 
-  const progress = progressCounter(discovery.files.map((f) => f.path), validator.onLine, req.onProgress);
+  const progress = progressCounter(discovery.files.map((f) => f.realPath), validator.onLine, req.onProgress);
   for (const file of discovery.files) {
     validator.beginFile(file);
-    const outcome = await readInto(validator, file.path, progress.onLine);
+    const outcome = await readInto(validator, file.realPath, file.path, progress.onLine);
     progress.fileDone();
     if ('problem' in outcome) fileProblems.push(outcome.problem);
     else files.push({ path: file.path, kind: file.kind, ...outcome.info });
@@ -134,7 +151,7 @@ export async function loadInput(req: LoadRequest): Promise<LoadResult> {
     throw inputError([errorAt(req.input, null, '(input)', 'no valid prediction rows: nothing to run'), ...validator.errors]);
   }
 
-  const warnings: Diagnostic[] = validator.unknownFieldWarnings();
+  const warnings: Diagnostic[] = [...strays.warnings, ...validator.unknownFieldWarnings()];
   let profiles: ReadonlyMap<string, AgentProfile> = new Map();
   if (agentsFile !== null) {
     const selected = selectProfiles(agentsFile, new Set(validator.agentIds()));
@@ -155,7 +172,29 @@ export async function loadInput(req: LoadRequest): Promise<LoadResult> {
       ),
     );
   }
-  return { plan, layout: discovery.layout, files, warnings, rejected: quarantine ? validator.rejected : [] };
+  return { plan, layout: discovery.layout, files, warnings, skippedPaths: strays.skipped, rejected: quarantine ? validator.rejected : [] };
+}
+
+/**
+ * The entries not read, as diagnostics: input-like ones are errors (`fail`) or warnings saying
+ * they are left out (`quarantine`); the others are warnings in both modes.
+ */
+function strayDiagnostics(
+  strays: readonly Stray[],
+  quarantine: boolean,
+): { readonly errors: Diagnostic[]; readonly warnings: Diagnostic[]; readonly skipped: string[] } {
+  const errors: Diagnostic[] = [];
+  const warnings: Diagnostic[] = [];
+  const skipped: string[] = [];
+  for (const stray of strays) {
+    if (stray.inputLike && !quarantine) {
+      errors.push(errorAt(stray.path, null, stray.field, stray.problem));
+      continue;
+    }
+    warnings.push(warningAt(stray.path, null, stray.field, stray.inputLike ? `${stray.problem}; left out of the run` : stray.problem));
+    skipped.push(stray.path);
+  }
+  return { errors, warnings, skipped };
 }
 
 /**

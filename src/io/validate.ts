@@ -48,6 +48,9 @@ export const DEFAULT_EXECUTION_TIME_S = 30;
 
 const NO_DEPENDENCIES: readonly string[] = [];
 
+/** Unknown fields named in warnings per file type; the rest are counted in one more warning. */
+export const MAX_NAMED_UNKNOWN_FIELDS = 20;
+
 interface UnknownField {
   count: number;
   readonly file: string;
@@ -99,6 +102,8 @@ export class InputValidator implements RuleState {
     ['predicted_tasks', new Map()],
     ['predicted_schedule', new Map()],
   ]);
+  /** Unknown fields past the named ones, per file type: occurrences, and where the first was. */
+  private readonly otherUnknown = new Map<InputKind, UnknownField>();
   /** Distinct accepted agent ids -> packed location of their first row. */
   private readonly agentFirstSeen = new Map<string, number>();
 
@@ -223,7 +228,7 @@ export class InputValidator implements RuleState {
    */
   private withFolderProblems(problems: FieldProblem[], raw: object): FieldProblem[] {
     const { agent_id: agentId, wave } = raw as Record<string, unknown>;
-    const knownWave = wave === undefined || wave === null ? null : typeof wave === 'number' && Number.isInteger(wave) && wave >= 1 ? wave : undefined;
+    const knownWave = wave === undefined || wave === null ? null : typeof wave === 'number' && Number.isSafeInteger(wave) && wave >= 1 ? wave : undefined;
     const validAgent = typeof agentId === 'string' && AGENT_ID_PATTERN.test(agentId) ? agentId : null;
     if (knownWave !== undefined) {
       const problem = waveMatchesLayout({ task_id: '', agent_id: validAgent ?? '', wave: knownWave }, this);
@@ -272,14 +277,20 @@ export class InputValidator implements RuleState {
       if (known.has(field)) continue;
       const fields = this.unknown.get(file.kind);
       const seen = fields?.get(field);
-      if (seen === undefined) fields?.set(field, { count: 1, file: file.path, line: lineNo });
-      else seen.count++;
+      if (seen !== undefined) seen.count++;
+      else if (fields !== undefined && fields.size < MAX_NAMED_UNKNOWN_FIELDS) fields.set(field, { count: 1, file: file.path, line: lineNo });
+      else {
+        const other = this.otherUnknown.get(file.kind);
+        if (other === undefined) this.otherUnknown.set(file.kind, { count: 1, file: file.path, line: lineNo });
+        else other.count++;
+      }
     }
   }
 
   /**
    * One warning per unknown field per file type, at its first occurrence:
-   * `path:1: foo: unknown field ignored (in 834 predicted_tasks.jsonl rows)`.
+   * `path:1: foo: unknown field ignored (in 834 predicted_tasks.jsonl rows)`. Past
+   * {@link MAX_NAMED_UNKNOWN_FIELDS} names per file type, one more warning counts the rest.
    */
   unknownFieldWarnings(): Diagnostic[] {
     const out: Diagnostic[] = [];
@@ -287,6 +298,11 @@ export class InputValidator implements RuleState {
       for (const [field, seen] of fields) {
         const rows = `${seen.count} ${kind}.jsonl row${seen.count === 1 ? '' : 's'}`;
         out.push(warningAt(seen.file, seen.line, field, `unknown field ignored (in ${rows})`));
+      }
+      const other = this.otherUnknown.get(kind);
+      if (other !== undefined) {
+        const times = `${other.count} time${other.count === 1 ? '' : 's'}`;
+        out.push(warningAt(other.file, other.line, '(line)', `more unknown fields ignored, ${times} in ${kind}.jsonl rows (only the first ${MAX_NAMED_UNKNOWN_FIELDS} are named)`));
       }
     }
     return out;

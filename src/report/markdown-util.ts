@@ -5,6 +5,7 @@
  * all text), so the same figures give the same bytes on every machine and time zone. Null
  * figures print as {@link NA}.
  */
+import { escapeText } from '../util/escape.ts';
 import { fixed as fixedNumber, percent } from '../util/format.ts';
 
 /** What a null (undefined on an empty sample) figure prints as. */
@@ -41,9 +42,13 @@ export function secs(s: number | null): string {
   return fixed(s, 1);
 }
 
-/** Text made safe for one line of Markdown: CR/LF runs become single spaces. */
+/**
+ * Text made safe for one line of Markdown: CR/LF runs become single spaces, and every other
+ * control, separator or bidirectional-formatting character is escaped (`escapeText`), so no
+ * input can start a new Markdown block or hide text in the report.
+ */
 export function oneLine(text: string): string {
-  return text.replace(/[\r\n]+/g, ' ');
+  return escapeText(text.replace(/[\r\n]+/g, ' '));
 }
 
 /** A table cell: one line, with `|` escaped as `\|` (GitHub-flavoured Markdown tables). */

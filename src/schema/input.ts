@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { AGENT_ID_PATTERN } from '../io/paths.ts';
+import { EPOCH_YEARS, MAX_EPOCH_MS, MIN_EPOCH_MS } from '../util/time.ts';
 
 /** task_id: a string of 1 to 128 characters. */
 export const TaskIdSchema = z.string().min(1).max(128);
@@ -20,18 +21,52 @@ export const AgentIdSchema = z.string().regex(AGENT_ID_PATTERN);
 /** A probability in [0, 1]. */
 export const ProbabilitySchema = z.number().min(0).max(1);
 
-/** A wave number: integer >= 1. */
+/**
+ * Largest wave number: `Number.MAX_SAFE_INTEGER` (2^53 - 1). Every integer up to it has its own
+ * double, so two distinct waves can never merge; a JSON number above it has already been
+ * rounded by the parser (9007199254740993 reads as 9007199254740992) and is refused.
+ */
+export const MAX_WAVE = Number.MAX_SAFE_INTEGER;
+
+/** A wave number: integer from 1 to {@link MAX_WAVE} (zod's `z.int()` stops at the safe integers). */
 export const WaveSchema = z.int().min(1);
 
 /** A priority: integer 1 (highest) to 3. */
 export const PrioritySchema = z.int().min(1).max(3);
 
 /**
- * An ISO-8601 date-time with an explicit zone (`Z` or `+hh:mm`), any number of fractional
- * digits. Local times without a zone are refused: their instant depends on the machine's time
- * zone, which would break byte-identical output (contract section 8).
+ * Largest `predicted_execution_time`, seconds: 10^9 (about 31.7 years). With at most
+ * {@link MAX_SPEED}, the duration arithmetic stays finite; whether a whole run still ends before
+ * 9999-12-31 is checked once per run (`src/simulate/horizon.ts`).
  */
-export const TimestampSchema = z.iso.datetime({ offset: true });
+export const MAX_EXECUTION_TIME_S = 1e9;
+
+/** Largest schedule time (`predicted_start_time`, `predicted_end_time`), seconds: 10^12 (about 31,700 years). */
+export const MAX_SCHEDULE_TIME_S = 1e12;
+
+/** Largest agent `speed` (a duration multiplier): 10^6. */
+export const MAX_SPEED = 1e6;
+
+/**
+ * An ISO-8601 date-time with an explicit zone (`Z` or `+hh:mm`), any number of fractional
+ * digits, from 1970-01-01T00:00:00Z to 8999-12-31T23:59:59.999Z ({@link EPOCH_YEARS}: the latest
+ * timestamp becomes the default epoch). Local times without a zone are refused: their instant
+ * depends on the machine's time zone, which would break byte-identical output (contract section 8).
+ */
+export const TimestampSchema = z.iso.datetime({ offset: true, abort: true }).refine(inEpochYears, { message: `must be in the years ${EPOCH_YEARS.min} to ${EPOCH_YEARS.max}` });
+
+/**
+ * True when an ISO-8601 date-time names an instant from 1970-01-01T00:00:00Z to
+ * 8999-12-31T23:59:59.999Z. The year is read from the text; only in the first and last year,
+ * where a zone offset can cross the bound, is the instant parsed (10^6 rows parse none).
+ */
+function inEpochYears(text: string): boolean {
+  const year = Number(text.slice(0, 4));
+  if (year > EPOCH_YEARS.min && year < EPOCH_YEARS.max) return true;
+  if (year !== EPOCH_YEARS.min && year !== EPOCH_YEARS.max) return false;
+  const ms = Date.parse(text);
+  return ms >= MIN_EPOCH_MS && ms <= MAX_EPOCH_MS;
+}
 
 /** A capability tag: 1 to 128 characters (contract section 10). */
 export const CapabilitySchema = z.string().min(1).max(128);
@@ -41,7 +76,7 @@ export const PredictionRowSchema = z.object({
   task_id: TaskIdSchema,
   agent_id: AgentIdSchema,
   predicted_success_probability: ProbabilitySchema,
-  predicted_execution_time: z.number().gt(0).nullish(),
+  predicted_execution_time: z.number().gt(0).max(MAX_EXECUTION_TIME_S).nullish(),
   confidence_delta_estimate: z.number().nullish(),
   risk_assessment: z.enum(['LOW', 'MEDIUM', 'HIGH']).nullish(),
   reasoning: z.string().nullish(),
@@ -55,7 +90,7 @@ export type PredictionRowInput = z.infer<typeof PredictionRowSchema>;
 
 /**
  * One `predicted_schedule.jsonl` row (contract section 2). Times are seconds on Phase 20's own
- * clock (finite, >= 0); `predicted_end_time >= predicted_start_time` is a validator rule.
+ * clock (finite, 0 to {@link MAX_SCHEDULE_TIME_S}); `predicted_end_time >= predicted_start_time` is a validator rule.
  * `predicted_success_probability` is optional: where absent, the matching prediction's p is
  * used to rank suggested placements.
  */
@@ -63,8 +98,8 @@ export const ScheduleRowSchema = z.object({
   task_id: TaskIdSchema,
   agent_id: AgentIdSchema,
   wave: WaveSchema.nullish(),
-  predicted_start_time: z.number().min(0),
-  predicted_end_time: z.number().min(0),
+  predicted_start_time: z.number().min(0).max(MAX_SCHEDULE_TIME_S),
+  predicted_end_time: z.number().min(0).max(MAX_SCHEDULE_TIME_S),
   predicted_success_probability: ProbabilitySchema.nullish(),
   predicted_confidence_delta: z.number().nullish(),
   priority: PrioritySchema.nullish(),
@@ -77,7 +112,7 @@ export type ScheduleRowInput = z.infer<typeof ScheduleRowSchema>;
 export const AgentProfileEntrySchema = z.object({
   agent_id: AgentIdSchema,
   max_concurrency: z.int().min(1).default(2),
-  speed: z.number().gt(0).default(1.0),
+  speed: z.number().gt(0).max(MAX_SPEED).default(1.0),
   reliability_offset: z.number().min(-1).max(1).default(0.0),
   capabilities: z.array(CapabilitySchema).default([]),
 });

@@ -1,7 +1,9 @@
+import { execFileSync } from 'node:child_process';
+import { truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic, InputError } from '../../src/errors.ts';
-import { DEFAULT_AGENTS_FILE, loadAgentsFile, resolveAgentsFile } from '../../src/io/agents-file.ts';
+import { DEFAULT_AGENTS_FILE, loadAgentsFile, MAX_AGENTS_FILE_BYTES, resolveAgentsFile } from '../../src/io/agents-file.ts';
 import { loadInput } from '../../src/io/load.ts';
 import { jsonl, makeInput, pred } from './helpers.ts';
 
@@ -101,6 +103,27 @@ describe('agents file in loadInput', () => {
     const result = await loadInput({ input: dir, agentsFile: null, waves: null, onInvalid: 'fail' });
     expect(result.plan.agents).toEqual([{ agentId: 'a', maxConcurrency: 2, speed: 1, reliabilityOffset: 0, capabilities: [] }]);
     expect(result.files.map((f) => f.kind)).toEqual(['predicted_tasks']);
+  });
+});
+
+describe('hostile agents files', () => {
+  it('refuses a folder, a named pipe, a file over 16 MiB and bytes that are not UTF-8, without reading past the check', async () => {
+    const dir = await makeInput({ 'bad.json': Buffer.from([0x7b, 0xff, 0x7d]), 'sub/x': '' });
+    const big = join(dir, 'big.json');
+    await writeFile(big, '');
+    await truncate(big, MAX_AGENTS_FILE_BYTES + 1);
+    const problems = async (file: string): Promise<string[]> => {
+      const error = await loadAgentsFile(file).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(InputError);
+      return (error as InputError).diagnostics.map(formatDiagnostic);
+    };
+    expect(await problems(join(dir, 'sub'))).toEqual([`${join(dir, 'sub')}: (file): must be a regular file`]);
+    expect(await problems(big)).toEqual([`${big}: (file): larger than 16777216 bytes`]);
+    expect(await problems(join(dir, 'bad.json'))).toEqual([`${join(dir, 'bad.json')}: (file): not valid UTF-8`]);
+    if (process.platform !== 'win32') {
+      execFileSync('mkfifo', [join(dir, 'pipe.json')]);
+      expect(await problems(join(dir, 'pipe.json'))).toEqual([`${join(dir, 'pipe.json')}: (file): must be a regular file`]);
+    }
   });
 });
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { symlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { LineReadError, readLines } from '../../src/io/lines.ts';
@@ -60,5 +61,47 @@ describe('readLines', () => {
   it('rejects with the fs error for a missing file', async () => {
     const dir = await makeInput({});
     await expect(readLines(join(dir, 'none.jsonl'), () => undefined)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+});
+
+describe('readLines limits', () => {
+  async function readWith(content: string, chunkBytes: number, maxLineBytes: number): Promise<[number, string][] | LineReadError> {
+    const dir = await makeInput({ 'f.jsonl': content });
+    const lines: [number, string][] = [];
+    try {
+      await readLines(join(dir, 'f.jsonl'), (text, n) => lines.push([n, text]), chunkBytes, maxLineBytes);
+      return lines;
+    } catch (error: unknown) {
+      if (error instanceof LineReadError) return error;
+      throw error;
+    }
+  }
+
+  it('accepts lines up to the limit and refuses the first longer one, at its line number, whatever the chunk size', async () => {
+    // Lines of 9, 11 and 12 bytes; the limit is 11.
+    const content = '{"a":123}\n\n{"b":12345}\n{"c":123456}\n{"d":1}\n';
+    for (const chunk of [1, 3, 4, 10, 64]) {
+      const result = await readWith(content, chunk, 11);
+      expect(result, `chunk ${chunk}`).toBeInstanceOf(LineReadError);
+      expect((result as LineReadError).line, `chunk ${chunk}`).toBe(4);
+      expect((result as LineReadError).message).toBe('line longer than 11 bytes');
+    }
+    expect(await readWith('{"a":123}\n{"b":12345}\n{"b":12345}', 4, 11)).toEqual([
+      [1, '{"a":123}'],
+      [2, '{"b":12345}'],
+      [3, '{"b":12345}'],
+    ]);
+  });
+
+  it('refuses an endless line without a newline before holding more than the limit', async () => {
+    const result = await readWith(`{"a":1}\n${'x'.repeat(100)}`, 7, 50);
+    expect(result).toBeInstanceOf(LineReadError);
+    expect((result as LineReadError).line).toBe(2);
+  });
+
+  it.skipIf(process.platform === 'win32')('refuses to open a symbolic link (ELOOP): links are resolved by discovery first', async () => {
+    const dir = await makeInput({ 'f.jsonl': '{"a":1}\n' });
+    await symlink(join(dir, 'f.jsonl'), join(dir, 'link.jsonl'));
+    await expect(readLines(join(dir, 'link.jsonl'), () => undefined)).rejects.toMatchObject({ code: 'ELOOP' });
   });
 });

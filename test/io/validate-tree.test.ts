@@ -69,14 +69,14 @@ describe('Phase 20 tree layout', () => {
   it('refuses agent ids equal but for letter case, or sharing an output folder, in both modes', async () => {
     const dir = await makeInput({
       'wave_1/agent_a/predicted_tasks.jsonl': jsonl(pred('t1', 'agent_a', 0.6)),
-      'wave_2/Agent_A/predicted_tasks.jsonl': jsonl(pred('t1', 'Agent_A', 0.6)),
+      'wave_2/agent_A/predicted_tasks.jsonl': jsonl(pred('t1', 'agent_A', 0.6)),
       'wave_2/agent_0/predicted_tasks.jsonl': jsonl(pred('t1', 'agent_0', 0.6)),
       'wave_2/0/predicted_tasks.jsonl': jsonl(pred('t2', '0', 0.6)),
     });
     const first = join(dir, 'wave_1/agent_a/predicted_tasks.jsonl');
     const expected = [
-      `${join(dir, 'wave_2/Agent_A/predicted_tasks.jsonl')}:1: agent_id: "Agent_A" collides with "agent_a" (${first}:1): the ids differ only by letter case, which clashes on a case-insensitive filesystem`,
       `${join(dir, 'wave_2/agent_0/predicted_tasks.jsonl')}:1: agent_id: "agent_0" collides with "0" (${join(dir, 'wave_2/0/predicted_tasks.jsonl')}:1): both map to the folder agent_0, which clashes on a case-insensitive filesystem`,
+      `${join(dir, 'wave_2/agent_A/predicted_tasks.jsonl')}:1: agent_id: "agent_A" collides with "agent_a" (${first}:1): the ids differ only by letter case, which clashes on a case-insensitive filesystem`,
     ];
     expect((await loadError(request(dir))).diagnostics.map(formatDiagnostic)).toEqual(expected);
     expect((await loadError(request(dir, { onInvalid: 'quarantine' }))).diagnostics.map(formatDiagnostic)).toEqual(expected);

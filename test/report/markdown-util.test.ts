@@ -5,6 +5,7 @@ import {
   fixed,
   listText,
   pct,
+  oneLine,
   secs,
   signedPp,
   sparkChar,
@@ -53,6 +54,12 @@ describe('markdown escaping', () => {
   it('escapes pipes and flattens line breaks in cells', () => {
     expect(cell('a|b')).toBe('a\\|b');
     expect(cell('line1\r\nline2\nline3')).toBe('line1 line2 line3');
+  });
+
+  it('escapes controls, separators and bidirectional overrides in cells and code spans, so no input adds a line or hides text', () => {
+    expect(cell('a\u001b[31mred\u2028b\u202egnp.exe')).toBe('a\\u001b[31mred\\u2028b\\u202egnp.exe');
+    expect(code('in\u0000put\tdir')).toBe('`in\\u0000put\\tdir`');
+    expect(oneLine('ok: agent_1, 12.5%')).toBe('ok: agent_1, 12.5%');
   });
 
   it('builds a table with a delimiter row and right-aligned columns', () => {

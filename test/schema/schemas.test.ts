@@ -8,6 +8,7 @@ import { DEFAULT_OPTIONS, SCHEMA_VERSION, type RunOptions } from '../../src/opti
 import { runPhase21 } from '../../src/pipeline.ts';
 import { SILENT_PROGRESS } from '../../src/ports.ts';
 import { ARTIFACTS, artifactsMatching, type ArtifactEntry } from '../../src/schema/artifacts.ts';
+import { firstFailure, walk } from '../helpers/artifacts.ts';
 
 const ENV = { clock: { now: () => new Date(0) }, progress: SILENT_PROGRESS, version: 'test' };
 /** The committed sample run input and agent profiles, independent of the cwd. */
@@ -112,41 +113,6 @@ describe('artifact registry', () => {
     expect(nameOf('run_json')).toEqual([]);
   });
 });
-
-/** Every file under `dir`, relative, with `/` separators, sorted. */
-function walk(dir: string, prefix = ''): string[] {
-  return fs
-    .readdirSync(path.join(dir, prefix), { withFileTypes: true })
-    .flatMap((d) => {
-      const rel = prefix === '' ? d.name : `${prefix}/${d.name}`;
-      return d.isDirectory() ? walk(dir, rel) : [rel];
-    })
-    .sort();
-}
-
-/** The first file/record failing its registered schema, as `file:line: field: message`, or null. */
-function firstFailure(out: string, covered: Set<ArtifactEntry>): string | null {
-  for (const file of walk(out)) {
-    const matches = artifactsMatching(file);
-    if (matches.length !== 1) return `${file}: matches ${matches.length} registry entries (${matches.map((m) => m.artifact).join(', ')}); register it in src/schema/artifacts.ts`;
-    const [artifact] = matches as [ArtifactEntry];
-    covered.add(artifact);
-    const text = fs.readFileSync(path.join(out, file), 'utf8');
-    const docs = artifact.format === 'json' ? [text] : text.split('\n').slice(0, -1);
-    if (artifact.format === 'jsonl' && text !== '' && !text.endsWith('\n')) return `${file}: no final newline`;
-    for (const [index, doc] of docs.entries()) {
-      const result = artifact.schema.safeParse(JSON.parse(doc));
-      if (!result.success) {
-        const issue = result.error.issues[0];
-        return `${file}:${index + 1}: ${issue?.path.join('.') ?? '?'}: ${issue?.message ?? 'invalid'} (${artifact.schemaFile})`;
-      }
-      // Non-strict zod objects strip unknown keys where the published JSON Schema refuses them:
-      // the parsed record must equal the line, key for key and in the same order.
-      if (JSON.stringify(result.data) !== JSON.stringify(JSON.parse(doc))) return `${file}:${index + 1}: keys differ from the schema (unknown key or key order) (${artifact.schemaFile})`;
-    }
-  }
-  return null;
-}
 
 describe('the artifact checker', () => {
   it('names the first bad record by file:line:field, a stripped or reordered key, and an unregistered file', () => {
