@@ -132,6 +132,11 @@ export class InputValidator implements RuleState {
     return this.file?.kind === 'predicted_schedule' ? this.slot.scheduleLine(agentId) : this.slot.predictionLine(agentId);
   }
 
+  firstPrediction(): { readonly record: PredictionRecord; readonly location: number } | undefined {
+    const record = this.slot?.predictions[0];
+    return record === undefined || this.slot === undefined ? undefined : { record, location: this.slot.firstLocation() };
+  }
+
   hasPrediction(agentId: string): boolean {
     return this.slot?.predictionLine(agentId) !== undefined;
   }
@@ -333,6 +338,26 @@ export class InputValidator implements RuleState {
       const why = sameId !== undefined ? 'the ids differ only by letter case' : `both map to the folder ${agentFolderName(other)}`;
       const problem = `${JSON.stringify(agentId)} collides with ${JSON.stringify(other)} (${where}): ${why}, which clashes on a case-insensitive filesystem`;
       out.push(errorAt(this.files[fileIndex]?.path ?? '?', line, 'agent_id', problem));
+    }
+    return out;
+  }
+
+  /** The display path of the file read `fileIndex`-th ('?' when there is none). */
+  filePath(fileIndex: number): string {
+    return this.files[fileIndex]?.path ?? '?';
+  }
+
+  /** wave -> ids of tasks with a rejected prediction line (from the keys of those lines). */
+  rejectedTaskIds(): Map<number, Set<string>> {
+    const out = new Map<number, Set<string>>();
+    for (const key of this.rejectedPredictions.keys()) {
+      // rowKey joins wave, task_id and agent_id by tabs; agent ids hold no tab, task ids may.
+      const first = key.indexOf('\t');
+      const last = key.lastIndexOf('\t');
+      const wave = Number(key.slice(0, first));
+      let ids = out.get(wave);
+      if (ids === undefined) out.set(wave, (ids = new Set()));
+      ids.add(key.slice(first + 1, last));
     }
     return out;
   }
