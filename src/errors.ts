@@ -75,9 +75,16 @@ export class UsageError extends ExitError {
 export class InputError extends ExitError {
   override readonly name = 'InputError';
   readonly exitCode = EXIT.usage;
+  /**
+   * @param diagnostics every problem found (the printer shows the first 50 and counts the rest)
+   * @param summary the closing line's words before `; nothing was written`, when the thrower
+   *   counts better than its diagnostics do (compare: `compare: 120 problems in the runs to
+   *   compare`, its diagnostics capped); null for `input error: N errors in the input`
+   */
   constructor(
     message: string,
     readonly diagnostics: readonly Diagnostic[] = [],
+    readonly summary: string | null = null,
   ) {
     super(message);
   }

@@ -22,6 +22,8 @@ export interface CliDeps {
   readonly wallClock?: WallClock;
   /** Version string; default package.json's `version`. */
   readonly version?: string;
+  /** The WfFormat JSON Schema `import wfcommons` reads without `--schema`; default `DEFAULT_SCHEMA_PATH` (src/cli/commands/import.ts). */
+  readonly wfformatSchemaPath?: string;
 }
 
 /** What a command gets besides its parsed options. */
@@ -42,21 +44,25 @@ export interface CommandContext {
   readonly failure: { debug: boolean };
 }
 
-/** One command of the program (`phase`, and later `compare`, `import`, ...). */
+/** One command of the program (`phase`, `compare`, `import`, ...). */
 export interface CliCommand {
   readonly name: string;
   /** One line for the command list. */
   readonly summary: string;
   /** The usage line of its help, as users type it: `npm run phase -- [options]`. */
   readonly usage: string;
-  /** Declares its arguments, options and help texts on `command` (already named, with the shared settings). */
+  /**
+   * Declares its arguments, options and help texts on `command` (already named, with the shared
+   * settings); may declare subcommands on it (`import wfcommons`), each with its own usage line.
+   */
   configure(command: Command, ctx: CommandContext): void;
   /** What the value of option `flag` (`--waves`) must be, for a "missing value" message; undefined when not its option. */
   accepts(flag: string): string | undefined;
   /**
    * Runs the command with what commander parsed into `command` (`command.getOptionValue`,
-   * `command.args`). Resolves with the exit code; throws an ExitError subclass for an expected
-   * failure (a UsageError, an InputError), anything else being a bug (exit 3).
+   * `command.args`): the command itself, or the subcommand the command line named when
+   * `configure` declared some. Resolves with the exit code; throws an ExitError subclass for an
+   * expected failure (a UsageError, an InputError), anything else being a bug (exit 3).
    */
   run(command: Command, ctx: CommandContext): Promise<ExitCode>;
 }
@@ -68,7 +74,8 @@ const HELP_COLUMNS = 80;
  * Parses `ctx.argv` with a program of `commands` and runs the command it names; a command line
  * that names none runs `defaultCommand` (so `npm run phase -- --waves 3` and
  * `main.ts --waves 3` both run `phase`). `--help` and `--version` print on stdout and resolve
- * with 0.
+ * with 0; a command with subcommands named without one prints its help on stderr and resolves
+ * with 2.
  *
  * @throws UsageError for what commander refuses (unknown option, missing value, excess
  *   argument), and whatever the command's run throws
@@ -87,7 +94,7 @@ export async function runProgram(commands: readonly CliCommand[], defaultCommand
       getErrHasColors: () => false,
     })
     .helpCommand(false)
-    // Options after a command's name are the command's own (lets `import` pass them on unparsed).
+    // Options after a command's name are the command's own, after a subcommand's the subcommand's.
     .enablePositionalOptions()
     .helpOption('-h, --help', 'print this help and exit')
     .version(ctx.version, '-V, --version', 'print the version and exit')
@@ -97,20 +104,32 @@ export async function runProgram(commands: readonly CliCommand[], defaultCommand
   const built: Command[] = [];
   for (const definition of commands) {
     const command = program.command(definition.name, { isDefault: definition.name === defaultCommand }).summary(definition.summary);
-    command.configureHelp({ commandUsage: () => definition.usage });
+    // No `help [command]` subcommand under a command either (--help is the one way).
+    command.configureHelp({ commandUsage: () => definition.usage }).helpCommand(false);
     definition.configure(command, ctx);
-    command.action(async () => {
-      exitCode = await definition.run(command, ctx);
-    });
-    built.push(command);
+    // The command runs, or the subcommand named (commander shows the command's help without one).
+    const leaves = command.commands.length === 0 ? [command] : command.commands;
+    for (const leaf of leaves) {
+      leaf.action(async () => {
+        exitCode = await definition.run(leaf, ctx);
+      });
+    }
+    built.push(command, ...command.commands);
   }
+  // The command being parsed, whose `accepts` words a missing value.
+  let active: CliCommand | undefined;
+  program.hook('preSubcommand', (_program, sub) => {
+    active = commands.find((definition) => definition.name === sub.name());
+  });
 
   try {
     await program.parseAsync([...ctx.argv], { from: 'user' });
   } catch (error: unknown) {
     if (!(error instanceof CommanderError)) throw error;
+    // Help shown for want of a subcommand (`import` alone): on stderr already, a usage error.
+    if (error.code === 'commander.help' && error.exitCode !== 0) return EXIT.usage;
     if (['commander.helpDisplayed', 'commander.version', 'commander.help'].includes(error.code)) return EXIT.ok;
-    throw usageErrorOf(error, commands, built);
+    throw usageErrorOf(error, active === undefined ? commands : [active], built);
   }
   return exitCode;
 }
@@ -118,7 +137,9 @@ export async function runProgram(commands: readonly CliCommand[], defaultCommand
 /**
  * A commander parse error in the project's words: `--x: unknown option (did you mean --y?)`
  * (commander's suggestion), `--flag: takes no value, got "v"`, `--x: missing value; expected
- * ...`; any other error keeps commander's message without its `error: ` prefix.
+ * ...` (what `definitions`, the command being parsed, `accepts`); any other error
+ * keeps commander's message without its `error: ` prefix. `commands` are every command and
+ * subcommand built, whose flags tell `--flag=v` from an unknown option.
  */
 export function usageErrorOf(error: CommanderError, definitions: readonly CliCommand[], commands: readonly Command[]): UsageError {
   const message = error.message.replace(/^error: /, '');

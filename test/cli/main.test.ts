@@ -42,7 +42,7 @@ describe('main: help and version', () => {
 });
 
 describe('main: the import command', () => {
-  it('passes its arguments on unparsed to the importer, which prints its own help and errors', async () => {
+  it('parses import and its subcommand wfcommons, with help and errors from the shared plumbing', async () => {
     const h = harness();
     expect(await main(['import', '--help'], h.io)).toBe(0);
     expect(h.stdout()).toMatch(/^Usage: npm run import -- \[options\] \[command\]/);

@@ -1,22 +1,17 @@
 /**
- * `npm run compare` through compareMain on hand-made output folders (test/compare/helpers.ts):
+ * `npm run compare` through the CLI entry (`main`) on hand-made output folders (test/compare/helpers.ts):
  * exit codes, the files written, what stderr says, byte stability, and every error path.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { compareMain } from '../../src/cli/compare.ts';
 import { comparisonSchema, type Comparison } from '../../src/schema/comparison.ts';
 import { removeTempDirs, tempDir } from '../e2e/helpers.ts';
-import { captureIo, DEFAULT_INPUTS, row, SHA, writeRun, type TaskRow } from './helpers.ts';
+import { DEFAULT_INPUTS, row, runCompareCli, SHA, writeRun, type TaskRow } from './helpers.ts';
 
 afterAll(removeTempDirs);
 
-async function compare(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
-  const io = captureIo();
-  const code = await compareMain(argv, io.io);
-  return { code, out: io.out(), err: io.err() };
-}
+const compare = runCompareCli;
 
 function readComparison(out: string): Comparison {
   return comparisonSchema.parse(JSON.parse(readFileSync(path.join(out, 'comparison.json'), 'utf8')));
@@ -287,12 +282,33 @@ describe('compare: not a run, and other errors (exit 2, nothing written)', () =>
     [['--alpha', 'x'], '--alpha: must be a number above 0 and below 1 (got "x")'],
     [['--max-health-drop', '-1'], '--max-health-drop: must be a number of health points >= 0'],
     [['--max-success-drop', '2'], '--max-success-drop: must be a relative drop in [0, 1]'],
-    [['--frobnicate'], "unknown option '--frobnicate'"],
+    [['--frobnicate'], '--frobnicate: unknown option'],
   ])('usage error %j', async (extra, message) => {
     const r = await compare([good, good, ...extra, '--out', out]);
     expect(r.code).toBe(2);
     expect(r.err).toContain(message);
     expect(r.err).toContain('Run with --help for usage.');
+  });
+
+  it('an empty --out, an option without its value, a third folder: usage errors in the shared words', async () => {
+    await refused([good, good, '--out', ''], '--out: must not be empty');
+    await refused([good, good, '--out', out, '--alpha'], '--alpha: missing value; expected a number above 0 and below 1');
+    await refused([good, good, '--max-health-drp', '9'], '--max-health-drp: unknown option (did you mean --max-health-drop?)');
+    await refused([good, good, '--json=yes'], '--json: takes no value, got "yes"');
+    await refused([good, good, good], "too many arguments for 'compare'. Expected 2 arguments but got 3.");
+  });
+
+  it('more problems than diagnostics printed: the closing line counts them all', async () => {
+    const dir = writeRun(path.join(root, 'many-bad'), { rows: allSucceeded.slice(0, 1) });
+    const file = path.join(dir, 'task_outcomes.jsonl');
+    writeFileSync(file, '{not json\n'.repeat(120));
+    const r = await compare([good, dir, '--out', out]);
+    expect(r.code).toBe(2);
+    // readOutcomes keeps 50 diagnostics; the printer shows them all, and the count is compareRuns'.
+    expect(r.err).toContain(`${file}:50: (line): not valid JSON\n`);
+    expect(r.err).not.toContain(`${file}:51:`);
+    expect(r.err.endsWith('compare: 120 problems in the runs to compare; nothing was written\n')).toBe(true);
+    expect(existsSync(out)).toBe(false);
   });
 
   it('a missing B is a usage error; --help prints the usage and exits 0', async () => {
@@ -301,7 +317,7 @@ describe('compare: not a run, and other errors (exit 2, nothing written)', () =>
     expect(missing.err).toContain("missing required argument 'B'");
     const help = await compare(['--help']);
     expect(help.code).toBe(0);
-    expect(help.out).toContain('Usage: compare A B [options]');
+    expect(help.out).toContain('Usage: npm run compare -- A B [options]');
     expect(help.out).toContain('--max-success-drop <share>');
   });
 });

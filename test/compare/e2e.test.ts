@@ -5,13 +5,12 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { compareMain } from '../../src/cli/compare.ts';
 import { DEFAULT_OPTIONS, type RunOptions } from '../../src/options.ts';
 import { runPhase21 } from '../../src/pipeline.ts';
 import { SILENT_PROGRESS } from '../../src/ports.ts';
 import { comparisonSchema, type Comparison } from '../../src/schema/comparison.ts';
 import { parseJsonl, removeTempDirs, SAMPLE_AGENTS, SAMPLE_INPUT, tempDir } from '../e2e/helpers.ts';
-import { captureIo } from './helpers.ts';
+import { runCompareCli } from './helpers.ts';
 
 const ENV = { clock: { now: () => new Date(0) }, progress: SILENT_PROGRESS, version: 'test' };
 const root = tempDir('p21-cmp-e2e-');
@@ -25,11 +24,10 @@ async function run(name: string, overrides: Partial<RunOptions> = {}): Promise<s
 }
 
 async function compare(a: string, b: string, name: string): Promise<{ code: number; err: string; comparison: Comparison; markdown: string }> {
-  const io = captureIo();
   const out = path.join(root, name);
-  const code = await compareMain([a, b, '--out', out], io.io);
+  const { code, err } = await runCompareCli([a, b, '--out', out]);
   const comparison = comparisonSchema.parse(JSON.parse(readFileSync(path.join(out, 'comparison.json'), 'utf8')));
-  return { code, err: io.err(), comparison, markdown: readFileSync(path.join(out, 'comparison.md'), 'utf8') };
+  return { code, err, comparison, markdown: readFileSync(path.join(out, 'comparison.md'), 'utf8') };
 }
 
 /** b and c counted independently from the two task_outcomes.jsonl files. */

@@ -7,6 +7,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { main, type CliIo } from '../../src/cli/main.ts';
 
 /** One task row as the tests write it (the comparison's columns; the rest get fixed values). */
 export interface TaskRow {
@@ -164,16 +165,26 @@ export function writeRun(dir: string, spec: RunSpec): string {
   return dir;
 }
 
-/** Collecting fake streams for compareMain. */
-export function captureIo(): { io: { stdout: { write: (s: string) => boolean }; stderr: { write: (s: string) => boolean } }; out: () => string; err: () => string } {
+/** Collecting fake streams for `main`: not a terminal, empty environment, clock at 0. */
+export function captureIo(): { io: CliIo; out: () => string; err: () => string } {
   const out: string[] = [];
   const err: string[] = [];
   return {
     io: {
       stdout: { write: (s: string) => out.push(s) > 0 },
       stderr: { write: (s: string) => err.push(s) > 0 },
+      env: {},
+      isTTY: false,
+      now: () => 0,
     },
     out: () => out.join(''),
     err: () => err.join(''),
   };
+}
+
+/** Runs `npm run compare -- ...argv` through the CLI entry (`main(['compare', ...argv])`) on collecting streams. */
+export async function runCompareCli(argv: readonly string[]): Promise<{ code: number; out: string; err: string }> {
+  const io = captureIo();
+  const code = await main(['compare', ...argv], io.io, { version: 'test' });
+  return { code, out: io.out(), err: io.err() };
 }

@@ -1,6 +1,6 @@
 /**
- * `npm run import -- wfcommons ...`: arguments, messages and exit codes, through runImport with
- * fake streams, and once through a real process.
+ * `npm run import -- wfcommons ...`: arguments, messages and exit codes, through the CLI entry
+ * (`main(['import', ...])`) with fake streams, and once through a real process.
  *
  * The schema is the real WfFormat schema when ../shared/fixtures is present, else a schema
  * that accepts everything (the importer's own rules still run).
@@ -10,7 +10,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runImport } from '../../src/cli/import.ts';
+import { main } from '../../src/cli/main.ts';
+import type { CliIo } from '../../src/cli/io.ts';
 import { DIAMOND, makeInstance, PROJECT_ROOT, SCHEMA_PATH, schemaPresent } from './helpers.ts';
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), 'import-cli-'));
@@ -35,31 +36,36 @@ interface Run {
   readonly stderr: string;
 }
 
-function run(argv: readonly string[], defaultSchemaPath = schema): Run {
+/** Fake process streams: not a terminal, empty environment, clock at 0. */
+function fakeIo(stdout: CliIo['stdout'], stderr: CliIo['stderr']): CliIo {
+  return { stdout, stderr, env: {}, isTTY: false, now: () => 0 };
+}
+
+async function run(argv: readonly string[], wfformatSchemaPath = schema): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const code = runImport(argv, { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } }, { defaultSchemaPath });
+  const code = await main(['import', ...argv], fakeIo({ write: (t: string) => (stdout += t) }, { write: (t: string) => (stderr += t) }), { version: 'test', wfformatSchemaPath });
   return { code, stdout, stderr };
 }
 
 describe('help', () => {
-  it('lists the wfcommons command', () => {
-    const result = run(['--help']);
+  it('lists the wfcommons command', async () => {
+    const result = await run(['--help']);
     expect(result).toMatchObject({ code: 0, stderr: '' });
     expect(result.stdout).toMatch(/^Usage: npm run import -- \[options\] \[command\]/);
     expect(result.stdout).toMatch(/wfcommons \[options\] <instance>/);
   });
 
-  it('describes every option of wfcommons, with defaults and an example', () => {
-    const result = run(['wfcommons', '--help']);
+  it('describes every option of wfcommons, with defaults and an example', async () => {
+    const result = await run(['wfcommons', '--help']);
     expect(result.code).toBe(0);
     for (const text of ['Usage: npm run import -- wfcommons [options] <instance>', '--out <dir>', '--agents <n>', '(default: "4")', '--seed <s>', '(default: "20")', '--schema <file>', 'npm run phase -- --input data/montage']) {
       expect(result.stdout).toContain(text);
     }
   });
 
-  it('prints help on stderr and exits 2 without a command', () => {
-    const result = run([]);
+  it('prints help on stderr and exits 2 without a command', async () => {
+    const result = await run([]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^Usage: npm run import --/);
@@ -71,20 +77,25 @@ describe('usage errors: exit 2, one message and the hint, nothing written', () =
     [['pegasus', 'x.json'], "unknown command 'pegasus'"],
     [['wfcommons', 'x.json'], "required option '--out <dir>' not specified"],
     [['wfcommons', '--out', 'o'], "missing required argument 'instance'"],
-    [['wfcommons', 'x.json', '--out', 'o', '--bogus'], "unknown option '--bogus'"],
+    [['wfcommons', 'x.json', '--out', 'o', '--bogus'], '--bogus: unknown option'],
+    [['wfcommons', 'x.json', '--out', 'o', '--agent', '3'], '--agent: unknown option (did you mean --agents?)'],
+    [['wfcommons', 'x.json', '--out'], '--out: missing value; expected an output folder that does not exist or is empty'],
+    [['wfcommons', 'x.json', '--out', ''], '--out: must not be empty'],
+    [['wfcommons', 'x.json', '--out', 'o', '--debug=yes'], '--debug: takes no value, got "yes"'],
+    [['wfcommons', 'x.json', 'y.json', '--out', 'o'], "too many arguments for 'wfcommons'. Expected 1 argument but got 2."],
     [['wfcommons', 'x.json', '--out', 'o', '--agents', '0'], '--agents: must be an integer from 1 to 1000, got "0"'],
     [['wfcommons', 'x.json', '--out', 'o', '--agents', '1001'], '--agents: must be an integer from 1 to 1000, got "1001"'],
     [['wfcommons', 'x.json', '--out', 'o', '--agents', 'four'], '--agents: must be an integer from 1 to 1000, got "four"'],
     [['wfcommons', 'x.json', '--out', 'o', '--seed', '1.5'], '--seed: must be a safe integer, got "1.5"'],
-  ])('%j', (argv, message) => {
-    expect(run(argv)).toEqual({ code: 2, stdout: '', stderr: `${message}\nRun with --help for usage.\n` });
+  ])('%j', async (argv, message) => {
+    expect(await run(argv)).toEqual({ code: 2, stdout: '', stderr: `${message}\nRun with --help for usage.\n` });
   });
 
-  it('refuses an --out that holds anything', () => {
+  it('refuses an --out that holds anything', async () => {
     const out = fresh();
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'keep.txt'), 'x');
-    expect(run(['wfcommons', diamondFile, '--out', out])).toEqual({
+    expect(await run(['wfcommons', diamondFile, '--out', out])).toEqual({
       code: 2,
       stdout: '',
       stderr: `--out: ${out} exists and is not empty; choose a new or empty folder\nRun with --help for usage.\n`,
@@ -92,9 +103,9 @@ describe('usage errors: exit 2, one message and the hint, nothing written', () =
     expect(fs.readdirSync(out)).toEqual(['keep.txt']);
   });
 
-  it('says where the default schema was looked for when it is absent', () => {
+  it('says where the default schema was looked for when it is absent', async () => {
     const missing = path.join(root, 'no-such-schema.json');
-    const result = run(['wfcommons', diamondFile, '--out', fresh()], missing);
+    const result = await run(['wfcommons', diamondFile, '--out', fresh()], missing);
     expect(result).toEqual({
       code: 2,
       stdout: '',
@@ -102,18 +113,18 @@ describe('usage errors: exit 2, one message and the hint, nothing written', () =
     });
   });
 
-  it('refuses a --schema file that is not a JSON Schema', () => {
-    const result = run(['wfcommons', diamondFile, '--out', fresh(), '--schema', diamondFile]);
+  it('refuses a --schema file that is not a JSON Schema', async () => {
+    const result = await run(['wfcommons', diamondFile, '--out', fresh(), '--schema', diamondFile]);
     expect(result.code).toBe(2);
     expect(result.stderr).toBe(`--schema: ${diamondFile}: not a usable JSON Schema: strict mode: unknown keyword: "name"\nRun with --help for usage.\n`);
   });
 });
 
 describe('input errors: exit 2, file: field: problem, nothing written', () => {
-  it('names a missing instance', () => {
+  it('names a missing instance', async () => {
     const out = fresh();
     const file = path.join(root, 'missing.json');
-    expect(run(['wfcommons', file, '--out', out])).toEqual({
+    expect(await run(['wfcommons', file, '--out', out])).toEqual({
       code: 2,
       stdout: '',
       stderr: `${file}: (file): cannot read (ENOENT)\ninput error: 1 error in the input; nothing was written\n`,
@@ -121,10 +132,10 @@ describe('input errors: exit 2, file: field: problem, nothing written', () => {
     expect(fs.existsSync(out)).toBe(false);
   });
 
-  it('names every rule broken, with the warnings first', () => {
+  it('names every rule broken, with the warnings first', async () => {
     const file = writeJson('broken.json', makeInstance([{ id: 'a', parents: ['c', 'c'] }, { id: 'b', parents: ['a', 'ghost'] }, { id: 'c', parents: ['b'] }]));
     const out = fresh();
-    expect(run(['wfcommons', file, '--out', out])).toEqual({
+    expect(await run(['wfcommons', file, '--out', out])).toEqual({
       code: 2,
       stdout: '',
       stderr:
@@ -138,10 +149,10 @@ describe('input errors: exit 2, file: field: problem, nothing written', () => {
 });
 
 describe('a successful import', () => {
-  it('writes the tree, prints warnings and one closing line, exits 0', () => {
+  it('writes the tree, prints warnings and one closing line, exits 0', async () => {
     const file = writeJson('partial.json', makeInstance([...DIAMOND.slice(0, 3), { id: 'merge', parents: ['align.left_1', 'align.right_2'], runtime: null }], 'partial'));
     const out = fresh();
-    expect(run(['wfcommons', file, '--out', out, '--agents', '3', '--seed', '-4'])).toEqual({
+    expect(await run(['wfcommons', file, '--out', out, '--agents', '3', '--seed', '-4'])).toEqual({
       code: 0,
       stdout: '',
       stderr:
@@ -153,16 +164,16 @@ describe('a successful import', () => {
 });
 
 describe('internal errors', () => {
-  function failingRun(argv: readonly string[]): Run {
+  async function failingRun(argv: readonly string[]): Promise<Run> {
     let stderr = '';
     const failing = { write: (): never => { throw new Error('stdout closed'); } };
-    const code = runImport(argv, { stdout: failing, stderr: { write: (t: string) => (stderr += t) } }, { defaultSchemaPath: schema });
+    const code = await main(['import', ...argv], fakeIo(failing, { write: (t: string) => (stderr += t) }), { version: 'test', wfformatSchemaPath: schema });
     return { code, stdout: '', stderr };
   }
 
-  it('are reported as a bug with exit 3, the stack only with --debug', () => {
-    expect(failingRun(['wfcommons', '--help'])).toEqual({ code: 3, stdout: '', stderr: 'internal error (this is a bug, please report it): stdout closed\n' });
-    const debug = failingRun(['wfcommons', '--help', '--debug']);
+  it('are reported as a bug with exit 3, the stack only with --debug', async () => {
+    expect(await failingRun(['wfcommons', '--help'])).toEqual({ code: 3, stdout: '', stderr: 'internal error (this is a bug, please report it): stdout closed\n' });
+    const debug = await failingRun(['wfcommons', '--help', '--debug']);
     expect(debug.code).toBe(3);
     expect(debug.stderr).toMatch(/^internal error \(this is a bug, please report it\): stdout closed\nError: stdout closed\n\s+at /);
   });
@@ -171,7 +182,8 @@ describe('internal errors', () => {
 describe('the npm script entry', () => {
   it('runs as a process: exit 0 and the tree, then exit 2 for the same --out', () => {
     const out = fresh();
-    const args = ['--import', 'tsx', path.join('src', 'cli', 'import.ts'), 'wfcommons', diamondFile, '--out', out, '--schema', schema, '--agents', '2'];
+    // What `npm run import -- wfcommons ...` runs.
+    const args = ['--import', 'tsx', path.join('src', 'cli', 'main.ts'), 'import', 'wfcommons', diamondFile, '--out', out, '--schema', schema, '--agents', '2'];
     const first = spawnSync(process.execPath, args, { cwd: PROJECT_ROOT, encoding: 'utf8' });
     expect(first.stderr).toBe(`imported diamond (4 tasks, 4 dependencies, 1 root, 1 runtime raised to 0.01 s) for 2 agents: 8 rows -> ${out}/wave_1\n`);
     expect(first.status).toBe(0);
