@@ -50,6 +50,13 @@ export interface GeneratorConfig {
   readonly seed: number;
   /** Base instant of the row timestamps, ISO-8601 (see {@link parseBaseTime}). */
   readonly baseTime: string;
+  /**
+   * Each task depends on up to this many earlier tasks of its wave (see
+   * {@link Phase20Generator.dependencies}); integer >= 0; default 0 = no `depends_on`.
+   */
+  readonly dependencies?: number;
+  /** When true, tasks carry `required_capabilities` (see {@link Phase20Generator.requiredCapabilities}); default false. */
+  readonly capabilities?: boolean;
 }
 
 /** The default base instant, in Phase 20's own timestamp style. */
@@ -133,7 +140,37 @@ export interface Phase20Generator {
   suggestedAgent(task: TaskTraits): number;
   /** The schedule row of `task` on the agent of `prediction`, planned to start at `startS`. */
   scheduleRow(task: TaskTraits, prediction: PredictionRow, startS: number): ScheduleRow;
+  /**
+   * The task ids `task` depends on (contract section 10), [] unless `config.dependencies` K > 0:
+   * k = floor(u (K + 1)) draws, each naming task `i - 1 - floor(u' (i - 1))` of the same wave (a
+   * uniformly drawn earlier task), repeats dropped, in draw order; the first task has none. Each
+   * draw is keyed by (wave, task id, purpose `gen-dep-<j>`), so a task's list depends on nothing
+   * but its own key and K.
+   */
+  dependencies(task: TaskTraits): string[];
+  /**
+   * The capabilities `task` requires, [] unless `config.capabilities`: 60% of tasks none; the
+   * rest one of {@link CAPABILITY_POOL} with the weights given there.
+   */
+  requiredCapabilities(task: TaskTraits): string[];
 }
+
+/**
+ * Capabilities a generated task may require, with their weights (summing to 1): the tags of
+ * the sample agents' profiles (`write-tree.ts`), so with four agents every task has a capable
+ * candidate and with fewer some have none.
+ */
+export const CAPABILITY_POOL: readonly (readonly [string, number])[] = [
+  ['python', 0.35],
+  ['testing', 0.2],
+  ['data', 0.15],
+  ['docs', 0.1],
+  ['refactoring', 0.1],
+  ['infra', 0.1],
+];
+
+/** Share of generated tasks that require no capability (with `capabilities` on). */
+const NO_CAPABILITY_SHARE = 0.6;
 
 /** Microseconds between consecutive rows' timestamps. */
 const ROW_STEP_US = 18;
@@ -206,6 +243,8 @@ export function validateConfig(config: GeneratorConfig): void {
     if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${key} must be an integer >= 1, got ${v}`);
   }
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be a safe integer, got ${config.seed}`);
+  const k = config.dependencies ?? 0;
+  if (!Number.isSafeInteger(k) || k < 0 || k > 100) throw new RangeError(`dependencies must be an integer from 0 to 100, got ${k}`);
   const base = parseBaseTime(config.baseTime);
   const last = base + config.waves * (waveSpanUs(config) + WAVE_GAP_US);
   if (!Number.isSafeInteger(last) || last >= Date.UTC(2201, 0, 1) * 1000) {
@@ -374,5 +413,31 @@ export function createGenerator(config: GeneratorConfig): Phase20Generator {
     };
   };
 
-  return { config, agents, task, waveTasks, probability, prediction, suggestedAgent, scheduleRow };
+  const maxDependencies = config.dependencies ?? 0;
+  const dependencies = (t: TaskTraits): string[] => {
+    const earlier = t.index - 1;
+    if (maxDependencies === 0 || earlier === 0) return [];
+    const k = Math.min(maxDependencies, Math.floor(draw(t.wave, t.taskId, '', 'gen-dep-count') * (maxDependencies + 1)));
+    const out: string[] = [];
+    for (let j = 0; j < k; j++) {
+      const index = t.index - 1 - Math.floor(draw(t.wave, t.taskId, '', `gen-dep-${j}`) * earlier);
+      const id = `task_${t.wave}_${index}`;
+      if (!out.includes(id)) out.push(id);
+    }
+    return out;
+  };
+
+  const requiredCapabilities = (t: TaskTraits): string[] => {
+    if (config.capabilities !== true) return [];
+    let u = draw(t.wave, t.taskId, '', 'gen-capability');
+    if (u < NO_CAPABILITY_SHARE) return [];
+    u = (u - NO_CAPABILITY_SHARE) / (1 - NO_CAPABILITY_SHARE);
+    for (const [capability, weight] of CAPABILITY_POOL) {
+      if (u < weight) return [capability];
+      u -= weight;
+    }
+    return [CAPABILITY_POOL[CAPABILITY_POOL.length - 1]?.[0] ?? 'python'];
+  };
+
+  return { config, agents, task, waveTasks, probability, prediction, suggestedAgent, scheduleRow, dependencies, requiredCapabilities };
 }
