@@ -107,9 +107,19 @@ export const matchesPrediction: Rule<ScheduleRowInput> = (row, state) => {
   return { field: '(line)', problem: `no prediction for ${describeKey(state, row)} in predicted_tasks.jsonl` };
 };
 
+/** Lists up to this long are compared by scanning (no allocation per row); longer ones as sorted sets. */
+const SCAN_COMPARE = 16;
+
+/** True when every item of `a` is in `b`. */
+function within(a: readonly string[], b: readonly string[]): boolean {
+  for (const item of a) if (!b.includes(item)) return false;
+  return true;
+}
+
 /** The same set of strings, ignoring order and repeats. */
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
   if (a.length === 0 || b.length === 0) return a.length === b.length;
+  if (a.length <= SCAN_COMPARE && b.length <= SCAN_COMPARE) return within(a, b) && within(b, a);
   const x = sortedUnique(a);
   const y = sortedUnique(b);
   return x.length === y.length && x.every((v, i) => v === y[i]);

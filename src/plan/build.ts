@@ -252,7 +252,9 @@ export function buildPlan(input: PlanInput): RunPlan {
   const waves: WavePlan[] = [];
   for (const wave of selected) {
     const groups = [...(input.rows.get(wave)?.values() ?? [])].filter((g) => g.predictions.length > 0).sort(compareTasks);
+    const here = input.rows.get(wave);
     const resolve = (taskId: string): TaskRef => {
+      if (here?.has(taskId) === true) return { wave, taskId };
       const ref = resolveDependency(input.rows, waveNumbers, wave, taskId);
       if (ref === null) throw new Error(`wave ${wave}: depends_on names ${JSON.stringify(taskId)}, which validation should have refused`);
       return ref;
