@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDiagnostic } from '../../src/errors.ts';
 import { loadInput } from '../../src/io/load.ts';
+import { FileChangedError, readLinesAt } from '../../src/io/quarantine.ts';
 import { jsonl, loadError, makeInput, pred, request, sched } from './helpers.ts';
 
 /** A flat prediction row of `wave` with `depends_on`. */
@@ -192,3 +194,36 @@ describe('capabilities', () => {
     ]);
   });
 });
+
+describe('depends_on across the files of a tree', () => {
+  it('reports in read order (agent_2 before agent_10) and names the other file of a disagreeing row', async () => {
+    const dir = await makeInput({
+      'wave_1/agent_2/predicted_tasks.jsonl': jsonl(pred('a', 'agent_2', 0.9, { depends_on: ['b'] }), pred('b', 'agent_2', 0.9, { depends_on: ['a'] })),
+      'wave_1/agent_10/predicted_tasks.jsonl': jsonl(pred('c', 'agent_10', 0.9, { depends_on: ['ghost'] }), pred('a', 'agent_10', 0.9, { depends_on: ['b', 'c'] })),
+    });
+    const first = join(dir, 'wave_1/agent_2/predicted_tasks.jsonl');
+    const second = join(dir, 'wave_1/agent_10/predicted_tasks.jsonl');
+    const error = await loadError(request(dir));
+    expect(error.diagnostics.map(formatDiagnostic)).toEqual([
+      `${first}:1: depends_on: cycle: a -> b -> a`,
+      `${second}:1: depends_on: unknown task id "ghost" (no task of wave 1 or earlier has it)`,
+      `${second}:2: depends_on: ["b","c"] differs from ["b"] in ${first}:1: rows of one task must agree`,
+    ]);
+  });
+});
+
+describe('readLinesAt', () => {
+  it('returns the wanted lines, and refuses a file whose bytes changed since the first read', async () => {
+    const dir = await makeInput({ 'f.jsonl': 'one\n\nthree\n' });
+    const file = join(dir, 'f.jsonl');
+    const other = createHash('sha256').update('one\n\nthree, edited\n').digest('hex');
+    const error = await readLinesAt(file, new Set([3]), other).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(FileChangedError);
+    const real = createHash('sha256').update('one\n\nthree\n').digest('hex');
+    expect([...(await readLinesAt(file, new Set([1, 3]), real))]).toEqual([
+      [1, 'one'],
+      [3, 'three'],
+    ]);
+  });
+});
+
