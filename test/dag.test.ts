@@ -65,6 +65,7 @@ describe('isCapable and missingCapabilities', () => {
     expect(isCapable(agent, { requiredCapabilities: ['gpu', 'python'] })).toBe(true);
     expect(isCapable(agent, { requiredCapabilities: ['docs', 'gpu'] })).toBe(false);
     expect(isCapable({ capabilities: [] }, { requiredCapabilities: ['gpu'] })).toBe(false);
+    expect(isCapable({ capabilities: ['python', 'gpu'] }, { requiredCapabilities: ['gpu', 'python'] })).toBe(true);
     expect(missingCapabilities(agent, { requiredCapabilities: ['docs', 'gpu', 'rust'] })).toEqual(['docs', 'rust']);
   });
 });

@@ -37,6 +37,7 @@
 import { riskFromProbability, type Priority, type Risk } from '../plan/model.ts';
 import { createKeyedRandom, type KeyedRandom } from '../simulate/rng.ts';
 import { round } from '../util/json.ts';
+import { createTaskExtras } from './task-extras.ts';
 
 /** What to generate. */
 export interface GeneratorConfig {
@@ -155,22 +156,7 @@ export interface Phase20Generator {
   requiredCapabilities(task: TaskTraits): string[];
 }
 
-/**
- * Capabilities a generated task may require, with their weights (summing to 1): the tags of
- * the sample agents' profiles (`write-tree.ts`), so with four agents every task has a capable
- * candidate and with fewer some have none.
- */
-export const CAPABILITY_POOL: readonly (readonly [string, number])[] = [
-  ['python', 0.35],
-  ['testing', 0.2],
-  ['data', 0.15],
-  ['docs', 0.1],
-  ['refactoring', 0.1],
-  ['infra', 0.1],
-];
-
-/** Share of generated tasks that require no capability (with `capabilities` on). */
-const NO_CAPABILITY_SHARE = 0.6;
+export { CAPABILITY_POOL } from './task-extras.ts';
 
 /** Microseconds between consecutive rows' timestamps. */
 const ROW_STEP_US = 18;
@@ -413,31 +399,7 @@ export function createGenerator(config: GeneratorConfig): Phase20Generator {
     };
   };
 
-  const maxDependencies = config.dependencies ?? 0;
-  const dependencies = (t: TaskTraits): string[] => {
-    const earlier = t.index - 1;
-    if (maxDependencies === 0 || earlier === 0) return [];
-    const k = Math.min(maxDependencies, Math.floor(draw(t.wave, t.taskId, '', 'gen-dep-count') * (maxDependencies + 1)));
-    const out: string[] = [];
-    for (let j = 0; j < k; j++) {
-      const index = t.index - 1 - Math.floor(draw(t.wave, t.taskId, '', `gen-dep-${j}`) * earlier);
-      const id = `task_${t.wave}_${index}`;
-      if (!out.includes(id)) out.push(id);
-    }
-    return out;
-  };
-
-  const requiredCapabilities = (t: TaskTraits): string[] => {
-    if (config.capabilities !== true) return [];
-    let u = draw(t.wave, t.taskId, '', 'gen-capability');
-    if (u < NO_CAPABILITY_SHARE) return [];
-    u = (u - NO_CAPABILITY_SHARE) / (1 - NO_CAPABILITY_SHARE);
-    for (const [capability, weight] of CAPABILITY_POOL) {
-      if (u < weight) return [capability];
-      u -= weight;
-    }
-    return [CAPABILITY_POOL[CAPABILITY_POOL.length - 1]?.[0] ?? 'python'];
-  };
+  const { dependencies, requiredCapabilities } = createTaskExtras(config, draw);
 
   return { config, agents, task, waveTasks, probability, prediction, suggestedAgent, scheduleRow, dependencies, requiredCapabilities };
 }

@@ -123,19 +123,11 @@ export const DEFAULT_PROFILE = {
 } as const;
 
 /**
- * True when `agent` has every capability `task` requires (contract section 10). Both lists are
- * sorted and unique, so one merge-style pass decides it: O(required + capabilities).
+ * True when `agent` has every capability `task` requires (contract section 10). Lists are short
+ * (a few tags), so a scan beats building a set; any order works.
  */
 export function isCapable(agent: Pick<AgentProfile, 'capabilities'>, task: Pick<Task, 'requiredCapabilities'>): boolean {
-  const need = task.requiredCapabilities;
-  if (need.length === 0) return true;
-  const have = agent.capabilities;
-  let j = 0;
-  for (const capability of need) {
-    while (j < have.length && (have[j] ?? '') < capability) j++;
-    if (have[j] !== capability) return false;
-    j++;
-  }
+  for (const capability of task.requiredCapabilities) if (!agent.capabilities.includes(capability)) return false;
   return true;
 }
 
