@@ -48,6 +48,9 @@ export interface DependencyCheck {
   readonly quarantined: readonly QuarantinedTask[];
 }
 
+/** Unknown or later-wave ids named per task; the rest are counted in one more problem (hostile input). */
+export const MAX_PROBLEMS_PER_TASK = 20;
+
 /** Where each task id appears (accepted or rejected), for lookups across waves; built on first need. */
 type WavesById = Map<string, number[]>;
 
@@ -106,6 +109,7 @@ export function checkDependencies(index: TaskIndex, rejectedTasks: ReadonlyMap<n
     for (let i = 0; i < n; i++) {
       const slot = slots[i];
       if (slot === undefined) continue;
+      let unnamed = 0;
       for (const id of dependencyIds(slot)) {
         if (id === slot.taskId) {
           (own[i] ??= []).push(`${quote(id)} is the task itself`);
@@ -127,10 +131,16 @@ export function checkDependencies(index: TaskIndex, rejectedTasks: ReadonlyMap<n
           else if (index.get(earlier, id) === undefined) (viaOther[i] ??= []).push(`${quote(id)} (wave ${earlier}) is quarantined (its rows were rejected)`);
           continue;
         }
+        const problems = (own[i] ??= []);
+        if (problems.length >= MAX_PROBLEMS_PER_TASK) {
+          unnamed++;
+          continue;
+        }
         const later = found?.find((w) => w > wave);
-        if (later !== undefined) (own[i] ??= []).push(`${quote(id)} is a task of a later wave (${later}); a task may depend only on tasks of its own wave or earlier`);
-        else (own[i] ??= []).push(`unknown task id ${quote(id)} (no task of wave ${wave} or earlier has it)`);
+        if (later !== undefined) problems.push(`${quote(id)} is a task of a later wave (${later}); a task may depend only on tasks of its own wave or earlier`);
+        else problems.push(`unknown task id ${quote(id)} (no task of wave ${wave} or earlier has it)`);
       }
+      if (unnamed > 0) own[i]?.push(`and ${unnamed} more ids that are unknown or of a later wave`);
       offsets[i + 1] = targets.length;
     }
     const graph: DependencyGraph = { n, offsets, targets: Int32Array.from(targets) };

@@ -47,6 +47,14 @@ describe('depends_on validation (contract section 10), fail mode', () => {
     ]);
   });
 
+  it('names at most 20 bad ids of one task and counts the rest', async () => {
+    const ids = Array.from({ length: 25 }, (_, i) => `x${i}`);
+    const { file, messages } = await errorsOf([dep('t', 1, ids)]);
+    expect(messages).toHaveLength(21);
+    expect(messages[19]).toBe(`${file}:1: depends_on: unknown task id "x19" (no task of wave 1 or earlier has it)`);
+    expect(messages[20]).toBe(`${file}:1: depends_on: and 5 more ids that are unknown or of a later wave`);
+  });
+
   it('names a 3-cycle in order at the line of its first task (read order)', async () => {
     const { file, messages } = await errorsOf([dep('x', 1, []), dep('b', 1, ['c']), dep('c', 1, ['a']), dep('a', 1, ['b']), dep('d', 1, ['a'])]);
     expect(messages).toEqual([`${file}:2: depends_on: cycle: b -> c -> a -> b`]);
