@@ -68,8 +68,9 @@ export function readPackageVersion(): string {
 
 /**
  * Runs the command line `argv` (the arguments after the script) and returns the exit code:
- * 0 finished (or help/version printed), 1 finished with health below `--min-health`, 2 usage
- * or input error, 3 internal error. Never throws; never prints a stack trace except for an
+ * 0 finished (or help/version printed), 1 finished with health below `--min-health`, 2 usage,
+ * input or output-location error, 3 internal error, 4 aborted by `--abort-on-failure-rate`,
+ * 130/143 canceled by SIGINT/SIGTERM (`deps.signal`'s reason). Never throws; never prints a stack trace except for an
  * internal error under `--debug`.
  */
 export async function main(argv: readonly string[], io: CliIo, deps: CliDeps = {}): Promise<ExitCode> {
