@@ -10,7 +10,7 @@
  * 2. Write: writes `--lines` JSON lines whose total size is about `--bytes` (the harness's
  *    `.jsonl` output for the same input) to `<out>/floor.jsonl`, each line made by
  *    `JSON.stringify` of a small record, joined into ~1 MiB chunks written with `fs.writeSync`
- *    (the batching `src/io/jsonl-writer.ts` uses). No simulation, no measures.
+ *    (the batching `src/io/atomic.ts` uses). No simulation, no measures.
  *
  * Prints one JSON line on stdout: {@link FloorReport}. Exit 0, or 2 on bad arguments.
  */

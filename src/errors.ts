@@ -89,3 +89,24 @@ export class InputError extends ExitError {
     super(message);
   }
 }
+
+/**
+ * An output location that cannot be used, found before the run or while writing: a folder
+ * under a file, not writable, a symbolic link where a file goes, a folder held by another run,
+ * a folder that is not ours to empty, or a disk that filled up. Exit code 2 (a fault of the
+ * environment, not a bug). Messages read `--out: problem` (or `--report-dir: ...`).
+ */
+export class OutputError extends ExitError {
+  override readonly name = 'OutputError';
+  readonly exitCode = EXIT.usage;
+}
+
+/**
+ * `--resume` refused: nothing to resume, or the input, options or harness version differ
+ * from the interrupted run, or its files changed since its checkpoint. Exit code 2; the
+ * output folder is left as it was.
+ */
+export class ResumeError extends ExitError {
+  override readonly name = 'ResumeError';
+  readonly exitCode = EXIT.usage;
+}

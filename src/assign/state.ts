@@ -5,6 +5,7 @@
  * Every function here is pure: it returns a new, frozen state and never mutates its input.
  */
 import type { AgentProfile } from '../plan/model.ts';
+import type { StrategyStateRecord } from '../schema/checkpoint.ts';
 import type { WaveExecution } from '../simulate/types.ts';
 import type { AgentRecord, StrategyState } from './types.ts';
 
@@ -41,4 +42,24 @@ export function recordWave(state: StrategyState, execution: WaveExecution): Stra
 /** The record score (successes + 1) / (attempts + 2); 0.5 for an agent with no record. */
 export function recordScore(record: AgentRecord | undefined): number {
   return ((record?.successes ?? 0) + 1) / ((record?.attempts ?? 0) + 2);
+}
+
+/** The state as checkpoint.json holds it: maps as lists in their iteration order. */
+export function strategyStateRecord(state: StrategyState): StrategyStateRecord {
+  return {
+    rotation: state.rotation,
+    work_s: [...state.workS].map(([agent_id, work_s]) => ({ agent_id, work_s })),
+    records: [...state.records].map(([agent_id, r]) => ({ agent_id, successes: r.successes, attempts: r.attempts })),
+    waves_recorded: state.wavesRecorded,
+  };
+}
+
+/** The state back from {@link strategyStateRecord}'s form (same map order, frozen). */
+export function strategyStateOf(record: StrategyStateRecord): StrategyState {
+  return Object.freeze({
+    rotation: record.rotation,
+    workS: new Map(record.work_s.map((w) => [w.agent_id, w.work_s])),
+    records: new Map<string, AgentRecord>(record.records.map((r) => [r.agent_id, { successes: r.successes, attempts: r.attempts }])),
+    wavesRecorded: record.waves_recorded,
+  });
 }

@@ -53,7 +53,10 @@ export function colorEnabled(env: Readonly<Record<string, string | undefined>>, 
   if (no !== undefined && no !== '') return false;
   const force = env.FORCE_COLOR;
   if (force !== undefined) return force !== '0' && force.toLowerCase() !== 'false';
-  return isTTY && env.TERM !== 'dumb';
+  // Never `isTTY && ...`: off a terminal Node leaves isTTY undefined, and picocolors'
+  // createColors(undefined) falls back to its own detection, which turns colour on under CI.
+  if (!isTTY) return false;
+  return env.TERM !== 'dumb';
 }
 
 /** picocolors' formatters, on or off per {@link colorEnabled}. */

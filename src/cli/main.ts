@@ -11,6 +11,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ExitCode } from '../errors.ts';
+import { crashingFs, NODE_OUTPUT_FS } from '../io/output-fs.ts';
 import { COMMANDS, DEFAULT_COMMAND } from './commands/index.ts';
 import { reportError } from './failure.ts';
 import type { CliIo } from './io.ts';
@@ -33,7 +34,7 @@ export function readPackageVersion(): string {
 /**
  * Runs the command line `argv` (the arguments after the script; a first word naming a
  * command picks it, else `phase` runs) and returns the exit code: 0 finished (or help/version
- * printed), 1 finished with health below `--min-health`, 2 usage, config or input error,
+ * printed), 1 finished with health below `--min-health`, 2 usage, config, input or output-location error,
  * 3 internal error, 4 aborted by `--abort-on-failure-rate`, 130/143 canceled by SIGINT/SIGTERM.
  * Never throws; never prints a stack trace except for an internal error under `--debug`.
  */
@@ -69,17 +70,26 @@ if (isEntryPoint(import.meta.url, process.argv[1])) {
       if (error.code !== 'EPIPE') throw error;
     });
   }
+  // The crash test (scripts/crash.ts): SIGKILL at the N-th call of the writing layer.
+  const crashAt = Number(process.env.PHASE21_CRASH_AT ?? '');
+  const outputFs =
+    Number.isSafeInteger(crashAt) && crashAt > 0
+      ? crashingFs(NODE_OUTPUT_FS, crashAt, () => {
+          process.kill(process.pid, 'SIGKILL');
+          throw new Error('SIGKILL did not end the process');
+        })
+      : undefined;
   const code = await main(process.argv.slice(2), {
     stdout: process.stdout,
     stderr: process.stderr,
     env: process.env,
-    isTTY: process.stderr.isTTY, // typed boolean; undefined (falsy) at run time off a terminal
+    isTTY: process.stderr.isTTY, // typed boolean; undefined (falsy) off a terminal: colorEnabled guards it
     now: () => performance.now(),
     signals: {
       on: (signal, listener) => process.on(signal, listener),
       off: (signal, listener) => process.off(signal, listener),
       exitNow: (exitCode) => process.exit(exitCode),
     },
-  });
+  }, outputFs === undefined ? {} : { outputFs });
   process.exitCode = code;
 }

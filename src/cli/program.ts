@@ -11,6 +11,7 @@ import { EXIT, UsageError } from '../errors.ts';
 import type { ExitCode } from '../errors.ts';
 import type { RunOptions } from '../options.ts';
 import type { RunEnvironment, RunResult } from '../pipeline.ts';
+import type { OutputFs } from '../io/output-fs.ts';
 import type { WallClock } from '../ports.ts';
 import type { CliIo } from './io.ts';
 
@@ -22,6 +23,8 @@ export interface CliDeps {
   readonly wallClock?: WallClock;
   /** Version string; default package.json's `version`. */
   readonly version?: string;
+  /** The writing layer's file-system calls (the entry block's crash hook); default node:fs. */
+  readonly outputFs?: OutputFs;
   /** The WfFormat JSON Schema `import wfcommons` reads without `--schema`; default `DEFAULT_SCHEMA_PATH` (src/cli/commands/import.ts). */
   readonly wfformatSchemaPath?: string;
 }

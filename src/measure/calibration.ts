@@ -12,6 +12,7 @@
  * value exactly on an inner edge falls into the LOWER bin: `[0, e1], (e1, e2], ..., (e_{n-1}, 1]`.
  */
 import { round } from '../util/json.ts';
+import type { CalibrationState } from '../schema/checkpoint.ts';
 import type { ReliabilityBin } from '../schema/measures.ts';
 
 /** Bins used by every metric of the harness (contract section 6). */
@@ -103,6 +104,34 @@ export class CalibrationAccumulator {
   /** Pairs added so far. */
   get count(): number {
     return this.n;
+  }
+
+  /** The sums, for checkpoint.json (exact doubles). */
+  snapshot(): CalibrationState {
+    return {
+      n: this.n,
+      sum_p: this.sumP,
+      positives: this.positives,
+      squared_error_sum: this.squaredErrorSum,
+      log_loss_sum: this.logLossSum,
+      bin_count: [...this.binCount],
+      bin_sum_p: [...this.binSumP],
+      bin_positives: [...this.binPositives],
+    };
+  }
+
+  /** An accumulator continuing from {@link snapshot}'s state (its bin count gives nBins). */
+  static restore(state: CalibrationState): CalibrationAccumulator {
+    const acc = new CalibrationAccumulator(state.bin_count.length);
+    acc.n = state.n;
+    acc.sumP = state.sum_p;
+    acc.positives = state.positives;
+    acc.squaredErrorSum = state.squared_error_sum;
+    acc.logLossSum = state.log_loss_sum;
+    acc.binCount.set(state.bin_count);
+    acc.binSumP.set(state.bin_sum_p);
+    acc.binPositives.set(state.bin_positives);
+    return acc;
   }
 
   /**

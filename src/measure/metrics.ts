@@ -6,13 +6,14 @@
  * wave metrics from one {@link WaveExecution}, run metrics from every wave's tasks pooled
  * (never a mean of wave metrics), with busy and open time summed per agent across waves.
  */
-import { mean, quantile } from 'simple-statistics';
 import type { AgentProfile } from '../plan/model.ts';
+import type { AgentSumsState, MetricsState } from '../schema/checkpoint.ts';
 import type { AgentWaveStats, TaskOutcome, WaveExecution } from '../simulate/types.ts';
 import type { AgentMetrics, MetricsCore, RunMetrics, WaveMetrics } from '../schema/measures.ts';
 import { round } from '../util/json.ts';
 import { sortNatural } from '../util/natural.ts';
 import { CalibrationAccumulator, calibrationFields } from './calibration.ts';
+import { quantileCapacity, WaitingTimes } from './waiting.ts';
 
 /** Quantile reported for waiting time. */
 export const WAITING_QUANTILE = 0.95;
@@ -70,12 +71,57 @@ class MetricsAccumulator {
   private reroutes = 0;
   private circuitOpenings = 0;
   private apeSum = 0;
-  private readonly waits: number[] = [];
-  private readonly calibration = new CalibrationAccumulator();
+  private waits: WaitingTimes;
+  private calibration = new CalibrationAccumulator();
   private readonly agents = new Map<string, AgentSums>();
 
-  constructor(agentIds: readonly string[]) {
+  /** @param waitingCapacity - largest waiting times kept (src/measure/waiting.ts); Infinity keeps all */
+  constructor(agentIds: readonly string[], waitingCapacity = Infinity) {
     for (const id of agentIds) this.agents.set(id, emptyAgentSums());
+    this.waits = new WaitingTimes(waitingCapacity);
+  }
+
+  /** Every sum, for checkpoint.json (without the run's span and wave count, which the caller keeps). */
+  snapshot(): Omit<MetricsState, 'waves' | 'start_s' | 'end_s'> {
+    return {
+      tasks: this.tasks,
+      succeeded: this.succeeded,
+      failed: this.failed,
+      blocked: this.blocked,
+      executed: this.executed,
+      attempts: this.attempts,
+      retries: this.retries,
+      reroutes: this.reroutes,
+      circuit_openings: this.circuitOpenings,
+      ape_sum: this.apeSum,
+      waiting: this.waits.snapshot(),
+      calibration: this.calibration.snapshot(),
+      agents: [...this.agents].map(([agentId, s]) => agentSumsState(agentId, s)),
+    };
+  }
+
+  /**
+   * Continues from {@link snapshot}'s state.
+   * @throws RangeError when the state's agents are not this accumulator's agents, in order
+   */
+  restore(state: Omit<MetricsState, 'waves' | 'start_s' | 'end_s'>): void {
+    const ids = [...this.agents.keys()];
+    if (state.agents.length !== ids.length || state.agents.some((a, i) => a.agent_id !== ids[i])) {
+      throw new RangeError(`checkpoint agents ${state.agents.map((a) => a.agent_id).join(',')} differ from the run's ${ids.join(',')}`);
+    }
+    this.tasks = state.tasks;
+    this.succeeded = state.succeeded;
+    this.failed = state.failed;
+    this.blocked = state.blocked;
+    this.executed = state.executed;
+    this.attempts = state.attempts;
+    this.retries = state.retries;
+    this.reroutes = state.reroutes;
+    this.circuitOpenings = state.circuit_openings;
+    this.apeSum = state.ape_sum;
+    this.waits = WaitingTimes.restore(state.waiting);
+    this.calibration = CalibrationAccumulator.restore(state.calibration);
+    for (const a of state.agents) this.agents.set(a.agent_id, agentSumsOf(a));
   }
 
   /** The sums of `agentId`; `source` names the culprit in the error (built only on error). */
@@ -131,7 +177,7 @@ class MetricsAccumulator {
     const durationS = firstAttemptDurationS(outcome);
     if (first === undefined || durationS === null) return;
     this.executed += 1;
-    this.waits.push(outcome.startS - outcome.readyS);
+    this.waits.add(outcome.startS - outcome.readyS);
     this.calibration.add(outcome.predictedP, first.succeeded);
     this.apeSum += Math.abs(durationS - outcome.predictedTimeS) / outcome.predictedTimeS;
     const predicted = this.agent(first.agentId, outcome.wave, outcome);
@@ -172,8 +218,8 @@ class MetricsAccumulator {
       calibration_gap: summary.meanPredicted === null || summary.observedRate === null ? null : round(summary.observedRate - summary.meanPredicted),
       makespan_s: round(makespanS),
       utilization: capacity > 0 ? round(clamp01(busyTotal / capacity)) : 0,
-      waiting_mean_s: executed === 0 ? null : round(mean(this.waits)),
-      waiting_p95_s: executed === 0 ? null : round(quantile(this.waits, WAITING_QUANTILE)),
+      waiting_mean_s: roundOrNull(this.waits.mean()),
+      waiting_p95_s: roundOrNull(this.waits.quantile(WAITING_QUANTILE)),
       attempts: this.attempts,
       retries: this.retries,
       reroutes: this.reroutes,
@@ -183,6 +229,51 @@ class MetricsAccumulator {
       per_agent: perAgent,
     };
   }
+}
+
+function roundOrNull(x: number | null): number | null {
+  return x === null ? null : round(x);
+}
+
+function agentSumsState(agentId: string, s: AgentSums): AgentSumsState {
+  return {
+    agent_id: agentId,
+    tasks: s.tasks,
+    succeeded: s.succeeded,
+    failed: s.failed,
+    blocked: s.blocked,
+    attempts: s.attempts,
+    successful_attempts: s.successfulAttempts,
+    retries: s.retries,
+    busy_s: s.busyS,
+    open_s: s.openS,
+    circuit_openings: s.circuitOpenings,
+    first_attempts: s.firstAttempts,
+    sum_predicted: s.sumPredicted,
+    first_successes: s.firstSuccesses,
+    attempt_duration_sum_s: s.attemptDurationSum,
+    attempt_runs: s.attemptRuns,
+  };
+}
+
+function agentSumsOf(a: AgentSumsState): AgentSums {
+  return {
+    tasks: a.tasks,
+    succeeded: a.succeeded,
+    failed: a.failed,
+    blocked: a.blocked,
+    attempts: a.attempts,
+    successfulAttempts: a.successful_attempts,
+    retries: a.retries,
+    busyS: a.busy_s,
+    openS: a.open_s,
+    circuitOpenings: a.circuit_openings,
+    firstAttempts: a.first_attempts,
+    sumPredicted: a.sum_predicted,
+    firstSuccesses: a.first_successes,
+    attemptDurationSum: a.attempt_duration_sum_s,
+    attemptRuns: a.attempt_runs,
+  };
 }
 
 function clamp01(x: number): number {
@@ -237,19 +328,68 @@ export function computeWaveMetrics(execution: WaveExecution, agents: readonly Ag
 }
 
 /**
+ * The run-level measures as a fold over waves (contract section 6): every task of every wave
+ * pooled in one accumulator fed outcome by outcome, per-agent busy, open time and counts summed
+ * across waves, makespan = last wave's end - first wave's start. Its whole state is
+ * {@link snapshot} (compact: sums, bin counts and the largest waiting times), so a run holds
+ * one wave at a time and checkpoint.json can carry it.
+ */
+export class RunMetricsAccumulator {
+  readonly #acc: MetricsAccumulator;
+  #waves = 0;
+  #startS: number | null = null;
+  #endS: number | null = null;
+
+  /**
+   * @param agents - the run's agents
+   * @param maxTasks - the most tasks the run can have (every planned wave's tasks): sizes the
+   *   waiting-time store so the 95th percentile is exact for any number of waves run
+   */
+  constructor(agents: readonly AgentProfile[], maxTasks: number) {
+    this.#acc = new MetricsAccumulator(agentIdsOf(agents), quantileCapacity(maxTasks, WAITING_QUANTILE));
+  }
+
+  /** Waves added so far. */
+  get waves(): number {
+    return this.#waves;
+  }
+
+  /** Adds one finished wave. @throws RangeError when the execution names an agent outside the run */
+  addWave(execution: WaveExecution): void {
+    this.#acc.addExecution(execution);
+    this.#waves += 1;
+    if (this.#startS === null || execution.startS < this.#startS) this.#startS = execution.startS;
+    if (this.#endS === null || execution.endS > this.#endS) this.#endS = execution.endS;
+  }
+
+  /** The run's metrics so far (makespan 0 and empty figures before any wave). */
+  metrics(): RunMetrics {
+    const makespanS = this.#startS === null || this.#endS === null ? 0 : Math.max(0, this.#endS - this.#startS);
+    return { waves: this.#waves, ...this.#acc.finish(makespanS) };
+  }
+
+  snapshot(): MetricsState {
+    return { waves: this.#waves, start_s: this.#startS, end_s: this.#endS, ...this.#acc.snapshot() };
+  }
+
+  /** Continues from {@link snapshot}'s state. @throws RangeError when its agents differ from the run's */
+  restore(state: MetricsState): void {
+    const { waves, start_s, end_s, ...sums } = state;
+    this.#acc.restore(sums);
+    this.#waves = waves;
+    this.#startS = start_s;
+    this.#endS = end_s;
+  }
+}
+
+/**
  * Metrics of the whole run: every task of every wave pooled; per-agent busy, open time and
  * counts summed across waves; makespan = last wave's end - first wave's start (0 for no waves).
+ * The fold of {@link RunMetricsAccumulator} over `executions`.
  * @throws RangeError when an execution names an agent not in `agents`
  */
 export function computeRunMetrics(executions: readonly WaveExecution[], agents: readonly AgentProfile[]): RunMetrics {
-  const acc = new MetricsAccumulator(agentIdsOf(agents));
-  let start = Infinity;
-  let end = -Infinity;
-  for (const execution of executions) {
-    acc.addExecution(execution);
-    if (execution.startS < start) start = execution.startS;
-    if (execution.endS > end) end = execution.endS;
-  }
-  const makespanS = executions.length === 0 ? 0 : Math.max(0, end - start);
-  return { waves: executions.length, ...acc.finish(makespanS) };
+  const acc = new RunMetricsAccumulator(agents, executions.reduce((n, e) => n + e.outcomes.length, 0));
+  for (const execution of executions) acc.addWave(execution);
+  return acc.metrics();
 }

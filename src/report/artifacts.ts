@@ -1,35 +1,38 @@
 /**
- * Writes the run's artifacts into the output folder (contract section 8). The pipeline calls
- * `writeWave` as each wave ends, so the per-wave files and `task_outcomes.jsonl` stream out
- * while later waves run; the run-level documents are written once at the end.
+ * Writes the run's artifacts into the output folder (contract section 8), every file through
+ * the atomic layer (src/io/atomic.ts): whole files are written under a temporary name and
+ * renamed; the files that grow wave by wave (task_outcomes.jsonl, events.jsonl, the signals
+ * and feedback files) are streams kept at their temporary name until the run ends.
  *
  * Layout (relative to the output folder):
  * ```
- * run.json  phase21_execution_summary.json  phase21_system_health.json
+ * run.json  checkpoint.json  events.jsonl  phase21_execution_summary.json  phase21_system_health.json
  * phase21_learning_signals.jsonl  anomalies.jsonl  task_outcomes.jsonl  rejected.jsonl (quarantine)
  * feedback/phase16|18|20/*.jsonl
  * wave_<w>/wave_summary.json  wave_<w>/gate_decisions.jsonl
  * wave_<w>/agent_<a>/agent_assignments.jsonl | executed_tasks.jsonl | agent_metrics.jsonl
  * ```
  */
-import path from 'node:path';
 import type { Assignment } from '../assign/types.ts';
-import { agentFolderName, waveFolderName } from '../io/paths.ts';
-import { JsonlWriter, writeJson, writeJsonl } from '../io/jsonl-writer.ts';
+import type { FileDigest, OutputFolder, StreamFile } from '../io/atomic.ts';
 import type { RejectedLine } from '../io/load.ts';
+import { agentFolderName, waveFolderName } from '../io/paths.ts';
 import { SCHEMA_VERSION, type StrategyName } from '../options.ts';
 import type { AgentProfile, Task, WavePlan } from '../plan/model.ts';
 import type { Anomaly, AgentMetrics, Health, WaveMetrics } from '../schema/measures.ts';
 import type { Signal } from '../schema/signals.ts';
 import type { AgentMetricsRecord, WaveSummary } from '../schema/summaries.ts';
-import { signalsByFile } from '../signals/index.ts';
+import { FEEDBACK_FILES, signalsByFile } from '../signals/index.ts';
 import type { GateDecision, WaveExecution } from '../simulate/types.ts';
+import { jsonDocument, jsonLine } from '../util/json.ts';
 import type { SimulatedCalendar } from '../util/time.ts';
 import { assignmentRecord, executedTaskRecord, gateDecisionRecord, rejectedRecord, taskOutcomeRecord } from './records.ts';
 
 /** File names of the run-level artifacts. */
 export const ARTIFACT = {
   manifest: 'run.json',
+  checkpoint: 'checkpoint.json',
+  events: 'events.jsonl',
   summary: 'phase21_execution_summary.json',
   health: 'phase21_system_health.json',
   signals: 'phase21_learning_signals.jsonl',
@@ -37,6 +40,43 @@ export const ARTIFACT = {
   outcomes: 'task_outcomes.jsonl',
   rejected: 'rejected.jsonl',
 } as const;
+
+/** The per-agent files of a wave, in writing order. */
+const AGENT_FILES = ['agent_assignments.jsonl', 'executed_tasks.jsonl', 'agent_metrics.jsonl'] as const;
+
+/** The streams of an executed run: files that grow wave by wave. */
+export const STREAMS: readonly string[] = [ARTIFACT.events, ARTIFACT.outcomes, ARTIFACT.signals, ...FEEDBACK_FILES];
+
+/** What a run will write, for the manifest of an unfinished run. */
+export interface PlannedOutput {
+  readonly waves: readonly number[];
+  readonly agents: readonly AgentProfile[];
+  readonly dryRun: boolean;
+  readonly quarantine: boolean;
+}
+
+/**
+ * Every file a run may write into the output folder (run.json included), sorted: the list the
+ * manifest carries while the run is unfinished, so that the folder can be emptied after a kill.
+ */
+export function plannedArtifacts(plan: PlannedOutput): string[] {
+  const files: string[] = [ARTIFACT.manifest];
+  if (plan.quarantine) files.push(ARTIFACT.rejected);
+  for (const wave of plan.waves) {
+    const waveDir = waveFolderName(wave);
+    files.push(`${waveDir}/gate_decisions.jsonl`);
+    for (const agent of plan.agents) {
+      const dir = `${waveDir}/${agentFolderName(agent.agentId)}`;
+      if (plan.dryRun) files.push(`${dir}/agent_assignments.jsonl`);
+      else files.push(...AGENT_FILES.map((f) => `${dir}/${f}`));
+    }
+    if (!plan.dryRun) files.push(`${waveDir}/wave_summary.json`);
+  }
+  if (!plan.dryRun) {
+    files.push(ARTIFACT.checkpoint, ARTIFACT.summary, ARTIFACT.health, ARTIFACT.anomalies, ...STREAMS);
+  }
+  return files.sort();
+}
 
 /** One finished wave, as the writer needs it. */
 export interface WaveArtifacts {
@@ -48,22 +88,57 @@ export interface WaveArtifacts {
   readonly anomalies: readonly Anomaly[];
 }
 
-/** Streams a run's artifacts into `out` (which the caller has emptied). */
+/** Streams a run's artifacts into the output folder (which the caller has emptied, or cut back on resume). */
 export class ArtifactWriter {
-  /** Opened by the first executed wave, so a dry run writes no task_outcomes.jsonl. */
-  #outcomes: JsonlWriter | null = null;
-  readonly #written = new Set<string>();
+  /** Whole files at their final names, by path. */
+  readonly #files = new Map<string, FileDigest>();
+  readonly #streams = new Map<string, StreamFile>();
+  /** Streams renamed to their final names by {@link finishStreams}. */
+  readonly #finished = new Map<string, FileDigest>();
+  /** Whole files written since the last {@link checkpointStreams} (the unfinished wave's). */
+  #sinceCheckpoint: string[] = [];
 
   constructor(
-    readonly out: string,
+    readonly folder: OutputFolder,
     private readonly agents: readonly AgentProfile[],
     private readonly strategy: StrategyName,
     private readonly calendar: SimulatedCalendar,
   ) {}
 
-  /** Files written so far, relative to `out`, each once, in order of first writing. */
-  get written(): readonly string[] {
-    return [...this.#written];
+  /** Files at their final names, relative to the folder, sorted (run.json and checkpoint.json once written). */
+  get written(): string[] {
+    return [...this.#files.keys(), ...this.#finished.keys()].sort();
+  }
+
+  /** Whole files written so far but run.json and checkpoint.json, with their digests. */
+  get files(): readonly FileDigest[] {
+    return [...this.#files.values()].filter((f) => f.path !== ARTIFACT.manifest && f.path !== ARTIFACT.checkpoint);
+  }
+
+  /** Opens every stream at its temporary name, empty (a fresh run). */
+  openStreams(): void {
+    for (const name of STREAMS) this.#streams.set(name, this.folder.openStream(name));
+  }
+
+  /**
+   * Takes over the files of an interrupted run: `files` (whole files, already verified) are
+   * recorded as written; each stream is reopened and cut back to its digest.
+   * @returns the problems found (a stream missing, shorter or different); empty when all is well
+   */
+  resume(files: readonly FileDigest[], streams: readonly FileDigest[]): string[] {
+    for (const file of files) this.#files.set(file.path, file);
+    const problems: string[] = [];
+    for (const name of STREAMS) {
+      const digest = streams.find((s) => s.path === name);
+      if (digest === undefined) {
+        problems.push(`checkpoint.json records no ${name}`);
+        continue;
+      }
+      const stream = this.folder.reopenStream(name, digest);
+      if ('problem' in stream) problems.push(stream.problem);
+      else this.#streams.set(name, stream);
+    }
+    return problems;
   }
 
   /** Writes a finished wave's folder and appends its rows to task_outcomes.jsonl. */
@@ -74,23 +149,23 @@ export class ArtifactWriter {
     const byAgent = groupAssignments(wave.assignments, this.agents);
     const metricsByAgent = new Map(wave.metrics.per_agent.map((m) => [m.agent_id, m]));
     const outcomesByAgent = new Map<string, WaveExecution['outcomes'][number][]>(this.agents.map((a) => [a.agentId, []]));
-    this.#outcomes ??= new JsonlWriter(this.#path(ARTIFACT.outcomes));
+    const outcomes = this.#stream(ARTIFACT.outcomes);
     for (const outcome of execution.outcomes) {
       outcomesByAgent.get(outcome.agentId)?.push(outcome);
-      this.#outcomes.write(taskOutcomeRecord(outcome, this.calendar));
+      outcomes.append(jsonLine(taskOutcomeRecord(outcome, this.calendar)));
     }
     for (const agent of this.agents) {
-      const dir = path.join(waveDir, agentFolderName(agent.agentId));
-      this.#jsonl(
-        path.join(dir, 'agent_assignments.jsonl'),
+      const dir = `${waveDir}/${agentFolderName(agent.agentId)}`;
+      this.jsonl(
+        `${dir}/agent_assignments.jsonl`,
         (byAgent.get(agent.agentId) ?? []).map((a) => assignmentRecord(taskOf(tasks, a.taskId), a, this.strategy)),
       );
-      this.#jsonl(
-        path.join(dir, 'executed_tasks.jsonl'),
+      this.jsonl(
+        `${dir}/executed_tasks.jsonl`,
         (outcomesByAgent.get(agent.agentId) ?? []).map((o) => executedTaskRecord(o, this.calendar)),
       );
       const agentMetrics = metricsByAgent.get(agent.agentId);
-      this.#jsonl(path.join(dir, 'agent_metrics.jsonl'), agentMetrics === undefined ? [] : [agentMetricsRecord(execution.wave, agentMetrics)]);
+      this.jsonl(`${dir}/agent_metrics.jsonl`, agentMetrics === undefined ? [] : [agentMetricsRecord(execution.wave, agentMetrics)]);
     }
     this.writeGateDecisions(execution.wave, execution.gateDecisions, this.calendar);
     const summary: WaveSummary = {
@@ -103,13 +178,13 @@ export class ArtifactWriter {
       metrics: wave.metrics,
       anomaly_ids: wave.anomalies.map((a) => a.anomaly_id),
     };
-    this.json(path.join(waveDir, 'wave_summary.json'), summary);
+    this.json(`${waveDir}/wave_summary.json`, summary);
   }
 
   /** Writes `wave_<w>/gate_decisions.jsonl`; `calendar` null in a dry run (no times). */
   writeGateDecisions(wave: number, decisions: readonly GateDecision[], calendar: SimulatedCalendar | null): void {
-    this.#jsonl(
-      path.join(waveFolderName(wave), 'gate_decisions.jsonl'),
+    this.jsonl(
+      `${waveFolderName(wave)}/gate_decisions.jsonl`,
       decisions.map((d) => gateDecisionRecord(d, calendar)),
     );
   }
@@ -119,49 +194,98 @@ export class ArtifactWriter {
     const tasks = new Map(plan.tasks.map((task) => [task.taskId, task]));
     const byAgent = groupAssignments(assignments, this.agents);
     for (const agent of this.agents) {
-      const file = path.join(waveFolderName(plan.wave), agentFolderName(agent.agentId), 'agent_assignments.jsonl');
-      this.#jsonl(file, (byAgent.get(agent.agentId) ?? []).map((a) => assignmentRecord(taskOf(tasks, a.taskId), a, this.strategy)));
+      const file = `${waveFolderName(plan.wave)}/${agentFolderName(agent.agentId)}/agent_assignments.jsonl`;
+      this.jsonl(file, (byAgent.get(agent.agentId) ?? []).map((a) => assignmentRecord(taskOf(tasks, a.taskId), a, this.strategy)));
     }
   }
 
-  /** Writes the signals (all, and routed to feedback/phase16|18|20) and the anomalies. */
-  writeSignalsAndAnomalies(signals: readonly Signal[], anomalies: readonly Anomaly[]): void {
-    this.#jsonl(ARTIFACT.signals, signals);
-    for (const [file, group] of signalsByFile(signals)) this.#jsonl(file, group);
-    this.#jsonl(ARTIFACT.anomalies, anomalies);
+  /** Appends one wave's signals to phase21_learning_signals.jsonl and to their feedback files. */
+  appendSignals(signals: readonly Signal[]): void {
+    const all = this.#stream(ARTIFACT.signals);
+    for (const signal of signals) all.append(jsonLine(signal));
+    for (const [file, group] of signalsByFile(signals)) {
+      const stream = this.#stream(file);
+      for (const signal of group) stream.append(jsonLine(signal));
+    }
+  }
+
+  /** Appends one line (an events.jsonl record with its newline) to events.jsonl. */
+  appendEventLine(line: string): void {
+    this.#stream(ARTIFACT.events).append(line);
+  }
+
+  /** Writes anomalies.jsonl. */
+  writeAnomalies(anomalies: readonly Anomaly[]): void {
+    this.jsonl(ARTIFACT.anomalies, anomalies);
   }
 
   /** Writes rejected.jsonl (quarantine mode). */
   writeRejected(lines: readonly RejectedLine[]): void {
-    this.#jsonl(ARTIFACT.rejected, lines.map(rejectedRecord));
+    this.jsonl(ARTIFACT.rejected, lines.map(rejectedRecord));
   }
 
   /** Writes one JSON document at `relative` and records it. */
   json(relative: string, record: unknown): void {
-    writeJson(this.#path(relative), record);
-    this.#record(relative);
+    this.#files.set(relative, this.folder.writeFile(relative, [jsonDocument(record)]));
+    this.#sinceCheckpoint.push(relative);
   }
 
-  /** Closes task_outcomes.jsonl (call once, after the last wave; a no-op when no wave ran). */
-  closeOutcomes(): void {
-    if (this.#outcomes === null) return;
-    this.#outcomes.close();
-    this.#outcomes = null;
-    this.#record(ARTIFACT.outcomes);
+  /** Writes JSON Lines at `relative` (an empty file for none) and records it. */
+  jsonl(relative: string, records: Iterable<unknown>): void {
+    this.#files.set(relative, this.folder.writeFile(relative, mapIterable(records, jsonLine)));
+    this.#sinceCheckpoint.push(relative);
   }
 
-  #jsonl(relative: string, records: Iterable<unknown>): void {
-    writeJsonl(this.#path(relative), records);
-    this.#record(relative);
+  /** Flushes and fsyncs every open stream; their digests so far, in {@link STREAMS} order. */
+  checkpointStreams(): FileDigest[] {
+    const digests = STREAMS.map((name) => this.#stream(name).checkpoint());
+    this.#sinceCheckpoint = [];
+    return digests;
   }
 
-  #record(relative: string): void {
-    this.#written.add(relative.split(path.sep).join('/'));
+  /**
+   * A failing run: closes the streams (not renamed) and removes the whole files written since
+   * the last checkpoint, which `--resume` would discard anyway (on a full disk this frees the
+   * room for run.json to record the failure). Never throws.
+   */
+  abandon(): void {
+    this.abandonStreams();
+    for (const file of this.#sinceCheckpoint) {
+      try {
+        this.folder.removeFile(file);
+        this.#files.delete(file);
+      } catch {
+        // Best effort: the run is failing already.
+      }
+    }
+    this.#sinceCheckpoint = [];
   }
 
-  #path(relative: string): string {
-    return path.join(this.out, relative);
+  /** Renames every stream to its final name (end of run, or cancel). */
+  finishStreams(): void {
+    for (const name of STREAMS) {
+      const stream = this.#streams.get(name);
+      if (stream === undefined) continue;
+      this.#finished.set(name, stream.finish());
+      this.#streams.delete(name);
+    }
   }
+
+  /** Closes the open streams without renaming them (a failing run); never throws. */
+  abandonStreams(): void {
+    for (const stream of this.#streams.values()) stream.abandon();
+    this.#streams.clear();
+  }
+
+  #stream(name: string): StreamFile {
+    const stream = this.#streams.get(name);
+    if (stream === undefined) throw new RangeError(`stream ${name} is not open`);
+    return stream;
+  }
+}
+
+function* mapIterable<T>(items: Iterable<T>, f: (item: T) => string): Generator<string> {
+  for (const item of items) yield f(item);
 }
 
 function agentMetricsRecord(wave: number, metrics: AgentMetrics): AgentMetricsRecord {

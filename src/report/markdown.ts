@@ -95,6 +95,7 @@ function executiveSummary(input: RunReportInput): string[] {
   const t = summary.totals;
   const m = input.health.run.metrics;
   const sentences = [
+    ...(summary.status === 'aborted' ? [`**The run was aborted**: ${summary.reason ?? 'no reason recorded'}; no further wave started, and the figures below cover the ${plural(summary.totals.waves, 'wave')} that ran.`] : []),
     `Run health is ${fixed(summary.health_score)} (${summary.health_grade}) with a success rate of ${pct(summary.success_rate)}.`,
     `Of ${plural(t.tasks, 'task')} in ${plural(t.waves, 'wave')}, ${t.succeeded} succeeded, ${t.failed} failed and ` +
       `${t.blocked} ${t.blocked === 1 ? 'was' : 'were'} blocked by a safety gate.`,

@@ -6,7 +6,7 @@ import type { InputFileInfo } from '../io/load.ts';
 import { SCHEMA_VERSION, type RunOptions, type StrategyName } from '../options.ts';
 import { ANOMALY_TYPES, type Anomaly, type Health, type RunMetrics, type WaveMetrics } from '../schema/measures.ts';
 import { SIGNAL_TYPES, type Signal } from '../schema/signals.ts';
-import type { ExecutionSummary, Manifest, SystemHealth, WaveHeadline } from '../schema/summaries.ts';
+import type { ExecutionSummary, Manifest, ManifestOptions, ResumeRecord, SystemHealth, WaveHeadline } from '../schema/summaries.ts';
 import type { WaveExecution } from '../simulate/types.ts';
 import type { SimulatedCalendar } from '../util/time.ts';
 
@@ -29,6 +29,10 @@ export interface RunResults {
   readonly anomalies: readonly Anomaly[];
   readonly signals: readonly Signal[];
   readonly rejectedLines: number;
+  /** `completed`, or `aborted` when `--abort-on-failure-rate` stopped the run after its last wave here. */
+  readonly status: 'completed' | 'aborted';
+  /** Why the run was aborted; null when completed. */
+  readonly reason: string | null;
 }
 
 /** How often each of `keys` occurs in `values`; every key present, in `keys` order. */
@@ -59,7 +63,8 @@ export function buildExecutionSummary(results: RunResults, calendar: SimulatedCa
   }));
   return {
     schema_version: SCHEMA_VERSION,
-    status: 'completed',
+    status: results.status,
+    reason: results.reason,
     strategy: results.strategy,
     seed: results.seed,
     epoch: calendar.epoch,
@@ -101,6 +106,7 @@ export function buildSystemHealth(results: RunResults): SystemHealth {
 /** What the manifest records beyond the options. */
 export interface ManifestFacts {
   readonly status: Manifest['status'];
+  readonly reason: string | null;
   readonly version: string;
   readonly startedAt: Date;
   readonly finishedAt: Date | null;
@@ -111,8 +117,55 @@ export interface ManifestFacts {
   readonly inputs: readonly InputFileInfo[];
   readonly rejectedLines: number;
   readonly waves: readonly number[];
+  readonly wavesFinished: number;
+  readonly report: string;
   readonly artifacts: readonly string[];
+  readonly resumes: readonly ResumeRecord[];
 }
+
+/**
+ * Every option of the run under its long command-line name in snake_case (the `--config`
+ * keys of contract section 12), units as the options take them.
+ */
+export function manifestOptions(o: RunOptions): ManifestOptions {
+  return {
+    input: o.input,
+    out: o.out,
+    report_dir: o.reportDir,
+    agents_file: o.agentsFile,
+    on_invalid: o.onInvalid,
+    waves: o.waves,
+    strategy: o.strategy,
+    seed: o.seed,
+    duration_noise: o.durationNoise,
+    epoch: o.epoch,
+    retry: o.retry.policy,
+    jitter: o.retry.jitter,
+    max_attempts: o.retry.maxAttempts,
+    backoff_base: o.retry.baseS,
+    backoff_cap: o.retry.capS,
+    breaker_threshold: o.breaker.threshold,
+    breaker_cooldown: o.breaker.cooldownS,
+    min_probability: o.gates.minProbability,
+    high_risk_floor: o.gates.highRiskFloor,
+    allow_high_risk: o.gates.allowHighRisk,
+    wave_deadline: o.gates.waveDeadlineS,
+    dry_run: o.dryRun,
+    abort_on_failure_rate: o.abortOnFailureRate,
+    min_health: o.minHealth,
+    resume: o.resume,
+    quiet: o.quiet,
+    json: o.json,
+    debug: o.debug,
+  };
+}
+
+/**
+ * Options that cannot change a byte of any artifact, so `--resume` may differ in them: where
+ * the output folder is named from (it is the same folder), console output, and the exit-code
+ * threshold. Every other option must equal the interrupted run's.
+ */
+export const RESUME_EXEMPT_OPTIONS: readonly (keyof ManifestOptions)[] = ['out', 'quiet', 'json', 'debug', 'resume', 'min_health'];
 
 /** `run.json`: options, inputs with sha256, versions, wall-clock start/end, status. */
 export function buildManifest(options: RunOptions, facts: ManifestFacts): Manifest {
@@ -121,6 +174,7 @@ export function buildManifest(options: RunOptions, facts: ManifestFacts): Manife
     tool: 'phase21-harness',
     version: facts.version,
     status: facts.status,
+    reason: facts.reason,
     started_at: facts.startedAt.toISOString(),
     finished_at: facts.finishedAt === null ? null : facts.finishedAt.toISOString(),
     node: facts.node,
@@ -128,7 +182,7 @@ export function buildManifest(options: RunOptions, facts: ManifestFacts): Manife
     seed: options.seed,
     epoch: facts.epoch,
     layout: facts.layout,
-    options: { ...options },
+    options: manifestOptions(options),
     inputs: facts.inputs.map((f) => ({
       path: f.path,
       kind: f.kind,
@@ -139,6 +193,9 @@ export function buildManifest(options: RunOptions, facts: ManifestFacts): Manife
     })),
     rejected_lines: facts.rejectedLines,
     waves: [...facts.waves],
+    waves_finished: facts.wavesFinished,
+    report: facts.report,
     artifacts: [...facts.artifacts],
+    resumes: [...facts.resumes],
   };
 }

@@ -10,6 +10,8 @@
  */
 import { z } from 'zod';
 import { SCHEMA_VERSION } from '../options.ts';
+import { checkpointSchema } from './checkpoint.ts';
+import { eventRecordSchema } from './events.ts';
 import { AnomalySchema } from './measures.ts';
 import { assignmentRecordSchema, executedTaskRecordSchema, gateDecisionRecordSchema, rejectedRecordSchema, taskOutcomeRecordSchema } from './records.ts';
 import {
@@ -77,6 +79,8 @@ export const ARTIFACTS: readonly ArtifactEntry[] = [
   entry('phase21_system_health.json', exact('phase21_system_health.json'), systemHealthSchema, 'Run and per-wave health with the metrics behind it, and the health trend across waves.'),
   entry('phase21_learning_signals.jsonl', exact('phase21_learning_signals.jsonl'), SignalSchema, 'Every learning signal of the run (contract section 7), one per line.'),
   entry('anomalies.jsonl', exact('anomalies.jsonl'), AnomalySchema, 'Anomalies detected per wave (contract section 6), one per line.'),
+  entry('events.jsonl', exact('events.jsonl'), eventRecordSchema, 'Every event of the run in simulated-time order (contract section 12): run and wave started/completed, checkpoint written, circuit opened/half-open/closed, task rerouted, run aborted/canceled. task_stolen is reserved for work stealing and not written by this version.'),
+  entry('checkpoint.json', exact('checkpoint.json'), checkpointSchema, 'The state after the last finished wave (contract section 12): clock, breakers, strategy state, run-level accumulators, finished waves, and the length and sha256 of every file written so far. --resume continues from it.'),
   entry('task_outcomes.jsonl', exact('task_outcomes.jsonl'), taskOutcomeRecordSchema, 'One flat row per task, every wave, for notebooks.'),
   entry('rejected.jsonl', exact('rejected.jsonl'), rejectedRecordSchema, 'Quarantine mode only: every bad input line, verbatim, with its file, line and reasons.'),
   entry('feedback/phase16/heuristic_feedback.jsonl', exact('feedback/phase16/heuristic_feedback.jsonl'), HeuristicSignalSchema, 'heuristic_feedback signals for Phase 16: how Phase 20\'s plan held, one per wave.'),

@@ -4,7 +4,7 @@
  * `wave_<w>/wave_summary.json` and the rows of `wave_<w>/agent_<a>/agent_metrics.jsonl`.
  */
 import { z } from 'zod';
-import { SCHEMA_VERSION, STRATEGY_NAMES } from '../options.ts';
+import { JITTER_MODES, ON_INVALID, RETRY_POLICIES, SCHEMA_VERSION, STRATEGY_NAMES } from '../options.ts';
 import { AgentMetricsSchema, ANOMALY_TYPES, HEALTH_GRADES, HealthSchema, RunMetricsSchema, WaveMetricsSchema } from './measures.ts';
 import { SIGNAL_TYPES } from './signals.ts';
 
@@ -24,16 +24,72 @@ export const inputFileRecordSchema = z
   })
   .strict();
 
+/** Run states (contract section 12); `planned` is a dry run's. */
+export const RUN_STATES = ['running', 'completed', 'aborted', 'canceled', 'failed', 'planned'] as const;
+export type RunState = (typeof RUN_STATES)[number];
+
 /**
- * `run.json`: the manifest. The only artifact with wall-clock times, so the only one that
- * differs between two runs of the same inputs.
+ * The options of a run as run.json records them: every option under its long command-line
+ * name in snake_case, which is also its key in a `--config` file (contract section 12), so a
+ * manifest's `options` can be read back as a config. Units are those of the options (seconds).
+ */
+export const manifestOptionsSchema = z
+  .object({
+    input: z.string(),
+    out: z.string(),
+    report_dir: z.string(),
+    agents_file: z.string().nullable(),
+    on_invalid: z.enum(ON_INVALID),
+    waves: z.number().int().min(1).nullable(),
+    strategy: z.enum(STRATEGY_NAMES),
+    seed: z.number().int(),
+    duration_noise: z.number().min(0),
+    epoch: z.string().nullable().describe('as given; null = from the input (the resolved epoch is the manifest\'s epoch)'),
+    retry: z.enum(RETRY_POLICIES),
+    jitter: z.enum(JITTER_MODES),
+    max_attempts: z.number().int().min(1),
+    backoff_base: z.number().min(0).describe('seconds'),
+    backoff_cap: z.number().min(0).describe('seconds'),
+    breaker_threshold: z.number().int().min(1),
+    breaker_cooldown: z.number().min(0).describe('seconds'),
+    min_probability: z.number().min(0).max(1),
+    high_risk_floor: z.number().min(0).max(1),
+    allow_high_risk: z.boolean(),
+    wave_deadline: z.number().nullable().describe('seconds; null = none'),
+    dry_run: z.boolean(),
+    abort_on_failure_rate: z.number().min(0).max(1).nullable(),
+    min_health: z.number().nullable(),
+    resume: z.boolean(),
+    quiet: z.boolean(),
+    json: z.boolean(),
+    debug: z.boolean(),
+  })
+  .strict();
+export type ManifestOptions = z.infer<typeof manifestOptionsSchema>;
+
+/** One `--resume` of the run (wall clock), in order. */
+export const resumeRecordSchema = z
+  .object({
+    resumed_at: isoTime.describe('wall clock'),
+    previous_status: z.enum(['running', 'failed', 'canceled']).describe('the state the run was left in (running: it was killed)'),
+    from_wave: z.number().int().min(1).nullable().describe('the first wave run after resuming; null when every wave had finished'),
+  })
+  .strict();
+export type ResumeRecord = z.infer<typeof resumeRecordSchema>;
+
+/**
+ * `run.json`: the manifest. The only artifact with wall-clock times and paths as given, so
+ * the only one that differs between two runs of the same inputs. `artifacts` lists, while the
+ * run is unfinished (running, failed, canceled), every file the folder may hold from it (so the
+ * next run can empty the folder after a kill); once it has finished, the files it wrote.
  */
 export const manifestSchema = z
   .object({
     schema_version: schemaVersion,
     tool: z.literal('phase21-harness'),
     version: z.string(),
-    status: z.enum(['running', 'completed', 'planned']),
+    status: z.enum(RUN_STATES),
+    reason: z.string().nullable().describe('why the run failed, was aborted or was canceled; null otherwise'),
     started_at: isoTime.describe('wall clock'),
     finished_at: isoTime.nullable().describe('wall clock; null while running'),
     node: z.string(),
@@ -41,11 +97,14 @@ export const manifestSchema = z
     seed: z.number().int(),
     epoch: isoTime.describe('simulated time zero'),
     layout: z.enum(['tree', 'flat']),
-    options: z.record(z.string(), z.unknown()).describe('every option of the run, as resolved'),
+    options: manifestOptionsSchema,
     inputs: z.array(inputFileRecordSchema),
     rejected_lines: count,
-    waves: z.array(z.number().int().min(1)),
-    artifacts: z.array(z.string()).describe('files written, relative to the output folder'),
+    waves: z.array(z.number().int().min(1)).describe('the waves the run plans, ascending'),
+    waves_finished: count.describe('waves finished so far'),
+    report: z.string().describe('the report file, as given'),
+    artifacts: z.array(z.string()).describe('files relative to the output folder, sorted (see above)'),
+    resumes: z.array(resumeRecordSchema),
   })
   .strict();
 export type Manifest = z.infer<typeof manifestSchema>;
@@ -73,7 +132,8 @@ export type WaveHeadline = z.infer<typeof waveHeadlineSchema>;
 export const executionSummarySchema = z
   .object({
     schema_version: schemaVersion,
-    status: z.literal('completed'),
+    status: z.enum(['completed', 'aborted']).describe('aborted: --abort-on-failure-rate stopped the run; the figures cover the waves that ran'),
+    reason: z.string().nullable().describe('why the run was aborted; null when completed'),
     strategy: z.enum(STRATEGY_NAMES),
     seed: z.number().int(),
     epoch: isoTime,

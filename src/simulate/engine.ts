@@ -25,7 +25,7 @@ import { activeGates, runGates, type SafetyGate } from './gates.ts';
 import { Lane, type TaskRun } from './lane.ts';
 import type { KeyedRandom } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
-import type { AgentWaveStats, GateDecision, TaskOutcome, WaveExecution } from './types.ts';
+import type { AgentWaveStats, GateDecision, SimulationEvent, SimulationSnapshot, TaskOutcome, WaveExecution } from './types.ts';
 
 /** What the engine needs for a whole run. */
 export interface SimulationConfig {
@@ -39,6 +39,14 @@ export interface SimulationConfig {
   readonly executor: Executor;
   /** Gates to run, in order; default: the registry's gates enabled by `gates`. */
   readonly gateList?: readonly SafetyGate[];
+  /** Called at each circuit transition and reroute, in simulated-time order (events.jsonl). */
+  readonly onEvent?: (event: SimulationEvent) => void;
+  /**
+   * The state to continue from (`--resume`): breakers and pending cooldowns as
+   * {@link Simulation.snapshot} gave them at the end of a wave. The scheduler must already
+   * stand at that wave's end. Default: every circuit closed.
+   */
+  readonly initial?: SimulationSnapshot;
 }
 
 /** One wave to run: its plan and the strategy's assignment of it. */
@@ -76,8 +84,12 @@ export class Simulation {
   readonly #lanes: Lane[];
   readonly #laneById: ReadonlyMap<string, Lane>;
   readonly #policy: AttemptPolicy;
+  /** The order in which each open lane's live cooldown timer was set (for {@link snapshot}). */
+  readonly #cooldownOrder = new Map<Lane, number>();
+  #cooldowns = 0;
   #current: WaveRun | null = null;
 
+  /** @throws RangeError when `config.initial` names an agent outside the run or a cooldown of a closed circuit */
   constructor(config: SimulationConfig) {
     this.#config = config;
     this.#lanes = config.agents.map((profile, index) => new Lane(index, profile, CLOSED));
@@ -87,6 +99,43 @@ export class Simulation {
       step: backoffStep(config.retry),
       maxAttempts: allowedAttempts(config.retry),
     };
+    if (config.initial !== undefined) this.#restore(config.initial);
+  }
+
+  /**
+   * The state a later wave needs, between waves: every agent's breaker (run order) and the
+   * agents whose cooldown timer is pending, in the order the timers were set (timers at equal
+   * times fire in that order). The clock is the scheduler's.
+   */
+  snapshot(): SimulationSnapshot {
+    const pending = this.#lanes.filter((lane) => lane.breaker.kind === 'open' && this.#cooldownOrder.has(lane));
+    pending.sort((a, b) => (this.#cooldownOrder.get(a) ?? 0) - (this.#cooldownOrder.get(b) ?? 0));
+    return {
+      breakers: this.#lanes.map((lane) => ({ agentId: lane.profile.agentId, state: lane.breaker })),
+      cooldowns: pending.map((lane) => lane.profile.agentId),
+    };
+  }
+
+  #restore(initial: SimulationSnapshot): void {
+    for (const { agentId, state } of initial.breakers) this.#laneOf(agentId).breaker = state;
+    for (const agentId of initial.cooldowns) {
+      const lane = this.#laneOf(agentId);
+      if (lane.breaker.kind !== 'open') throw new RangeError(`cooldown of ${agentId}, whose circuit is ${lane.breaker.kind}`);
+      this.#setCooldown(lane, lane.breaker.openedAtS, lane.breaker.halfOpenAtS);
+    }
+  }
+
+  #laneOf(agentId: string): Lane {
+    const lane = this.#laneById.get(agentId);
+    if (lane === undefined) throw new RangeError(`unknown agent ${agentId}`);
+    return lane;
+  }
+
+  #setCooldown(lane: Lane, openedAtS: number, halfOpenAtS: number): void {
+    this.#cooldownOrder.set(lane, this.#cooldowns++);
+    this.#config.scheduler.at(halfOpenAtS, () => {
+      this.#cooldownElapsed(lane, openedAtS);
+    });
   }
 
   /**
@@ -96,9 +145,7 @@ export class Simulation {
    */
   async runWave(input: WaveInput): Promise<WaveRunResult> {
     const wave = new WaveRun(this.#config, this.#lanes, this.#laneById, this.#policy, input, (lane, openedAtS, halfOpenAtS) => {
-      this.#config.scheduler.at(halfOpenAtS, () => {
-        this.#cooldownElapsed(lane, openedAtS);
-      });
+      this.#setCooldown(lane, openedAtS, halfOpenAtS);
     });
     for (const assignment of input.assignment.assignments) {
       const lane = this.#laneById.get(assignment.agentId);
@@ -123,6 +170,8 @@ export class Simulation {
     const nowS = this.#config.scheduler.now();
     lane.addOpenTime(openedAtS, nowS, this.#current?.startS ?? nowS);
     lane.breaker = cooldownElapsed(lane.breaker, nowS);
+    this.#cooldownOrder.delete(lane);
+    this.#config.onEvent?.({ type: 'circuit_half_open', agentId: lane.profile.agentId, timeS: nowS });
     this.#current?.dispatch();
   }
 }
@@ -211,6 +260,10 @@ class WaveRun {
         const target = this.#lane(decision.agentId);
         item.run.lane = target.index;
         item.run.reroutes++;
+        const onEvent = this.config.onEvent;
+        if (onEvent !== undefined) {
+          onEvent({ type: 'task_rerouted', taskId: item.run.task.taskId, fromAgentId: lane.profile.agentId, toAgentId: target.profile.agentId, timeS: this.config.scheduler.now() });
+        }
         target.queue.push({ run: item.run, retry: item.retry, seq: this.#queueSeq++ });
       }
     }
@@ -259,11 +312,15 @@ class WaveRun {
     const nowS = this.config.scheduler.now();
     lane.attemptEnded(nowS, result.succeeded);
     run.attempts.push({ attempt, agentId: lane.profile.agentId, startS, endS: nowS, succeeded: result.succeeded, probe });
+    const before = lane.breaker.kind;
     const transition = recordOutcome(lane.breaker, result.succeeded, probe, nowS, this.config.breaker);
     lane.breaker = transition.state;
     if (transition.opened && transition.state.kind === 'open') {
       lane.circuitOpenings++;
+      this.config.onEvent?.({ type: 'circuit_opened', agentId: lane.profile.agentId, timeS: nowS });
       this.setCooldownTimer(lane, transition.state.openedAtS, transition.state.halfOpenAtS);
+    } else if (before === 'half-open' && transition.state.kind === 'closed') {
+      this.config.onEvent?.({ type: 'circuit_closed', agentId: lane.profile.agentId, timeS: nowS });
     }
     if (result.succeeded) this.#finish(run, lane, 'succeeded');
     else if (this.policy.step === null || run.attempts.length >= this.policy.maxAttempts) this.#finish(run, lane, 'failed');

@@ -3,6 +3,7 @@
  * decision of a wave. Times are simulated seconds since the run began (time zero is
  * `--epoch`); artifacts turn them into ISO-8601 strings at the edge.
  */
+import type { BreakerState } from './breaker.ts';
 
 /** How a task ended (contract section 1). */
 export type TaskStatus = 'succeeded' | 'failed' | 'blocked';
@@ -99,4 +100,20 @@ export interface WaveExecution {
   readonly agents: readonly AgentWaveStats[];
   /** Every gate verdict, in simulated time order. */
   readonly gateDecisions: readonly GateDecision[];
+}
+
+/**
+ * A circuit transition or a reroute, as the engine reports it while a wave runs (the pipeline
+ * turns these into events.jsonl records). `timeS` is seconds since run start.
+ */
+export type SimulationEvent =
+  | { readonly type: 'circuit_opened' | 'circuit_half_open' | 'circuit_closed'; readonly agentId: string; readonly timeS: number }
+  | { readonly type: 'task_rerouted'; readonly taskId: string; readonly fromAgentId: string; readonly toAgentId: string; readonly timeS: number };
+
+/** The engine's state between two waves (checkpoint.json): breakers and pending cooldown timers. */
+export interface SimulationSnapshot {
+  /** Every agent's breaker, in the run's agent order. */
+  readonly breakers: readonly { readonly agentId: string; readonly state: BreakerState }[];
+  /** Agents whose circuit is open with its cooldown timer pending, in the order the timers were set. */
+  readonly cooldowns: readonly string[];
 }

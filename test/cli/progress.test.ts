@@ -268,4 +268,10 @@ describe('environment', () => {
     expect(colorsFor({ FORCE_COLOR: '1' }, false).bold('x')).toBe('\u001b[1mx\u001b[22m');
     expect(colorsFor({}, false).bold('x')).toBe('x');
   });
+
+  it('off a terminal under CI, even when the stream reports isTTY as undefined (picocolors would fall back to its own CI detection)', () => {
+    const notATerminal = undefined as unknown as boolean;
+    expect(colorEnabled({ CI: '1' }, notATerminal)).toBe(false);
+    expect(colorsFor({ CI: '1' }, notATerminal).bold('wave 1/8')).toBe('wave 1/8');
+  });
 });

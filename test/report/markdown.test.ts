@@ -62,7 +62,7 @@ function systemHealth(scores: readonly [number, number] = [60, 70.5]): SystemHea
 
 const T = '2025-01-01T00:00:00.000Z';
 const SUMMARY: ExecutionSummary = {
-  schema_version: SCHEMA_VERSION, status: 'completed', strategy: 'load_balanced', seed: 21, epoch: T, start_time: T,
+  schema_version: SCHEMA_VERSION, status: 'completed', reason: null, strategy: 'load_balanced', seed: 21, epoch: T, start_time: T,
   end_time: '2025-01-01T00:04:10.260Z', makespan_s: 250.26, agent_ids: ['agent_2', 'agent_10'],
   totals: { waves: 2, tasks: 8, succeeded: 6, failed: 1, blocked: 1, attempts: 11, retries: 3, reroutes: 1, circuit_openings: 0, rejected_lines: 2 },
   success_rate: 0.75, health_score: 64.1, health_grade: 'FAIR',

@@ -94,7 +94,7 @@ async function runPhaseCommand(command: Command, ctx: CommandContext): Promise<E
   const run = deps.run ?? runPhase21;
   let result;
   try {
-    result = await run(options, { clock: deps.wallClock ?? SYSTEM_CLOCK, progress: recorder.sink, version: ctx.version, signal: cancellation.signal });
+    result = await run(options, { clock: deps.wallClock ?? SYSTEM_CLOCK, progress: recorder.sink, version: ctx.version, signal: cancellation.signal, ...(deps.outputFs === undefined ? {} : { outputFs: deps.outputFs }) });
   } finally {
     await cancellation.close();
     progress.finish();

@@ -1,0 +1,302 @@
+/**
+ * An executed run, wave by wave (contract sections 4 and 12): after each wave its files, its
+ * signals and events, then checkpoint.json; between waves the abort policy and the cancel
+ * signal are looked at; at the end the streams are renamed into place and the run-level
+ * documents, the report and the final run.json are written.
+ */
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { initialStrategyState, recordWave } from '../assign/state.ts';
+import type { StrategyState } from '../assign/types.ts';
+import { OutputError } from '../errors.ts';
+import type { FileDigest } from '../io/atomic.ts';
+import { detectAnomalies } from '../measure/anomalies.ts';
+import { healthOf } from '../measure/health.ts';
+import { computeWaveMetrics, RunMetricsAccumulator } from '../measure/metrics.ts';
+import type { WavePlan } from '../plan/model.ts';
+import { ARTIFACT, ArtifactWriter } from '../report/artifacts.ts';
+import { renderRunReport } from '../report/markdown.ts';
+import { buildExecutionSummary, buildSystemHealth, type RunResults, type WaveResult } from '../report/summaries.ts';
+import type { Signal } from '../schema/signals.ts';
+import type { ResumeRecord } from '../schema/summaries.ts';
+import { buildSignals } from '../signals/index.ts';
+import { Simulation } from '../simulate/engine.ts';
+import { SimulatedExecutor } from '../simulate/executor.ts';
+import { createKeyedRandom } from '../simulate/rng.ts';
+import { VirtualScheduler } from '../simulate/scheduler.ts';
+import type { SimulationSnapshot } from '../simulate/types.ts';
+import { percent, plural } from '../util/format.ts';
+import { buildCheckpoint } from './checkpoint.ts';
+import { EventLog } from './events.ts';
+import type { RunResult } from './result.ts';
+import { RunSession, type Beginning, type RunContext } from './session.ts';
+
+/** The state an interrupted run continues from (from its checkpoint, files verified). */
+export interface Continuation {
+  readonly waves: WaveResult[];
+  readonly clockS: number;
+  readonly eventsWritten: number;
+  readonly simulation: SimulationSnapshot;
+  readonly strategy: StrategyState;
+  readonly metrics: RunMetricsAccumulator;
+  readonly signals: Signal[];
+  readonly files: readonly FileDigest[];
+  readonly streams: readonly FileDigest[];
+  /** Files the manifest lists that the checkpoint does not: removed before continuing. */
+  readonly discard: readonly string[];
+  /** Files kept (checkpoint.json and the checkpoint's files) whose temporary names are removed. */
+  readonly keep: readonly string[];
+}
+
+/** The live state of a run between waves. */
+interface LiveState {
+  readonly scheduler: VirtualScheduler;
+  readonly simulation: Simulation;
+  readonly metrics: RunMetricsAccumulator;
+  readonly waves: WaveResult[];
+  readonly signals: Signal[];
+  readonly events: EventLog;
+  strategy: StrategyState;
+  /** The wave being simulated (for engine events). */
+  currentWave: number;
+}
+
+/**
+ * Why the run stops after `wave`: (failed + blocked) / tasks above `rate`; null to go on.
+ * The policy applies after every wave, the last included (docs/decisions.md).
+ */
+export function abortReason(wave: WaveResult, rate: number | null): string | null {
+  if (rate === null) return null;
+  const { tasks, failed, blocked } = wave.metrics;
+  if (tasks === 0) return null;
+  const share = (failed + blocked) / tasks;
+  if (share <= rate) return null;
+  return `${failed + blocked} of ${plural(tasks, 'task')} of wave ${wave.execution.wave} failed or were blocked (${percent(share)}), above --abort-on-failure-rate ${rate}`;
+}
+
+/**
+ * Gives the event loop one full turn, poll phase included, so a SIGINT or SIGTERM that arrived
+ * while the last wave held the loop reaches its listener before the cancel signal is read:
+ * Node reads pending signals in the poll phase, and one `setImmediate` resumes in the check
+ * phase of the same turn, so it takes two.
+ */
+async function fullTurn(): Promise<void> {
+  await nextTurn();
+  await nextTurn();
+}
+
+/** `SIGINT`/`SIGTERM` from the signal's reason, else `canceled`. */
+function cancelReason(signal: AbortSignal): string {
+  return typeof signal.reason === 'string' ? signal.reason : 'canceled';
+}
+
+/**
+ * Runs (or continues) every wave and writes every artifact.
+ * @param resume - the resume record for run.json, with `continuation` when a checkpoint exists
+ * @throws OutputError on a fault of the environment (run.json then says `failed`)
+ */
+export async function executeRun(ctx: RunContext, beginning: Beginning, resume: ResumeRecord | null, continuation: Continuation | null): Promise<RunResult> {
+  const { options, loaded } = ctx;
+  const { plan } = loaded;
+  const session = new RunSession(ctx, beginning, resume);
+  const writer = new ArtifactWriter(session.folder, plan.agents, ctx.strategy.name, ctx.calendar);
+  let state: LiveState | null = null;
+  try {
+    if (continuation === null) {
+      if (beginning.kind === 'fresh') session.beginFresh();
+      else {
+        session.writeManifest({ status: 'running', reason: null, wavesFinished: 0, artifacts: null });
+        session.discard(session.listed.filter((f) => f !== ARTIFACT.manifest));
+      }
+      writer.openStreams();
+      if (options.onInvalid === 'quarantine') writer.writeRejected(loaded.rejected);
+      state = freshState(ctx, writer);
+      state.events.add({ type: 'run_started', timeS: 0 });
+    } else {
+      session.writeManifest({ status: 'running', reason: null, wavesFinished: continuation.waves.length, artifacts: null });
+      const problems = writer.resume(continuation.files, continuation.streams);
+      if (problems.length > 0) throw new OutputError(`--resume: ${problems.join('; ')}`);
+      session.discard(continuation.discard, continuation.keep);
+      state = resumedState(ctx, writer, continuation);
+    }
+    for (;;) {
+      const last = state.waves.at(-1);
+      const abort = last === undefined ? null : abortReason(last, options.abortOnFailureRate);
+      if (abort !== null) return finish(ctx, session, writer, state, 'aborted', abort);
+      const wave = plan.waves[state.waves.length];
+      if (wave === undefined) return finish(ctx, session, writer, state, 'completed', null);
+      await fullTurn();
+      const lost = ctx.lockLost();
+      if (lost !== null) throw new OutputError(`--out: another run took over the lock of ${options.out} (${lost.message}); stopping without writing more`);
+      if (ctx.signal?.aborted === true) return cancel(ctx, session, writer, state, cancelReason(ctx.signal));
+      await runWave(ctx, writer, state, wave);
+    }
+  } catch (error: unknown) {
+    writer.abandonStreams();
+    // The folder is someone else's once the lock is lost: write nothing more.
+    if (ctx.lockLost() !== null) throw error;
+    writer.abandon();
+    const note = session.recordFailure(error, state?.waves.length ?? 0);
+    if (note !== null && error instanceof OutputError) throw new OutputError(`${error.message}\n${note}`, { cause: error });
+    throw error;
+  }
+}
+
+function freshState(ctx: RunContext, writer: ArtifactWriter): LiveState {
+  const tasks = ctx.loaded.plan.waves.reduce((n, w) => n + w.tasks.length, 0);
+  return liveState(ctx, writer, {
+    clockS: 0,
+    eventsWritten: 0,
+    simulation: null,
+    strategy: initialStrategyState(ctx.loaded.plan.agents),
+    metrics: new RunMetricsAccumulator(ctx.loaded.plan.agents, tasks),
+    waves: [],
+    signals: [],
+  });
+}
+
+function resumedState(ctx: RunContext, writer: ArtifactWriter, c: Continuation): LiveState {
+  return liveState(ctx, writer, { ...c, simulation: c.simulation });
+}
+
+function liveState(
+  ctx: RunContext,
+  writer: ArtifactWriter,
+  from: {
+    clockS: number;
+    eventsWritten: number;
+    simulation: SimulationSnapshot | null;
+    strategy: StrategyState;
+    metrics: RunMetricsAccumulator;
+    waves: WaveResult[];
+    signals: Signal[];
+  },
+): LiveState {
+  const { options, loaded } = ctx;
+  const scheduler = new VirtualScheduler(from.clockS);
+  const rng = createKeyedRandom(options.seed);
+  const executor = new SimulatedExecutor(rng, { durationNoise: options.durationNoise }, scheduler);
+  const events = new EventLog(ctx.calendar, (line) => {
+    writer.appendEventLine(line);
+  }, from.eventsWritten);
+  const holder: { state: LiveState | null } = { state: null };
+  const simulation = new Simulation({
+    ...options,
+    agents: loaded.plan.agents,
+    rng,
+    scheduler,
+    executor,
+    ...(from.simulation === null ? {} : { initial: from.simulation }),
+    onEvent: (event) => {
+      events.addSimulation(event, holder.state?.currentWave ?? 0);
+    },
+  });
+  const state: LiveState = { scheduler, simulation, metrics: from.metrics, waves: from.waves, signals: from.signals, events, strategy: from.strategy, currentWave: 0 };
+  holder.state = state;
+  return state;
+}
+
+async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState, wave: WavePlan): Promise<void> {
+  const { plan } = ctx.loaded;
+  const index = state.waves.length;
+  ctx.progress.waveStarted(wave.wave, index + 1, plan.waves.length, wave.tasks.length);
+  state.currentWave = wave.wave;
+  state.events.add({ type: 'wave_started', wave: wave.wave, timeS: state.scheduler.now() });
+  const assignment = ctx.strategy.assignWave(wave, plan.agents, state.strategy);
+  const result = await state.simulation.runWave({
+    wave,
+    assignment,
+    strategy: ctx.strategy,
+    onProgress: (done, total) => {
+      ctx.progress.waveProgress(done, total);
+    },
+  });
+  const { execution } = result;
+  state.strategy = recordWave(result.strategyState, execution);
+  const metrics = computeWaveMetrics(execution, plan.agents);
+  const health = healthOf(metrics);
+  const anomalies = detectAnomalies(metrics);
+  writer.writeWave({ plan: wave, assignments: assignment.assignments, execution, metrics, health, anomalies });
+  const signals = buildSignals({ waves: [wave], executions: [execution], waveMetrics: [metrics], strategy: ctx.strategy.name });
+  writer.appendSignals(signals);
+  state.signals.push(...signals);
+  state.metrics.addWave(execution);
+  state.waves.push({ execution: { wave: execution.wave, startS: execution.startS, endS: execution.endS }, metrics, health, anomalies });
+  const endS = state.scheduler.now();
+  state.events.add({ type: 'wave_completed', wave: wave.wave, timeS: endS });
+  state.events.add({ type: 'checkpoint_written', wave: wave.wave, timeS: endS });
+  const checkpoint = buildCheckpoint({
+    waves: state.waves,
+    clockS: endS,
+    eventsWritten: state.events.count,
+    simulation: state.simulation.snapshot(),
+    strategy: state.strategy,
+    metrics: state.metrics.snapshot(),
+    files: writer.files,
+    streams: writer.checkpointStreams(),
+  });
+  writer.json(ARTIFACT.checkpoint, checkpoint);
+  writer.folder.syncDirs();
+  ctx.progress.waveFinished(wave.wave, { successRate: metrics.success_rate ?? 0, health: health.score, makespanS: metrics.makespan_s });
+}
+
+/** The run-level documents, the report and the final manifest (completed or aborted). */
+function finish(ctx: RunContext, session: RunSession, writer: ArtifactWriter, state: LiveState, status: 'completed' | 'aborted', reason: string | null): RunResult {
+  const { options, loaded } = ctx;
+  const timeS = state.scheduler.now();
+  state.events.add(reason === null ? { type: 'run_completed', timeS } : { type: 'run_aborted', timeS, reason });
+  ctx.progress.stage('measure', 'run metrics, signals and report');
+  writer.finishStreams();
+  const metrics = state.metrics.metrics();
+  const anomalies = state.waves.flatMap((w) => w.anomalies);
+  const results: RunResults = {
+    strategy: ctx.strategy.name,
+    seed: options.seed,
+    agents: loaded.plan.agents.map((a) => a.agentId),
+    waves: state.waves,
+    metrics,
+    health: healthOf(metrics),
+    anomalies,
+    signals: state.signals,
+    rejectedLines: loaded.rejected.length,
+    status,
+    reason,
+  };
+  writer.writeAnomalies(anomalies);
+  const summary = buildExecutionSummary(results, ctx.calendar);
+  const health = buildSystemHealth(results);
+  writer.json(ARTIFACT.summary, summary);
+  writer.json(ARTIFACT.health, health);
+  const report = renderRunReport({ summary, health, anomalies, signals: state.signals });
+  const reportInOut = session.writeReport(report);
+  const artifacts = reportInOut === null ? writer.written : [...writer.written, reportInOut].sort();
+  session.writeManifest({ status, reason, wavesFinished: state.waves.length, artifacts });
+  return resultOf(ctx, state, status, results.health);
+}
+
+/** Stops after the last finished wave: streams renamed into place, run.json `canceled`. */
+function cancel(ctx: RunContext, session: RunSession, writer: ArtifactWriter, state: LiveState, signalName: string): RunResult {
+  const reason = `canceled by ${signalName}; --resume continues it`;
+  state.events.add({ type: 'run_canceled', timeS: state.scheduler.now(), reason });
+  writer.finishStreams();
+  session.writeManifest({ status: 'canceled', reason, wavesFinished: state.waves.length, artifacts: null });
+  ctx.progress.warn(`${reason} (${plural(state.waves.length, 'wave')} of ${ctx.loaded.plan.waves.length} finished)`);
+  return resultOf(ctx, state, 'canceled', healthOf(state.metrics.metrics()));
+}
+
+function resultOf(ctx: RunContext, state: LiveState, status: RunResult['status'], health: ReturnType<typeof healthOf>): RunResult {
+  const m = state.metrics.metrics();
+  return {
+    status,
+    waves: state.waves.length,
+    tasks: m.tasks,
+    succeeded: m.succeeded,
+    failed: m.failed,
+    blocked: m.blocked,
+    rejectedLines: ctx.loaded.rejected.length,
+    successRate: m.success_rate,
+    health: m.tasks === 0 ? null : health.score,
+    grade: m.tasks === 0 ? null : health.grade,
+    outDir: ctx.options.out,
+    reportPath: ctx.reportFile,
+  };
+}

@@ -1,0 +1,166 @@
+/**
+ * One run's hold on its output folder: the manifest it keeps up to date, the protocol that
+ * empties the folder safely, and what happens when the run fails (docs/decisions.md, "The
+ * output folder protocol").
+ *
+ * 1. The new run.json (status `running`) lists every file the run may write plus every file
+ *    the old manifest listed, and atomically replaces the old one before anything else
+ *    changes: from then on run.json lists every file the folder can hold.
+ * 2. The old files are removed (a fresh run), or cut back to the last checkpoint (`--resume`).
+ * 3. The run writes; each file under a temporary name, renamed when whole.
+ * 4. run.json is rewritten at the end (completed, aborted, canceled, or failed with the reason)
+ *    listing the files written.
+ */
+import path from 'node:path';
+import type { Strategy } from '../assign/types.ts';
+import { environmentProblem, OutputFolder, tempPathOf } from '../io/atomic.ts';
+import type { LoadResult } from '../io/load.ts';
+import { createFolders, removeListed } from '../io/output-dir.ts';
+import type { OutputFs } from '../io/output-fs.ts';
+import type { RunOptions } from '../options.ts';
+import type { ProgressSink, WallClock } from '../ports.ts';
+import { ARTIFACT, plannedArtifacts } from '../report/artifacts.ts';
+import { buildManifest } from '../report/summaries.ts';
+import type { Manifest, ResumeRecord, RunState } from '../schema/summaries.ts';
+import { jsonDocument } from '../util/json.ts';
+import type { SimulatedCalendar } from '../util/time.ts';
+
+/** Everything a run reads: options, environment, the loaded input. */
+export interface RunContext {
+  readonly options: RunOptions;
+  readonly clock: WallClock;
+  readonly progress: ProgressSink;
+  readonly version: string;
+  readonly signal: AbortSignal | undefined;
+  readonly outputFs: OutputFs;
+  readonly loaded: LoadResult;
+  readonly strategy: Strategy;
+  readonly calendar: SimulatedCalendar;
+  readonly startedAt: Date;
+  /** The report file (inside `--report-dir`). */
+  readonly reportFile: string;
+  /** Non-null once another process took the output folder's lock over (src/io/lock.ts). */
+  readonly lockLost: () => Error | null;
+}
+
+/** How a run began: on an empty (or emptied) folder, or continuing an interrupted run. */
+export type Beginning =
+  | { readonly kind: 'fresh'; readonly listed: readonly string[] }
+  | { readonly kind: 'resume'; readonly manifest: Manifest; readonly listed: readonly string[] };
+
+/** What the final manifest says. */
+export interface ManifestUpdate {
+  readonly status: RunState;
+  readonly reason: string | null;
+  readonly wavesFinished: number;
+  /** Files listed: null = every file the run may write (an unfinished run). */
+  readonly artifacts: readonly string[] | null;
+}
+
+/** A run's output folder while the run holds it. */
+export class RunSession {
+  readonly folder: OutputFolder;
+  /** Every file the run may write, plus what the previous manifest listed. */
+  readonly listed: readonly string[];
+  /** The report file relative to the output folder when it lies inside it (it is then listed), else null. */
+  readonly reportInOut: string | null;
+  readonly #resumes: readonly ResumeRecord[];
+  readonly #startedAt: Date;
+
+  constructor(
+    private readonly ctx: RunContext,
+    beginning: Beginning,
+    resume: ResumeRecord | null,
+  ) {
+    this.folder = new OutputFolder(ctx.options.out, ctx.outputFs, '--out');
+    const planned = plannedArtifacts({
+      waves: ctx.loaded.plan.waves.map((w) => w.wave),
+      agents: ctx.loaded.plan.agents,
+      dryRun: ctx.options.dryRun,
+      quarantine: ctx.options.onInvalid === 'quarantine',
+    });
+    const relative = path.relative(path.resolve(ctx.options.out), path.resolve(ctx.reportFile));
+    this.reportInOut = relative.startsWith('..') || path.isAbsolute(relative) ? null : relative.split(path.sep).join('/');
+    this.listed = [...new Set([...planned, ...beginning.listed, ...(this.reportInOut === null ? [] : [this.reportInOut])])].sort();
+    const earlier = beginning.kind === 'resume' ? beginning.manifest.resumes : [];
+    this.#resumes = resume === null ? earlier : [...earlier, resume];
+    this.#startedAt = beginning.kind === 'resume' ? new Date(beginning.manifest.started_at) : ctx.startedAt;
+  }
+
+  /**
+   * Steps 1 and 2 of a fresh run: the new manifest, then the old files removed.
+   * @throws OutputError on a fault of the environment
+   */
+  beginFresh(): void {
+    this.writeManifest({ status: 'running', reason: null, wavesFinished: 0, artifacts: null });
+    removeListed(this.folder, this.listed.filter((f) => f !== ARTIFACT.manifest));
+    this.folder.syncDirs();
+  }
+
+  /**
+   * Removes `files` (each with its temporary name) and the temporary names of `keep`, then the
+   * folders left empty (resuming: the files of unfinished waves, and whatever a kill left half
+   * written).
+   */
+  discard(files: readonly string[], keep: readonly string[] = []): void {
+    removeListed(this.folder, files);
+    for (const file of keep) this.folder.removeFile(tempPathOf(file));
+    this.folder.syncDirs();
+  }
+
+  /**
+   * Writes the report into `--report-dir` (atomically), creating the folder.
+   * @returns the report's path relative to the output folder when it lies inside it, else null
+   */
+  writeReport(text: string): string | null {
+    const { options, outputFs, reportFile } = this.ctx;
+    createFolders(options.reportDir, outputFs, '--report-dir');
+    const folder = new OutputFolder(options.reportDir, outputFs, '--report-dir');
+    folder.writeFile(path.basename(reportFile), [text]);
+    folder.syncDirs();
+    return this.reportInOut;
+  }
+
+  /** Writes run.json (atomically) with the run's facts and `update`. */
+  writeManifest(update: ManifestUpdate): void {
+    const { ctx } = this;
+    const finished = update.status !== 'running';
+    const manifest = buildManifest(ctx.options, {
+      status: update.status,
+      reason: update.reason,
+      version: ctx.version,
+      startedAt: this.#startedAt,
+      finishedAt: finished ? ctx.clock.now() : null,
+      node: process.version,
+      backend: 'simulated',
+      epoch: ctx.calendar.epoch,
+      layout: ctx.loaded.layout,
+      inputs: ctx.loaded.files,
+      rejectedLines: ctx.loaded.rejected.length,
+      waves: ctx.loaded.plan.waves.map((w) => w.wave),
+      wavesFinished: update.wavesFinished,
+      report: ctx.reportFile,
+      artifacts: update.artifacts === null ? this.listed : [...new Set([...update.artifacts, ARTIFACT.manifest])].sort(),
+      resumes: this.#resumes,
+    });
+    this.folder.writeFile(ARTIFACT.manifest, [jsonDocument(manifest)]);
+    this.folder.syncDirs();
+  }
+
+  /**
+   * Records a failure in run.json (status `failed` with the reason) after `error` stopped the
+   * run. Never throws: when run.json cannot be written either (a full disk), the returned
+   * note says so, for the caller to add to its message.
+   */
+  recordFailure(error: unknown, wavesFinished: number): string | null {
+    const problem = environmentProblem(error);
+    const message = error instanceof Error ? error.message : String(error);
+    const reason = problem === null && !message.startsWith('--') ? `internal error: ${message}` : message;
+    try {
+      this.writeManifest({ status: 'failed', reason, wavesFinished, artifacts: null });
+      return null;
+    } catch (second: unknown) {
+      return `run.json could not record the failure either (${second instanceof Error ? second.message : String(second)}); it still says "running"`;
+    }
+  }
+}

@@ -1,0 +1,64 @@
+import { describe, expect, it } from 'vitest';
+import { EventLog, eventRecord, type RunEvent } from '../../src/run/events.ts';
+import { eventRecordSchema } from '../../src/schema/events.ts';
+import { jsonLine } from '../../src/util/json.ts';
+import { SCHEMA_VERSION } from '../../src/options.ts';
+import { SimulatedCalendar } from '../../src/util/time.ts';
+
+const calendar = new SimulatedCalendar(Date.parse('2026-02-01T00:00:00.000Z'));
+
+const EVENTS: readonly RunEvent[] = [
+  { type: 'run_started', timeS: 0 },
+  { type: 'wave_started', wave: 1, timeS: 0 },
+  { type: 'circuit_opened', wave: 1, agentId: 'agent_1', timeS: 12.3456789 },
+  { type: 'task_rerouted', wave: 1, taskId: 'weird "id"\\ é', fromAgentId: 'agent_1', toAgentId: 'agent_0', timeS: 12.3456789 },
+  { type: 'task_rerouted', wave: 1, taskId: 't2', fromAgentId: 'agent_1', toAgentId: 'agent_2', timeS: 12.3456789 },
+  { type: 'circuit_half_open', wave: 2, agentId: 'agent_1', timeS: 72.3456789 },
+  { type: 'circuit_closed', wave: 2, agentId: 'agent_1', timeS: 80.0000004 },
+  { type: 'wave_completed', wave: 2, timeS: 99.5 },
+  { type: 'checkpoint_written', wave: 2, timeS: 99.5 },
+  { type: 'run_aborted', timeS: 99.5, reason: '3 of 4 tasks of wave 2 failed or were blocked (75.0%), above --abort-on-failure-rate 0.5' },
+  { type: 'run_canceled', timeS: 99.5, reason: 'canceled by SIGINT; --resume continues it' },
+  { type: 'run_completed', timeS: 1e6 + 0.1234567 },
+];
+
+describe('events.jsonl records', () => {
+  it('the log writes exactly JSON.stringify of the record, numbered from the count it starts at', () => {
+    const lines: string[] = [];
+    const log = new EventLog(calendar, (line) => lines.push(line), 4);
+    for (const event of EVENTS) log.add(event);
+    expect(log.count).toBe(4 + EVENTS.length);
+    expect(lines).toEqual(EVENTS.map((event, i) => jsonLine(eventRecord(5 + i, event, calendar))));
+    for (const line of lines) expect(eventRecordSchema.parse(JSON.parse(line))).toBeDefined();
+  });
+
+  it("an engine event with its wave gives the same line as the run event that carries the wave", () => {
+    const a: string[] = [];
+    const b: string[] = [];
+    const viaAdd = new EventLog(calendar, (line) => a.push(line));
+    const viaEngine = new EventLog(calendar, (line) => b.push(line));
+    viaAdd.add({ type: 'task_rerouted', wave: 3, taskId: 't', fromAgentId: 'agent_1', toAgentId: 'agent_0', timeS: 5 });
+    viaEngine.addSimulation({ type: 'task_rerouted', taskId: 't', fromAgentId: 'agent_1', toAgentId: 'agent_0', timeS: 5 }, 3);
+    viaAdd.add({ type: 'circuit_closed', wave: 4, agentId: 'agent_2', timeS: 6 });
+    viaEngine.addSimulation({ type: 'circuit_closed', agentId: 'agent_2', timeS: 6 }, 4);
+    expect(b).toEqual(a);
+  });
+
+  it('fills the keys an event has and leaves the others null; times are the epoch plus simulated seconds', () => {
+    expect(eventRecord(7, EVENTS[3] as RunEvent, calendar)).toEqual({
+      schema_version: SCHEMA_VERSION,
+      seq: 7,
+      type: 'task_rerouted',
+      time: '2026-02-01T00:00:12.345Z',
+      time_s: 12.345679,
+      wave: 1,
+      agent_id: null,
+      task_id: 'weird "id"\\ é',
+      from_agent_id: 'agent_1',
+      to_agent_id: 'agent_0',
+      reason: null,
+    });
+    expect(eventRecord(1, EVENTS[2] as RunEvent, calendar)).toMatchObject({ type: 'circuit_opened', wave: 1, agent_id: 'agent_1', task_id: null });
+    expect(eventRecord(1, EVENTS[0] as RunEvent, calendar)).toMatchObject({ wave: null, time: '2026-02-01T00:00:00.000Z', time_s: 0 });
+  });
+});
