@@ -39,6 +39,15 @@ export interface SuggestedPlacement {
   readonly plannedEndS: number;
 }
 
+/**
+ * A reference to a task: the (wave, task_id) key (contract section 1). A dependency names a
+ * task of the same wave or of an earlier wave of the run (contract section 10).
+ */
+export interface TaskRef {
+  readonly wave: number;
+  readonly taskId: string;
+}
+
 /** One task of one wave, with every candidate agent's prediction. */
 export interface Task {
   readonly wave: number;
@@ -49,14 +58,34 @@ export interface Task {
   readonly predictions: readonly Prediction[];
   /** Phase 20's plan for the task, or null when the schedule does not list it. */
   readonly suggested: SuggestedPlacement | null;
-  /** Reserved for dependency support (contract section 2): task ids this task waits on. */
-  readonly dependsOn: readonly string[];
+  /**
+   * Tasks that must succeed before this one starts (contract section 10): each of the same
+   * wave or an earlier one, never this task; in the order of the row's `depends_on`, repeats
+   * removed; [] when none. A `depends_on` id resolves to the task of this wave with that id,
+   * else to the one of the nearest earlier wave (validated in `src/io/dependencies.ts`: every
+   * reference exists and the same-wave graph has no cycle).
+   */
+  readonly dependsOn: readonly TaskRef[];
+  /**
+   * Capabilities an agent must all have to run this task (contract section 10): the rows'
+   * `required_capabilities`, sorted (UTF-16 code-unit order), unique; [] when none.
+   */
+  readonly requiredCapabilities: readonly string[];
 }
 
 /** One wave's tasks, in natural order of task_id. */
 export interface WavePlan {
   readonly wave: number;
   readonly tasks: readonly Task[];
+  /**
+   * Indices into `tasks` in a topological order of the wave's same-wave dependencies: every
+   * task after each task of this wave it depends on. Kahn's algorithm (A. B. Kahn,
+   * "Topological sorting of large networks", CACM 5(11), 1962) taking the smallest ready index
+   * first, so tasks without dependencies keep natural order: `[0, 1, ..., n - 1]` when the
+   * wave has none. Dependencies on earlier waves play no part (they are decided before the
+   * wave starts). Built by `buildPlan` with `topologicalOrder` of `src/util/dag.ts`.
+   */
+  readonly topologicalOrder: readonly number[];
 }
 
 /** An agent's true behaviour in the simulated world (contract section 2, agent profiles). */
@@ -68,7 +97,10 @@ export interface AgentProfile {
   readonly speed: number;
   /** True success rate minus Phase 20's prediction, in [-1, 1]; default 0. */
   readonly reliabilityOffset: number;
-  /** Free-form capability tags; carried through, not yet used by any strategy. */
+  /**
+   * Capabilities the agent has (contract section 10): sorted (UTF-16 code-unit order), unique;
+   * default []. An agent is capable of a task when it has every one the task requires.
+   */
   readonly capabilities: readonly string[];
 }
 
@@ -89,6 +121,24 @@ export const DEFAULT_PROFILE = {
   reliabilityOffset: 0.0,
   capabilities: [] as readonly string[],
 } as const;
+
+/**
+ * True when `agent` has every capability `task` requires (contract section 10). Lists are short
+ * (a few tags), so a scan beats building a set; any order works.
+ */
+export function isCapable(agent: Pick<AgentProfile, 'capabilities'>, task: Pick<Task, 'requiredCapabilities'>): boolean {
+  for (const capability of task.requiredCapabilities) if (!agent.capabilities.includes(capability)) return false;
+  return true;
+}
+
+/**
+ * The capabilities `task` requires that `agent` lacks, in sorted order ([] when capable): for
+ * the `capabilities` gate's reason (contract section 10).
+ */
+export function missingCapabilities(agent: Pick<AgentProfile, 'capabilities'>, task: Pick<Task, 'requiredCapabilities'>): string[] {
+  const have = new Set(agent.capabilities);
+  return task.requiredCapabilities.filter((capability) => !have.has(capability));
+}
 
 /** Risk derived from p when the row gives none (contract section 2). */
 export function riskFromProbability(p: number): Risk {

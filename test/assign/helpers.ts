@@ -18,11 +18,12 @@ export function task(taskId: string, rows: readonly Row[], options: { priority?:
     predictions: rows.map(([agentId, p, predictedTimeS]) => ({ agentId, p, predictedTimeS, risk: 'MEDIUM', confidenceDelta: null })),
     suggested: options.suggested === undefined ? null : { agentId: options.suggested, plannedStartS: 0, plannedEndS: 1 },
     dependsOn: [],
+    requiredCapabilities: [],
   };
 }
 
 export function wave(n: number, tasks: readonly Task[]): WavePlan {
-  return { wave: n, tasks };
+  return { wave: n, tasks, topologicalOrder: tasks.map((_, i) => i) };
 }
 
 /** Assignments as [taskId, agentId, order, workS] rows, for compact expectations. */

@@ -25,9 +25,10 @@ export function task(
     predictions,
     suggested: over.suggested === undefined ? null : { agentId: over.suggested, plannedStartS: 0, plannedEndS: 30 },
     dependsOn: [],
+    requiredCapabilities: [],
   };
 }
 
 export function wavePlan(wave: number, tasks: readonly Task[]): WavePlan {
-  return { wave, tasks };
+  return { wave, tasks, topologicalOrder: tasks.map((_, i) => i) };
 }

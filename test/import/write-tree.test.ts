@@ -114,12 +114,15 @@ describe('writeImportTree', () => {
     expect(loaded.plan.agents.map((a) => a.agentId)).toEqual(['agent_0', 'agent_1']);
     const wave = loaded.plan.waves[0];
     expect(loaded.plan.waves).toHaveLength(1);
-    expect(wave?.tasks.map((t) => [t.taskId, t.dependsOn, t.predictions.map((p) => p.predictedTimeS)])).toEqual([
+    expect(wave?.tasks.map((t) => [t.taskId, t.dependsOn.map((d) => d.taskId), t.predictions.map((p) => p.predictedTimeS)])).toEqual([
       ['align.left_1', ['fetch'], [5, 5]],
       ['align.right_2', ['fetch'], [0.01, 0.01]],
       ['fetch', [], [10, 10]],
       ['merge', ['align.left_1', 'align.right_2'], [2.5, 2.5]],
     ]);
+    expect(wave?.tasks.flatMap((t) => t.dependsOn.map((d) => d.wave))).toEqual([1, 1, 1, 1]);
+    // fetch first, then the two aligns, then merge.
+    expect(wave?.topologicalOrder).toEqual([2, 0, 1, 3]);
   });
 });
 

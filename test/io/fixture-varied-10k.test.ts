@@ -43,6 +43,7 @@ describe.skipIf(!present)(`real Phase 20 output (skipped when ${fixture} is abse
       ],
       suggested: { agentId: null, plannedStartS: 0, plannedEndS: 25.26 },
       dependsOn: [],
+      requiredCapabilities: [],
     });
   });
 });
