@@ -3,7 +3,7 @@
  * Pure: no I/O, no clock; the same rows give the same plan.
  */
 import { InputError } from '../errors.ts';
-import { DEFAULT_PROFILE } from './model.ts';
+import { DEFAULT_PROFILE, sameWaveDependencies } from './model.ts';
 import type { AgentProfile, Prediction, Priority, Risk, RunPlan, SuggestedPlacement, Task, TaskRef, WavePlan } from './model.ts';
 import { naturalCompare } from '../util/natural.ts';
 import { graphFromLists, topologicalOrder } from '../util/dag.ts';
@@ -193,18 +193,7 @@ const NO_CAPABILITIES: readonly string[] = [];
  *   this is a bug)
  */
 function waveOrder(wave: number, tasks: readonly Task[]): number[] {
-  let position: Map<string, number> | null = null;
-  const lists: number[][] = [];
-  for (const task of tasks) {
-    const list: number[] = [];
-    for (const ref of task.dependsOn) {
-      if (ref.wave !== wave) continue;
-      position ??= new Map(tasks.map((t, i) => [t.taskId, i]));
-      const at = position.get(ref.taskId);
-      if (at !== undefined) list.push(at);
-    }
-    lists.push(list);
-  }
+  const lists = sameWaveDependencies({ wave, tasks });
   const order = topologicalOrder(graphFromLists(lists));
   if (order === null) throw new Error(`wave ${wave}: the dependencies hold a cycle that validation let through`);
   return order;

@@ -140,6 +140,28 @@ export function missingCapabilities(agent: Pick<AgentProfile, 'capabilities'>, t
   return task.requiredCapabilities.filter((capability) => !have.has(capability));
 }
 
+/**
+ * For each task of the wave (by index into `tasks`), the indices of the tasks of the same wave
+ * it depends on, in `dependsOn` order; dependencies on earlier waves are left out (they are
+ * decided before the wave starts, contract section 10). O(tasks + dependencies); a wave
+ * without same-wave dependencies builds no index.
+ */
+export function sameWaveDependencies(plan: Pick<WavePlan, 'wave' | 'tasks'>): number[][] {
+  let position: Map<string, number> | null = null;
+  const lists: number[][] = [];
+  for (const task of plan.tasks) {
+    const list: number[] = [];
+    for (const ref of task.dependsOn) {
+      if (ref.wave !== plan.wave) continue;
+      position ??= new Map(plan.tasks.map((t, i) => [t.taskId, i]));
+      const at = position.get(ref.taskId);
+      if (at !== undefined) list.push(at);
+    }
+    lists.push(list);
+  }
+  return lists;
+}
+
 /** Risk derived from p when the row gives none (contract section 2). */
 export function riskFromProbability(p: number): Risk {
   if (p >= 0.85) return 'LOW';

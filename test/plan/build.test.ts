@@ -3,6 +3,7 @@ import { InputError } from '../../src/errors.ts';
 import { buildPlan, groupRows } from '../../src/plan/build.ts';
 import type { PredictionRecord, ScheduleRecord } from '../../src/plan/build.ts';
 import type { AgentProfile } from '../../src/plan/model.ts';
+import { sameWaveDependencies } from '../../src/plan/model.ts';
 
 function p(wave: number, taskId: string, agentId: string, prob: number, extra: Partial<PredictionRecord> = {}): PredictionRecord {
   return { wave, taskId, agentId, p: prob, predictedTimeS: 30, risk: 'MEDIUM', confidenceDelta: null, priority: null, dependsOn: [], requiredCapabilities: [], ...extra };
@@ -129,6 +130,7 @@ describe('buildPlan', () => {
     expect(wave2?.tasks.map((t) => t.taskId)).toEqual(['a', 'b', 'c', 'd']);
     expect(wave2?.tasks[3]?.dependsOn).toEqual([{ wave: 2, taskId: 'b' }, { wave: 2, taskId: 'c' }, { wave: 1, taskId: 't' }]);
     expect(wave2?.topologicalOrder).toEqual([0, 1, 2, 3]);
+    expect(wave2 === undefined ? null : sameWaveDependencies(wave2)).toEqual([[], [0], [0], [1, 2]]);
     expect(result.waves[2]?.tasks[0]?.dependsOn).toEqual([{ wave: 2, taskId: 'a' }, { wave: 1, taskId: 't' }]);
     expect(result.waves[0]?.topologicalOrder).toEqual([0, 1]);
   });
