@@ -38,6 +38,10 @@ Options:
   --agents-out FILE  also write agent profiles (agents.json) for the same agents
   --base-time ISO    instant of the first row's timestamp
                      (default ${DEFAULT_BASE_TIME})
+  --dependencies K   each task depends on up to K earlier tasks of its wave
+                     (depends_on; integer 0-100, default 0: none)
+  --capabilities     tasks carry required_capabilities (40% of them one tag of
+                     the sample profiles': python, testing, data, docs, ...)
   -h, --help         show this help
 
 Example (the committed sample data):
@@ -72,6 +76,8 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateArgs {
         layout: { type: 'string' },
         'agents-out': { type: 'string' },
         'base-time': { type: 'string' },
+        dependencies: { type: 'string' },
+        capabilities: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -91,12 +97,14 @@ export function parseGenerateArgs(argv: readonly string[]): GenerateArgs {
     agents: integerOption('agents', values.agents, 4, 1),
     seed: integerOption('seed', values.seed, 20, 0),
     baseTime: values['base-time'] ?? DEFAULT_BASE_TIME,
+    dependencies: integerOption('dependencies', values.dependencies, 0, 0),
+    capabilities: values.capabilities === true,
   };
   try {
     validateConfig(config);
   } catch (error: unknown) {
     const message = error instanceof Error ? error.message : String(error);
-    throw new UsageError(message.startsWith('base time') ? `--base-time: ${message}` : message);
+    throw new UsageError(message.startsWith('base time') ? `--base-time: ${message}` : message.startsWith('dependencies') ? `--${message}` : message);
   }
   return { config, out, layout, agentsOut: values['agents-out'] ?? null, help: values.help === true };
 }

@@ -84,7 +84,7 @@ export class WaveBook {
     if (task.requiredCapabilities.length === 0) return task.predictions;
     const capable = task.predictions.filter((prediction) => {
       const agent = this.agents[this.agentOf(task, prediction.agentId)];
-      return agent !== undefined && isCapable(task, agent);
+      return agent !== undefined && isCapable(agent, task);
     });
     return capable.length > 0 ? capable : task.predictions;
   }

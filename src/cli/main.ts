@@ -34,7 +34,7 @@ export function readPackageVersion(): string {
 /**
  * Runs the command line `argv` (the arguments after the script; a first word naming a
  * command picks it, else `phase` runs) and returns the exit code: 0 finished (or help/version
- * printed), 1 finished with health below `--min-health`, 2 usage, config or input error,
+ * printed), 1 finished with health below `--min-health`, 2 usage, config, input or output-location error,
  * 3 internal error, 4 aborted by `--abort-on-failure-rate`, 130/143 canceled by SIGINT/SIGTERM.
  * Never throws; never prints a stack trace except for an internal error under `--debug`.
  */

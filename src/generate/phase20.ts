@@ -37,6 +37,7 @@
 import { riskFromProbability, type Priority, type Risk } from '../plan/model.ts';
 import { createKeyedRandom, type KeyedRandom } from '../simulate/rng.ts';
 import { round } from '../util/json.ts';
+import { createTaskExtras } from './task-extras.ts';
 
 /** What to generate. */
 export interface GeneratorConfig {
@@ -50,6 +51,13 @@ export interface GeneratorConfig {
   readonly seed: number;
   /** Base instant of the row timestamps, ISO-8601 (see {@link parseBaseTime}). */
   readonly baseTime: string;
+  /**
+   * Each task depends on up to this many earlier tasks of its wave (see
+   * {@link Phase20Generator.dependencies}); integer >= 0; default 0 = no `depends_on`.
+   */
+  readonly dependencies?: number;
+  /** When true, tasks carry `required_capabilities` (see {@link Phase20Generator.requiredCapabilities}); default false. */
+  readonly capabilities?: boolean;
 }
 
 /** The default base instant, in Phase 20's own timestamp style. */
@@ -133,7 +141,22 @@ export interface Phase20Generator {
   suggestedAgent(task: TaskTraits): number;
   /** The schedule row of `task` on the agent of `prediction`, planned to start at `startS`. */
   scheduleRow(task: TaskTraits, prediction: PredictionRow, startS: number): ScheduleRow;
+  /**
+   * The task ids `task` depends on (contract section 10), [] unless `config.dependencies` K > 0:
+   * k = floor(u (K + 1)) draws, each naming task `i - 1 - floor(u' (i - 1))` of the same wave (a
+   * uniformly drawn earlier task), repeats dropped, in draw order; the first task has none. Each
+   * draw is keyed by (wave, task id, purpose `gen-dep-<j>`), so a task's list depends on nothing
+   * but its own key and K.
+   */
+  dependencies(task: TaskTraits): string[];
+  /**
+   * The capabilities `task` requires, [] unless `config.capabilities`: 60% of tasks none; the
+   * rest one of {@link CAPABILITY_POOL} with the weights given there.
+   */
+  requiredCapabilities(task: TaskTraits): string[];
 }
+
+export { CAPABILITY_POOL } from './task-extras.ts';
 
 /** Microseconds between consecutive rows' timestamps. */
 const ROW_STEP_US = 18;
@@ -206,6 +229,8 @@ export function validateConfig(config: GeneratorConfig): void {
     if (!Number.isSafeInteger(v) || v < 1) throw new RangeError(`${key} must be an integer >= 1, got ${v}`);
   }
   if (!Number.isSafeInteger(config.seed)) throw new RangeError(`seed must be a safe integer, got ${config.seed}`);
+  const k = config.dependencies ?? 0;
+  if (!Number.isSafeInteger(k) || k < 0 || k > 100) throw new RangeError(`dependencies must be an integer from 0 to 100, got ${k}`);
   const base = parseBaseTime(config.baseTime);
   const last = base + config.waves * (waveSpanUs(config) + WAVE_GAP_US);
   if (!Number.isSafeInteger(last) || last >= Date.UTC(2201, 0, 1) * 1000) {
@@ -374,5 +399,7 @@ export function createGenerator(config: GeneratorConfig): Phase20Generator {
     };
   };
 
-  return { config, agents, task, waveTasks, probability, prediction, suggestedAgent, scheduleRow };
+  const { dependencies, requiredCapabilities } = createTaskExtras(config, draw);
+
+  return { config, agents, task, waveTasks, probability, prediction, suggestedAgent, scheduleRow, dependencies, requiredCapabilities };
 }

@@ -44,16 +44,26 @@ export function pythonFloat(x: number): string {
 /**
  * One `predicted_tasks.jsonl` line (with `\n`), Python-style. Key order: task_id, agent_id,
  * [wave, flat layout only], predicted_success_probability, confidence_delta_estimate,
- * predicted_execution_time, risk_assessment, reasoning, timestamp.
+ * predicted_execution_time, risk_assessment, reasoning, timestamp, then `extra` (already
+ * formatted, starting with `, `; see {@link formatTaskExtras}).
  */
-export function formatPredictionLine(row: PredictionRow, withWave: boolean): string {
+export function formatPredictionLine(row: PredictionRow, withWave: boolean, extra = ''): string {
   const wave = withWave ? `, "wave": ${row.wave}` : '';
   return (
     `{"task_id": ${JSON.stringify(row.taskId)}, "agent_id": ${JSON.stringify(row.agentId)}${wave}, ` +
     `"predicted_success_probability": ${pythonFloat(row.p)}, "confidence_delta_estimate": ${pythonFloat(row.confidenceDelta)}, ` +
     `"predicted_execution_time": ${pythonFloat(row.timeS)}, "risk_assessment": "${row.risk}", ` +
-    `"reasoning": ${JSON.stringify(row.reasoning)}, "timestamp": "${row.timestamp}"}\n`
+    `"reasoning": ${JSON.stringify(row.reasoning)}, "timestamp": "${row.timestamp}"${extra}}\n`
   );
+}
+
+/**
+ * The task-level fields a prediction line may end with, Python-style: `, "depends_on": [...]`
+ * and `, "required_capabilities": [...]`, each only when not empty ('' when both are).
+ */
+export function formatTaskExtras(dependsOn: readonly string[], requiredCapabilities: readonly string[]): string {
+  const list = (items: readonly string[]): string => `[${items.map((item) => JSON.stringify(item)).join(', ')}]`;
+  return (dependsOn.length === 0 ? '' : `, "depends_on": ${list(dependsOn)}`) + (requiredCapabilities.length === 0 ? '' : `, "required_capabilities": ${list(requiredCapabilities)}`);
 }
 
 /** One `predicted_schedule.jsonl` line (with `\n`), Python-style, in Phase 20's key order. */
@@ -216,12 +226,18 @@ export function writePhase20(config: GeneratorConfig, layout: Layout, outDir: st
     if (failure !== null) throw failure;
   };
   const flat = layout === 'flat';
+  const withExtras = (config.dependencies ?? 0) > 0 || config.capabilities === true;
   const flatTasks = flat ? open(path.join(outDir, 'predicted_tasks.jsonl')) : null;
   const flatSchedule = flat ? open(path.join(outDir, 'predicted_schedule.jsonl')) : null;
   try {
     for (let wave = 1; wave <= waves; wave++) {
       const waveTasks = gen.waveTasks(wave);
       for (let i = 1; i <= tasks; i++) suggested[i - 1] = gen.suggestedAgent(waveTasks.get(i));
+      // Each task's depends_on and required_capabilities, formatted once for every agent's line.
+      const extras = withExtras ? Array.from({ length: tasks }, (_, i) => {
+        const task = waveTasks.get(i + 1);
+        return formatTaskExtras(gen.dependencies(task), gen.requiredCapabilities(task));
+      }) : null;
       for (let a = 0; a < agents; a++) {
         const agentDir = path.join(outDir, waveFolderName(wave), agentFolderName(`agent_${a}`));
         if (!flat) fs.mkdirSync(agentDir, { recursive: true });
@@ -233,7 +249,7 @@ export function writePhase20(config: GeneratorConfig, layout: Layout, outDir: st
           for (let i = 1; i <= tasks; i++) {
             const task = waveTasks.get(i);
             const prediction = gen.prediction(task, a);
-            taskOut.add(formatPredictionLine(prediction, flat));
+            taskOut.add(formatPredictionLine(prediction, flat, extras?.[i - 1] ?? ''));
             counts.predictionRows++;
             if (suggested[i - 1] === a) mine.push({ task, prediction });
           }

@@ -18,6 +18,7 @@ import type { AgentProfile } from '../plan/model.ts';
 import { AGENT_PROFILE_FIELDS, AGENTS_FILE_FIELDS, AgentsFileSchema } from '../schema/input.ts';
 import { errorAt, inputError, warningAt } from './diagnostics.ts';
 import { describeValue, issueProblems } from './issues.ts';
+import { sortedUnique } from '../util/lists.ts';
 
 /** Largest agents file read, bytes: 16 MiB (a profile is some 100 bytes). */
 export const MAX_AGENTS_FILE_BYTES = 16 * 1024 * 1024;
@@ -114,7 +115,7 @@ export async function loadAgentsFile(path: string): Promise<AgentsFile> {
       maxConcurrency: entry.max_concurrency,
       speed: entry.speed,
       reliabilityOffset: entry.reliability_offset,
-      capabilities: entry.capabilities,
+      capabilities: sortedUnique(entry.capabilities),
     });
   });
   if (problems.length > 0) throw inputError(problems);

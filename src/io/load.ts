@@ -19,6 +19,11 @@ import { discoverInput } from './discover.ts';
 import type { Layout, Stray } from './discover.ts';
 import { LineReadError, readLines, type LineHandler } from './lines.ts';
 import { InputValidator } from './validate.ts';
+import { checkDependencies } from './dependencies.ts';
+import type { DependencyCheck } from './dependencies.ts';
+import { dependencyDiagnostics, FileChangedError, leaveOut, readLinesAt } from './quarantine.ts';
+import type { LeftOutLine } from './quarantine.ts';
+import { isCapable } from '../plan/model.ts';
 import type { RejectedLine } from './validate.ts';
 
 export type { RejectedLine } from './validate.ts';
@@ -145,10 +150,13 @@ export async function loadInput(req: LoadRequest): Promise<LoadResult> {
     }
   }
 
-  if (fileProblems.length > 0) throw inputError([...fileProblems, ...validator.errors]);
-  if (validator.errors.length > 0 && !quarantine) throw inputError(validator.errors);
+  const check = checkDependencies(validator.index, validator.rejectedTaskIds());
+  const lineErrors = inReadOrder([...validator.errors, ...dependencyDiagnostics(check, (i) => validator.filePath(i))], discovery.files);
+  if (fileProblems.length > 0) throw inputError([...fileProblems, ...lineErrors]);
+  if (lineErrors.length > 0 && !quarantine) throw inputError(lineErrors);
+  const rejected = quarantine ? await quarantineDependents(validator, check, discovery.files, files) : [];
   if (validator.predictionCount === 0) {
-    throw inputError([errorAt(req.input, null, '(input)', 'no valid prediction rows: nothing to run'), ...validator.errors]);
+    throw inputError([errorAt(req.input, null, '(input)', 'no valid prediction rows: nothing to run'), ...lineErrors]);
   }
 
   const warnings: Diagnostic[] = [...strays.warnings, ...validator.unknownFieldWarnings()];
@@ -172,7 +180,80 @@ export async function loadInput(req: LoadRequest): Promise<LoadResult> {
       ),
     );
   }
-  return { plan, layout: discovery.layout, files, warnings, skippedPaths: strays.skipped, rejected: quarantine ? validator.rejected : [] };
+  const incapable = incapableTasks(plan);
+  if (incapable > 0) {
+    warnings.push(
+      warningAt(
+        req.input,
+        null,
+        'required_capabilities',
+        `${incapable} task${incapable === 1 ? ' has' : 's have'} no candidate agent with every required capability; the capabilities gate will block ${incapable === 1 ? 'it' : 'them'}`,
+      ),
+    );
+  }
+  return { plan, layout: discovery.layout, files, warnings, skippedPaths: strays.skipped, rejected };
+}
+
+/** Tasks of the plan's waves that no candidate agent is capable of (contract section 10). */
+function incapableTasks(plan: RunPlan): number {
+  const byId = new Map(plan.agents.map((a) => [a.agentId, a]));
+  let count = 0;
+  for (const wave of plan.waves) {
+    for (const task of wave.tasks) {
+      if (task.requiredCapabilities.length === 0) continue;
+      if (!task.predictions.some((p) => isCapable(byId.get(p.agentId) ?? { capabilities: [] }, task))) count++;
+    }
+  }
+  return count;
+}
+
+/** Diagnostics sorted by file (read order), then line; stable, so a line's problems keep their order. */
+function inReadOrder(diagnostics: readonly Diagnostic[], files: readonly { readonly path: string }[]): Diagnostic[] {
+  const rank = new Map(files.map((f, i) => [f.path, i]));
+  return [...diagnostics].sort((a, b) => (rank.get(a.file) ?? -1) - (rank.get(b.file) ?? -1) || (a.line ?? 0) - (b.line ?? 0));
+}
+
+/**
+ * Quarantine mode: leaves out every task the dependency rules quarantine (with all its lines),
+ * re-reads those lines' text from their files, and returns every rejected line in file and
+ * line order; `files` counts are updated.
+ * @throws InputError when a file changed since it was read, or cannot be read again
+ */
+async function quarantineDependents(
+  validator: InputValidator,
+  check: DependencyCheck,
+  sources: readonly { readonly path: string; readonly realPath: string }[],
+  files: InputFileInfo[],
+): Promise<RejectedLine[]> {
+  if (check.quarantined.length === 0) return validator.rejected;
+  const left = leaveOut(validator.index, check);
+  validator.predictionCount -= left.predictions;
+  const byFile = new Map<number, LeftOutLine[]>();
+  for (const line of left.lines) {
+    const list = byFile.get(line.fileIndex);
+    if (list === undefined) byFile.set(line.fileIndex, [line]);
+    else list.push(line);
+  }
+  const added: RejectedLine[] = [];
+  for (const [fileIndex, lines] of byFile) {
+    const source = sources[fileIndex];
+    const at = source === undefined ? -1 : files.findIndex((f) => f.path === source.path);
+    const info = files[at];
+    if (source === undefined || info === undefined) continue;
+    let texts: Map<number, string>;
+    try {
+      texts = await readLinesAt(source.realPath, new Set(lines.map((l) => l.line)), info.sha256);
+    } catch (error: unknown) {
+      if (error instanceof FileChangedError) throw inputError([errorAt(source.path, null, '(file)', 'changed while the harness read it; run again')]);
+      if (error instanceof LineReadError) throw inputError([errorAt(source.path, error.line, '(file)', error.message)]);
+      if (error instanceof Error && 'code' in error) throw inputError([errorAt(source.path, null, '(file)', `cannot read again (${String(error.code)})`)]);
+      throw error;
+    }
+    for (const line of lines) added.push({ file: source.path, line: line.line, raw: texts.get(line.line) ?? '', reasons: line.reasons });
+    files[at] = { ...info, acceptedRows: info.acceptedRows - lines.length, rejectedRows: info.rejectedRows + lines.length };
+  }
+  const rank = new Map(sources.map((f, i) => [f.path, i]));
+  return [...validator.rejected, ...added].sort((a, b) => (rank.get(a.file) ?? -1) - (rank.get(b.file) ?? -1) || a.line - b.line);
 }
 
 /**

@@ -18,6 +18,7 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { z } from 'zod';
 import { OutputError } from '../errors.ts';
+import { environmentProblem } from './atomic.ts';
 
 /** The lock folder, inside the output folder. */
 export const LOCK_DIR = '.phase21.lock';
@@ -96,10 +97,15 @@ export async function acquireOutputLock(out: string, startedAt: Date, label = '-
     if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
       throw new OutputError(`${label}: ${out} is in use by ${describe(readOwner(out))}; wait for it to finish or choose another ${label}`);
     }
-    throw new OutputError(`${label}: cannot lock ${out}: ${(error as Error).message}`, { cause: error });
+    throw new OutputError(`${label}: cannot lock ${out}: ${environmentProblem(error) ?? (error as Error).message}`, { cause: error });
   }
   const mine: Owner = { hostname: here, pid: process.pid, started_at: startedAt.toISOString() };
-  fs.writeFileSync(path.join(out, LOCK_OWNER), `${JSON.stringify(mine)}\n`);
+  try {
+    fs.writeFileSync(path.join(out, LOCK_OWNER), `${JSON.stringify(mine)}\n`);
+  } catch (error: unknown) {
+    await release().catch(() => undefined);
+    throw new OutputError(`${label}: cannot lock ${out}: ${environmentProblem(error) ?? (error as Error).message}`, { cause: error });
+  }
   let released = false;
   return {
     lost: () => lost,

@@ -6,7 +6,9 @@
  */
 import { agentFolderName } from './paths.ts';
 import type { FieldProblem } from './issues.ts';
-import type { ScheduleRowInput } from '../schema/input.ts';
+import type { PredictionRowInput, ScheduleRowInput } from '../schema/input.ts';
+import type { PredictionRecord } from '../plan/build.ts';
+import { sortedUnique } from '../util/lists.ts';
 
 /** The fields every keyed row has. */
 export interface KeyedRow {
@@ -34,6 +36,8 @@ export interface RuleState {
   rejectedPrediction(agentId: string): number | undefined;
   /** `line 3` in the current file, else `path:3`. */
   where(location: number): string;
+  /** The first accepted prediction of the current line's wave and task_id, with its location; undefined when none. */
+  firstPrediction(): { readonly record: PredictionRecord; readonly location: number } | undefined;
 }
 
 /** A rule: null when the row passes, else the problem. */
@@ -103,8 +107,47 @@ export const matchesPrediction: Rule<ScheduleRowInput> = (row, state) => {
   return { field: '(line)', problem: `no prediction for ${describeKey(state, row)} in predicted_tasks.jsonl` };
 };
 
+/** Lists up to this long are compared by scanning (no allocation per row); longer ones as sorted sets. */
+const SCAN_COMPARE = 16;
+
+/** True when every item of `a` is in `b`. */
+function within(a: readonly string[], b: readonly string[]): boolean {
+  for (const item of a) if (!b.includes(item)) return false;
+  return true;
+}
+
+/** The same set of strings, ignoring order and repeats. */
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length === 0 || b.length === 0) return a.length === b.length;
+  if (a.length <= SCAN_COMPARE && b.length <= SCAN_COMPARE) return within(a, b) && within(b, a);
+  const x = sortedUnique(a);
+  const y = sortedUnique(b);
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+/** A list as `["a", "b"]` for messages ([] when empty). */
+function shown(list: readonly string[]): string {
+  return JSON.stringify(list);
+}
+
+/**
+ * Rows of one task agree on `depends_on` and on `required_capabilities`, as sets (order and
+ * repeats aside; contract section 10). The task's first accepted row sets them; a later row
+ * that differs is the bad line, naming the first (as with duplicate keys).
+ */
+export function rowsAgree(field: 'depends_on' | 'required_capabilities'): Rule<PredictionRowInput> {
+  return (row, state) => {
+    const first = state.firstPrediction();
+    if (first === undefined || first.record.agentId === row.agent_id) return null;
+    const mine = row[field] ?? [];
+    const theirs = field === 'depends_on' ? first.record.dependsOn : first.record.requiredCapabilities;
+    if (sameSet(mine, theirs)) return null;
+    return { field, problem: `${shown(mine)} differs from ${shown(theirs)} in ${state.where(first.location)}: rows of one task must agree` };
+  };
+}
+
 /** Rules of `predicted_tasks.jsonl` rows, in reporting order. */
-export const PREDICTION_RULES: readonly Rule<KeyedRow>[] = [waveMatchesLayout, agentMatchesFolder, uniqueKey];
+export const PREDICTION_RULES: readonly Rule<PredictionRowInput>[] = [waveMatchesLayout, agentMatchesFolder, uniqueKey, rowsAgree('depends_on'), rowsAgree('required_capabilities')];
 
 /** Rules of `predicted_schedule.jsonl` rows, in reporting order. */
 export const SCHEDULE_RULES: readonly Rule<ScheduleRowInput>[] = [waveMatchesLayout, agentMatchesFolder, endNotBeforeStart, uniqueKey, matchesPrediction];

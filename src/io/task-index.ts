@@ -45,7 +45,24 @@ export class TaskSlot implements TaskRows {
   private predictionIndex: Map<string, number> | null = null;
   private scheduleIndex: Map<string, number> | null = null;
 
-  constructor(readonly taskId: string) {}
+  /**
+   * @param taskId the task's id
+   * @param ordinal the task's position in its wave, in read order (0 for the first task seen)
+   */
+  constructor(
+    readonly taskId: string,
+    readonly ordinal: number = 0,
+  ) {}
+
+  /** Location of the task's first accepted prediction line (0 when it has none). */
+  firstLocation(): number {
+    return this.predictionLines[0] ?? 0;
+  }
+
+  /** Locations of every accepted line of the task: prediction lines, then schedule lines. */
+  locations(): readonly number[] {
+    return [...this.predictionLines, ...this.scheduleLines];
+  }
 
   /** Location of the accepted prediction of `agentId`, or undefined. */
   predictionLine(agentId: string): number | undefined {
@@ -88,7 +105,7 @@ export class TaskIndex {
     }
     let slot = tasks.get(taskId);
     if (slot === undefined) {
-      slot = new TaskSlot(taskId);
+      slot = new TaskSlot(taskId, tasks.size);
       tasks.set(taskId, slot);
     }
     return slot;

@@ -23,6 +23,7 @@ import type { KeyedRow, Rule, RuleState } from './rules.ts';
 import { TaskIndex } from './task-index.ts';
 import type { TaskSlot } from './task-index.ts';
 import { LatestInstant } from './timestamps.ts';
+import { sortedUnique, uniqueInOrder } from '../util/lists.ts';
 
 /** A line left out of the run (quarantine mode), kept verbatim. */
 export interface RejectedLine {
@@ -129,6 +130,11 @@ export class InputValidator implements RuleState {
   earlierRow(agentId: string): number | undefined {
     if (this.slot === undefined) return undefined;
     return this.file?.kind === 'predicted_schedule' ? this.slot.scheduleLine(agentId) : this.slot.predictionLine(agentId);
+  }
+
+  firstPrediction(): { readonly record: PredictionRecord; readonly location: number } | undefined {
+    const record = this.slot?.predictions[0];
+    return record === undefined || this.slot === undefined ? undefined : { record, location: this.slot.firstLocation() };
   }
 
   hasPrediction(agentId: string): boolean {
@@ -336,6 +342,26 @@ export class InputValidator implements RuleState {
     return out;
   }
 
+  /** The display path of the file read `fileIndex`-th ('?' when there is none). */
+  filePath(fileIndex: number): string {
+    return this.files[fileIndex]?.path ?? '?';
+  }
+
+  /** wave -> ids of tasks with a rejected prediction line (from the keys of those lines). */
+  rejectedTaskIds(): Map<number, Set<string>> {
+    const out = new Map<number, Set<string>>();
+    for (const key of this.rejectedPredictions.keys()) {
+      // rowKey joins wave, task_id and agent_id by tabs; agent ids hold no tab, task ids may.
+      const first = key.indexOf('\t');
+      const last = key.lastIndexOf('\t');
+      const wave = Number(key.slice(0, first));
+      let ids = out.get(wave);
+      if (ids === undefined) out.set(wave, (ids = new Set()));
+      ids.add(key.slice(first + 1, last));
+    }
+    return out;
+  }
+
   /** Every agent id with an accepted prediction (first-seen order). */
   agentIds(): string[] {
     return [...this.agentFirstSeen.keys()];
@@ -363,6 +389,7 @@ function normalisePrediction(row: PredictionRowInput, wave: number): PredictionR
     risk: row.risk_assessment ?? riskFromProbability(p),
     confidenceDelta: row.confidence_delta_estimate ?? null,
     priority: toPriority(row.priority),
-    dependsOn: row.depends_on ?? NO_DEPENDENCIES,
+    dependsOn: row.depends_on === undefined || row.depends_on === null ? NO_DEPENDENCIES : uniqueInOrder(row.depends_on),
+    requiredCapabilities: sortedUnique(row.required_capabilities),
   };
 }

@@ -33,7 +33,7 @@ export function leastWork(wave: WavePlan, agents: readonly AgentProfile[]): Floa
       const agent = byId.get(prediction.agentId);
       const work = prediction.predictedTimeS * (agent?.speed ?? 1);
       if (work < best) best = work;
-      if (agent !== undefined && isCapable(task, agent) && work < bestCapable) bestCapable = work;
+      if (agent !== undefined && isCapable(agent, task) && work < bestCapable) bestCapable = work;
     }
     least[i] = bestCapable === Infinity ? best : bestCapable;
   });

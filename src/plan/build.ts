@@ -3,9 +3,10 @@
  * Pure: no I/O, no clock; the same rows give the same plan.
  */
 import { InputError } from '../errors.ts';
-import { DEFAULT_PROFILE } from './model.ts';
+import { DEFAULT_PROFILE, sameWaveDependencies } from './model.ts';
 import type { AgentProfile, Prediction, Priority, Risk, RunPlan, SuggestedPlacement, Task, TaskRef, WavePlan } from './model.ts';
 import { naturalCompare } from '../util/natural.ts';
+import { graphFromLists, topologicalOrder } from '../util/dag.ts';
 
 /** One accepted `predicted_tasks.jsonl` row, normalised (defaults applied). */
 export interface PredictionRecord {
@@ -21,8 +22,10 @@ export interface PredictionRecord {
   readonly confidenceDelta: number | null;
   /** The row's priority, or null when it has none. */
   readonly priority: Priority | null;
-  /** The row's `depends_on`, empty when absent. */
+  /** The row's `depends_on`, in row order without repeats; empty when absent. */
   readonly dependsOn: readonly string[];
+  /** The row's `required_capabilities`, sorted (code-unit order) and unique; empty when absent. */
+  readonly requiredCapabilities: readonly string[];
 }
 
 /** One accepted `predicted_schedule.jsonl` row, normalised. */
@@ -137,7 +140,22 @@ function chooseSuggested(rows: TaskRows, ranks: AgentRanks): { readonly row: Sch
   return best === null ? null : { row: best, tied };
 }
 
-function toTask(wave: number, rows: TaskRows, ranks: AgentRanks, waveOf: (taskId: string) => number | null): Task {
+/**
+ * The task a `depends_on` id of a task of `wave` names (contract section 10): the task of
+ * `wave` with that id, else the one of the nearest earlier wave; null when no wave up to
+ * `wave` has it. `waves` holds the input's wave numbers ascending.
+ */
+export function resolveDependency(rows: RowsByWave, waves: readonly number[], wave: number, taskId: string): TaskRef | null {
+  if (rows.get(wave)?.has(taskId) === true) return { wave, taskId };
+  for (let i = waves.length - 1; i >= 0; i--) {
+    const earlier = waves[i] ?? 0;
+    if (earlier >= wave) continue;
+    if (rows.get(earlier)?.has(taskId) === true) return { wave: earlier, taskId };
+  }
+  return null;
+}
+
+function toTask(wave: number, rows: TaskRows, ranks: AgentRanks, resolve: (taskId: string) => TaskRef): Task {
   const sorted = rows.predictions.length === 1 ? rows.predictions : [...rows.predictions].sort(ranks.compare);
   const chosen = chooseSuggested(rows, ranks);
   const predictions: Prediction[] = [];
@@ -154,16 +172,32 @@ function toTask(wave: number, rows: TaskRows, ranks: AgentRanks, waveOf: (taskId
   const priority = rowPriority ?? chosen?.row.priority ?? DEFAULT_PRIORITY;
   const suggested: SuggestedPlacement | null =
     chosen === null ? null : { agentId: chosen.tied ? null : chosen.row.agentId, plannedStartS: chosen.row.startS, plannedEndS: chosen.row.endS };
-  const refs: TaskRef[] = [];
-  for (const id of dependsOn ?? []) {
-    const at = waveOf(id);
-    if (at !== null) refs.push({ wave: at, taskId: id });
-  }
-  return { wave, taskId: rows.taskId, priority, predictions, suggested, dependsOn: refs.length === 0 ? NO_DEPENDENCIES : refs, requiredCapabilities: NO_CAPABILITIES };
+  return {
+    wave,
+    taskId: rows.taskId,
+    priority,
+    predictions,
+    suggested,
+    dependsOn: dependsOn === null ? NO_DEPENDENCIES : [...dependsOn].map(resolve),
+    requiredCapabilities: sorted[0]?.requiredCapabilities ?? NO_CAPABILITIES,
+  };
 }
 
 const NO_DEPENDENCIES: readonly TaskRef[] = [];
 const NO_CAPABILITIES: readonly string[] = [];
+
+/**
+ * The wave's topological order (see `WavePlan.topologicalOrder`): same-wave dependencies as
+ * numbers into `tasks`, then Kahn's algorithm, smallest ready index first.
+ * @throws Error when the same-wave dependencies hold a cycle (the validator refuses those, so
+ *   this is a bug)
+ */
+function waveOrder(wave: number, tasks: readonly Task[]): number[] {
+  const lists = sameWaveDependencies({ wave, tasks });
+  const order = topologicalOrder(graphFromLists(lists));
+  if (order === null) throw new Error(`wave ${wave}: the dependencies hold a cycle that validation let through`);
+  return order;
+}
 
 function compareTasks(a: TaskRows, b: TaskRows): number {
   return naturalCompare(a.taskId, b.taskId);
@@ -178,10 +212,13 @@ function compareTasks(a: TaskRows, b: TaskRows): number {
  *
  * Task fields: priority = the first prediction row (agent natural order) that has one, else
  * the suggested schedule row's, else {@link DEFAULT_PRIORITY}; dependsOn = the union of the
- * rows' `depends_on` in agent natural order, first-seen order, without repeats, each id taken
- * in the task's wave or else the latest earlier wave that has it (an id found nowhere is left
- * out: validation reports it); requiredCapabilities = none until the input carries them; suggested =
- * see `chooseSuggested`.
+ * rows' `depends_on` in agent natural order, first-seen order, without repeats, each resolved
+ * by {@link resolveDependency}; requiredCapabilities = the first row's (the validator makes the
+ * rows of a task agree); suggested = see `chooseSuggested`. Each wave's topologicalOrder as
+ * in `WavePlan`.
+ *
+ * Precondition (the validator's, `src/io/dependencies.ts`): every `depends_on` id resolves and
+ * the same-wave dependencies hold no cycle.
  *
  * @throws InputError when `waves` is not an integer >= 1, or greater than the number of waves
  *   present (`--waves 5 but the input has 3 waves (1, 2, 3)`)
@@ -204,17 +241,16 @@ export function buildPlan(input: PlanInput): RunPlan {
   const waves: WavePlan[] = [];
   for (const wave of selected) {
     const groups = [...(input.rows.get(wave)?.values() ?? [])].filter((g) => g.predictions.length > 0).sort(compareTasks);
-    const tasks: Task[] = [];
-    // A dependency is the task of this wave with that id, else of the latest earlier wave that has it.
-    const waveOf = (taskId: string): number | null => {
-      for (let i = waveNumbers.indexOf(wave); i >= 0; i--) {
-        const w = waveNumbers[i];
-        if (w !== undefined && input.rows.get(w)?.has(taskId) === true) return w;
-      }
-      return null;
+    const here = input.rows.get(wave);
+    const resolve = (taskId: string): TaskRef => {
+      if (here?.has(taskId) === true) return { wave, taskId };
+      const ref = resolveDependency(input.rows, waveNumbers, wave, taskId);
+      if (ref === null) throw new Error(`wave ${wave}: depends_on names ${JSON.stringify(taskId)}, which validation should have refused`);
+      return ref;
     };
-    for (const group of groups) tasks.push(toTask(wave, group, ranks, waveOf));
-    waves.push({ wave, tasks });
+    const tasks: Task[] = [];
+    for (const group of groups) tasks.push(toTask(wave, group, ranks, resolve));
+    waves.push({ wave, tasks, topologicalOrder: waveOrder(wave, tasks) });
   }
   const agents = ranks.order.map((id) => input.profiles.get(id) ?? defaultProfile(id));
   const latestTimestamp = input.latestTimestampMs === null ? null : new Date(input.latestTimestampMs).toISOString();

@@ -39,6 +39,15 @@ export interface SuggestedPlacement {
   readonly plannedEndS: number;
 }
 
+/**
+ * A reference to a task: the (wave, task_id) key (contract section 1). A dependency names a
+ * task of the same wave or of an earlier wave of the run (contract section 10).
+ */
+export interface TaskRef {
+  readonly wave: number;
+  readonly taskId: string;
+}
+
 /** One task of one wave, with every candidate agent's prediction. */
 export interface Task {
   readonly wave: number;
@@ -50,24 +59,33 @@ export interface Task {
   /** Phase 20's plan for the task, or null when the schedule does not list it. */
   readonly suggested: SuggestedPlacement | null;
   /**
-   * Tasks that must succeed before this one starts (contract section 10): of this wave or an
-   * earlier one, no repeats, in first-seen order.
+   * Tasks that must succeed before this one starts (contract section 10): each of the same
+   * wave or an earlier one, never this task; in the order of the row's `depends_on`, repeats
+   * removed; [] when none. A `depends_on` id resolves to the task of this wave with that id,
+   * else to the one of the nearest earlier wave (validated in `src/io/dependencies.ts`: every
+   * reference exists and the same-wave graph has no cycle).
    */
   readonly dependsOn: readonly TaskRef[];
-  /** Capabilities an agent needs to run the task (contract section 10); empty = any agent. */
+  /**
+   * Capabilities an agent must all have to run this task (contract section 10): the rows'
+   * `required_capabilities`, sorted (UTF-16 code-unit order), unique; [] when none.
+   */
   readonly requiredCapabilities: readonly string[];
-}
-
-/** A task named by its wave and id. */
-export interface TaskRef {
-  readonly wave: number;
-  readonly taskId: string;
 }
 
 /** One wave's tasks, in natural order of task_id. */
 export interface WavePlan {
   readonly wave: number;
   readonly tasks: readonly Task[];
+  /**
+   * Indices into `tasks` in a topological order of the wave's same-wave dependencies: every
+   * task after each task of this wave it depends on. Kahn's algorithm (A. B. Kahn,
+   * "Topological sorting of large networks", CACM 5(11), 1962) taking the smallest ready index
+   * first, so tasks without dependencies keep natural order: `[0, 1, ..., n - 1]` when the
+   * wave has none. Dependencies on earlier waves play no part (they are decided before the
+   * wave starts). Built by `buildPlan` with `topologicalOrder` of `src/util/dag.ts`.
+   */
+  readonly topologicalOrder: readonly number[];
 }
 
 /** An agent's true behaviour in the simulated world (contract section 2, agent profiles). */
@@ -79,7 +97,10 @@ export interface AgentProfile {
   readonly speed: number;
   /** True success rate minus Phase 20's prediction, in [-1, 1]; default 0. */
   readonly reliabilityOffset: number;
-  /** Capability tags; an agent is capable of a task when it has every required one (section 10). */
+  /**
+   * Capabilities the agent has (contract section 10): sorted (UTF-16 code-unit order), unique;
+   * default []. An agent is capable of a task when it has every one the task requires.
+   */
   readonly capabilities: readonly string[];
 }
 
@@ -100,6 +121,46 @@ export const DEFAULT_PROFILE = {
   reliabilityOffset: 0.0,
   capabilities: [] as readonly string[],
 } as const;
+
+/**
+ * True when `agent` has every capability `task` requires (contract section 10). Lists are short
+ * (a few tags), so a scan beats building a set; any order works.
+ */
+export function isCapable(agent: Pick<AgentProfile, 'capabilities'>, task: Pick<Task, 'requiredCapabilities'>): boolean {
+  for (const capability of task.requiredCapabilities) if (!agent.capabilities.includes(capability)) return false;
+  return true;
+}
+
+/**
+ * The capabilities `task` requires that `agent` lacks, in sorted order ([] when capable): for
+ * the `capabilities` gate's reason (contract section 10).
+ */
+export function missingCapabilities(agent: Pick<AgentProfile, 'capabilities'>, task: Pick<Task, 'requiredCapabilities'>): string[] {
+  const have = new Set(agent.capabilities);
+  return task.requiredCapabilities.filter((capability) => !have.has(capability));
+}
+
+/**
+ * For each task of the wave (by index into `tasks`), the indices of the tasks of the same wave
+ * it depends on, in `dependsOn` order; dependencies on earlier waves are left out (they are
+ * decided before the wave starts, contract section 10). O(tasks + dependencies); a wave
+ * without same-wave dependencies builds no index.
+ */
+export function sameWaveDependencies(plan: Pick<WavePlan, 'wave' | 'tasks'>): number[][] {
+  let position: Map<string, number> | null = null;
+  const lists: number[][] = [];
+  for (const task of plan.tasks) {
+    const list: number[] = [];
+    for (const ref of task.dependsOn) {
+      if (ref.wave !== plan.wave) continue;
+      position ??= new Map(plan.tasks.map((t, i) => [t.taskId, i]));
+      const at = position.get(ref.taskId);
+      if (at !== undefined) list.push(at);
+    }
+    lists.push(list);
+  }
+  return lists;
+}
 
 /** Risk derived from p when the row gives none (contract section 2). */
 export function riskFromProbability(p: number): Risk {
@@ -150,13 +211,7 @@ export function bestProbability(task: Task): number {
   return best;
 }
 
-/** Whether `agent` has every capability `task` requires (contract section 10). */
-export function isCapable(task: Task, agent: AgentProfile): boolean {
-  for (const required of task.requiredCapabilities) if (!agent.capabilities.includes(required)) return false;
-  return true;
-}
-
 /** Whether `agent` is a candidate for `task` (it has a prediction) and capable of it (sections 1 and 10). */
 export function isCapableCandidate(task: Task, agent: AgentProfile): boolean {
-  return predictionFor(task, agent.agentId) !== null && isCapable(task, agent);
+  return predictionFor(task, agent.agentId) !== null && isCapable(agent, task);
 }

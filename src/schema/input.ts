@@ -68,7 +68,10 @@ function inEpochYears(text: string): boolean {
   return ms >= MIN_EPOCH_MS && ms <= MAX_EPOCH_MS;
 }
 
-/** One `predicted_tasks.jsonl` row (contract section 2, field table). */
+/** A capability tag: 1 to 128 characters (contract section 10). */
+export const CapabilitySchema = z.string().min(1).max(128);
+
+/** One `predicted_tasks.jsonl` row (contract section 2, field table; section 10 for the last two). */
 export const PredictionRowSchema = z.object({
   task_id: TaskIdSchema,
   agent_id: AgentIdSchema,
@@ -81,6 +84,7 @@ export const PredictionRowSchema = z.object({
   wave: WaveSchema.nullish(),
   priority: PrioritySchema.nullish(),
   depends_on: z.array(TaskIdSchema).nullish(),
+  required_capabilities: z.array(CapabilitySchema).nullish(),
 });
 export type PredictionRowInput = z.infer<typeof PredictionRowSchema>;
 
@@ -110,7 +114,7 @@ export const AgentProfileEntrySchema = z.object({
   max_concurrency: z.int().min(1).default(2),
   speed: z.number().gt(0).max(MAX_SPEED).default(1.0),
   reliability_offset: z.number().min(-1).max(1).default(0.0),
-  capabilities: z.array(z.string()).default([]),
+  capabilities: z.array(CapabilitySchema).default([]),
 });
 export type AgentProfileEntry = z.infer<typeof AgentProfileEntrySchema>;
 

@@ -23,7 +23,7 @@ export function task(taskId: string, rows: readonly Row[], options: { priority?:
 }
 
 export function wave(n: number, tasks: readonly Task[]): WavePlan {
-  return { wave: n, tasks };
+  return { wave: n, tasks, topologicalOrder: tasks.map((_, i) => i) };
 }
 
 /** Assignments as [taskId, agentId, order, workS] rows, for compact expectations. */

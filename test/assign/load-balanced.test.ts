@@ -48,7 +48,7 @@ describe('load_balanced', () => {
     const r1 = task('r1', [['a1', 0.6, 10], ['a2', 0.9, 10]]);
     const state = { ...initialStrategyState(two), workS: new Map([['a1', 30], ['a2', 40]]) };
     expect(loadBalancedStrategy.reroute(rerouteRequest(r1, 'a1', two, two), state).agentId).toBe('a2');
-    const wave = loadBalancedStrategy.assignWave({ wave: 1, tasks: [r1] }, two, state);
+    const wave = loadBalancedStrategy.assignWave({ wave: 1, tasks: [r1], topologicalOrder: [0] }, two, state);
     expect(wave.assignments.map((a) => a.agentId)).toEqual(['a2']);
   });
 });

@@ -47,8 +47,11 @@ describe('main: the import command', () => {
     expect(await main(['import', '--help'], h.io)).toBe(0);
     expect(h.stdout()).toMatch(/^Usage: npm run import -- \[options\] \[command\]/);
     const missing = path.join(os.tmpdir(), 'p21-no-such-instance.json');
+    // A schema of our own, so the test does not need ../shared (a user's clone has none).
+    const schema = path.join(mkdtempSync(path.join(os.tmpdir(), 'p21-schema-')), 'schema.json');
+    writeFileSync(schema, '{}\n');
     const e = harness();
-    expect(await main(['import', 'wfcommons', missing, '--out', path.join(os.tmpdir(), 'p21-import-unused'), '--agents', '2'], e.io)).toBe(2);
+    expect(await main(['import', 'wfcommons', missing, '--out', path.join(os.tmpdir(), 'p21-import-unused'), '--agents', '2', '--schema', schema], e.io)).toBe(2);
     expect(e.stderr()).toContain(`${missing}: (file): cannot read`);
     expect(e.stderr()).toMatch(/nothing was written\n$/);
   });

@@ -31,7 +31,7 @@ function readTree(dir: string): Map<string, string> {
 describe('parseGenerateArgs', () => {
   it('defaults to the committed sample data', () => {
     expect(parseGenerateArgs([])).toEqual({
-      config: { waves: 3, tasks: 200, agents: 4, seed: 20, baseTime: DEFAULT_BASE_TIME },
+      config: { waves: 3, tasks: 200, agents: 4, seed: 20, baseTime: DEFAULT_BASE_TIME, dependencies: 0, capabilities: false },
       out: 'data/phase20',
       layout: 'tree',
       agentsOut: null,
@@ -40,9 +40,9 @@ describe('parseGenerateArgs', () => {
   });
 
   it('reads every option', () => {
-    const args = parseGenerateArgs(['--waves', '4', '--tasks', '62500', '--agents', '2', '--seed', '0', '--out', 'x', '--layout', 'flat', '--agents-out', 'a.json', '--base-time', '2020-01-01T00:00:00Z', '-h']);
+    const args = parseGenerateArgs(['--waves', '4', '--tasks', '62500', '--agents', '2', '--seed', '0', '--out', 'x', '--layout', 'flat', '--agents-out', 'a.json', '--base-time', '2020-01-01T00:00:00Z', '--dependencies', '3', '--capabilities', '-h']);
     expect(args).toEqual({
-      config: { waves: 4, tasks: 62500, agents: 2, seed: 0, baseTime: '2020-01-01T00:00:00Z' },
+      config: { waves: 4, tasks: 62500, agents: 2, seed: 0, baseTime: '2020-01-01T00:00:00Z', dependencies: 3, capabilities: true },
       out: 'x',
       layout: 'flat',
       agentsOut: 'a.json',
@@ -61,6 +61,9 @@ describe('parseGenerateArgs', () => {
     [['--bogus'], /bogus/],
     [['stray'], /stray/],
     [['--out', ''], /--out/],
+    [['--dependencies', '-1'], /argument is ambiguous/],
+    [['--dependencies', 'x'], /--dependencies must be an integer >= 0/],
+    [['--dependencies', '101'], /^--dependencies must be an integer from 0 to 100, got 101$/],
   ])('rejects %j', (argv, message) => {
     expect(() => parseGenerateArgs(argv)).toThrow(UsageError);
     expect(() => parseGenerateArgs(argv)).toThrow(message);

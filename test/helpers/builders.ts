@@ -1,6 +1,7 @@
 /** Small builders for hand-worked test inputs. */
 import type { AgentProfile, Prediction, Priority, Task, TaskRef, WavePlan } from '../../src/plan/model.ts';
-import { DEFAULT_PROFILE, riskFromProbability } from '../../src/plan/model.ts';
+import { DEFAULT_PROFILE, riskFromProbability, sameWaveDependencies } from '../../src/plan/model.ts';
+import { graphFromLists, topologicalOrder } from '../../src/util/dag.ts';
 
 /** A profile with the contract's defaults, overridden by `over`. */
 export function profile(agentId: string, over: Partial<Omit<AgentProfile, 'agentId'>> = {}): AgentProfile {
@@ -30,5 +31,6 @@ export function task(
 }
 
 export function wavePlan(wave: number, tasks: readonly Task[]): WavePlan {
-  return { wave, tasks };
+  const order = topologicalOrder(graphFromLists(sameWaveDependencies({ wave, tasks })));
+  return { wave, tasks, topologicalOrder: order ?? tasks.map((_, i) => i) };
 }

@@ -120,6 +120,9 @@ describe('writeImportTree', () => {
       ['fetch', [], [10, 10]],
       ['merge', ['align.left_1', 'align.right_2'], [2.5, 2.5]],
     ]);
+    expect(wave?.tasks.flatMap((t) => t.dependsOn.map((d) => d.wave))).toEqual([1, 1, 1, 1]);
+    // fetch first, then the two aligns, then merge.
+    expect(wave?.topologicalOrder).toEqual([2, 0, 1, 3]);
   });
 });
 

@@ -145,18 +145,23 @@ describe('predicted_tasks.jsonl field rules (flat layout)', () => {
     expect(result.warnings.every((w) => w.severity === 'warning')).toBe(true);
   });
 
-  it('carries depends_on into the task, union over agents without repeats', async () => {
+  it('carries depends_on into the task, resolved to (wave, task_id), in row order without repeats', async () => {
     const dir = await makeInput({
       'predicted_tasks.jsonl': jsonl(
-        pred('t1', 'b', 0.5, { wave: 1, depends_on: ['t0', 'x'] }),
-        pred('t1', 'a', 0.5, { wave: 1, depends_on: ['x', 'y'] }),
-        pred('t2', 'a', 0.5, { wave: 1 }),
-        ...['t0', 'x', 'y'].map((id) => pred(id, 'a', 0.5, { wave: 1 })),
+        pred('t1', 'b', 0.5, { wave: 2, depends_on: ['y', 'x', 'y', 't0'] }),
+        pred('t1', 'a', 0.5, { wave: 2, depends_on: ['y', 'x', 't0'] }),
+        pred('t0', 'a', 0.5, { wave: 1 }),
+        pred('x', 'a', 0.5, { wave: 1 }),
+        pred('x', 'a', 0.5, { wave: 2 }),
+        pred('y', 'a', 0.5, { wave: 2 }),
       ),
     });
-    const tasks = (await loadInput(request(dir))).plan.waves[0]?.tasks;
-    const ref = (taskId: string) => ({ wave: 1, taskId });
-    expect(tasks?.map((t) => [t.taskId, t.dependsOn])).toEqual([['t0', []], ['t1', [ref('x'), ref('y'), ref('t0')]], ['t2', []], ['x', []], ['y', []]]);
+    const tasks = (await loadInput(request(dir))).plan.waves[1]?.tasks;
+    expect(tasks?.map((t) => [t.taskId, t.dependsOn])).toEqual([
+      ['t1', [{ wave: 2, taskId: 'y' }, { wave: 2, taskId: 'x' }, { wave: 1, taskId: 't0' }]],
+      ['x', []],
+      ['y', []],
+    ]);
   });
 });
 

@@ -134,6 +134,7 @@ export const PLAN: readonly WavePlan[] = [
       task(1, 't4', [prediction('agent_2', 0.05, 'HIGH', 30)], { agentId: 'agent_2', plannedStartS: 10, plannedEndS: 40 }),
       task(1, 't5', [prediction('agent_1', 0.7, 'MEDIUM', 12), prediction('agent_2', 0.7, 'LOW', 12)], { agentId: 'agent_1', plannedStartS: 10, plannedEndS: 22 }),
     ],
+    topologicalOrder: [0, 1, 2, 3, 4],
   },
-  { wave: 2, tasks: [task(2, 't6', [prediction('agent_1', 0.5, 'HIGH', 20)], null)] },
+  { wave: 2, tasks: [task(2, 't6', [prediction('agent_1', 0.5, 'HIGH', 20)], null)], topologicalOrder: [0] },
 ];

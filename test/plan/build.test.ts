@@ -3,9 +3,10 @@ import { InputError } from '../../src/errors.ts';
 import { buildPlan, groupRows } from '../../src/plan/build.ts';
 import type { PredictionRecord, ScheduleRecord } from '../../src/plan/build.ts';
 import type { AgentProfile } from '../../src/plan/model.ts';
+import { sameWaveDependencies } from '../../src/plan/model.ts';
 
 function p(wave: number, taskId: string, agentId: string, prob: number, extra: Partial<PredictionRecord> = {}): PredictionRecord {
-  return { wave, taskId, agentId, p: prob, predictedTimeS: 30, risk: 'MEDIUM', confidenceDelta: null, priority: null, dependsOn: [], ...extra };
+  return { wave, taskId, agentId, p: prob, predictedTimeS: 30, risk: 'MEDIUM', confidenceDelta: null, priority: null, dependsOn: [], requiredCapabilities: [], ...extra };
 }
 
 function s(wave: number, taskId: string, agentId: string, startS: number, endS: number, extra: Partial<ScheduleRecord> = {}): ScheduleRecord {
@@ -111,5 +112,36 @@ describe('buildPlan', () => {
     const predictions = agents.map((a, i) => p(1, 't', a, i === 7 ? 0.99 : 0.5));
     const schedule = agents.map((a) => s(1, 't', a, 0, 1));
     expect(plan(predictions, schedule).waves[0]?.tasks[0]?.suggested?.agentId).toBe('agent_7');
+  });
+
+  it('resolves depends_on (this wave first, else the nearest earlier wave) and orders each wave topologically', () => {
+    // Wave 2: a diamond d -> {b, c} -> a (d depends on b and c, both on a), and "t" from wave 1.
+    const predictions = [
+      p(1, 't', 'x', 0.5),
+      p(1, 'a', 'x', 0.5),
+      p(2, 'd', 'x', 0.5, { dependsOn: ['b', 'c', 't'] }),
+      p(2, 'c', 'x', 0.5, { dependsOn: ['a'] }),
+      p(2, 'b', 'x', 0.5, { dependsOn: ['a'] }),
+      p(2, 'a', 'x', 0.5),
+      p(3, 'e', 'x', 0.5, { dependsOn: ['a', 't'] }),
+    ];
+    const result = plan(predictions, []);
+    const wave2 = result.waves[1];
+    expect(wave2?.tasks.map((t) => t.taskId)).toEqual(['a', 'b', 'c', 'd']);
+    expect(wave2?.tasks[3]?.dependsOn).toEqual([{ wave: 2, taskId: 'b' }, { wave: 2, taskId: 'c' }, { wave: 1, taskId: 't' }]);
+    expect(wave2?.topologicalOrder).toEqual([0, 1, 2, 3]);
+    expect(wave2 === undefined ? null : sameWaveDependencies(wave2)).toEqual([[], [0], [0], [1, 2]]);
+    expect(result.waves[2]?.tasks[0]?.dependsOn).toEqual([{ wave: 2, taskId: 'a' }, { wave: 1, taskId: 't' }]);
+    expect(result.waves[0]?.topologicalOrder).toEqual([0, 1]);
+  });
+
+  it('puts a task after its same-wave dependencies even when it comes first in natural order', () => {
+    const result = plan([p(1, 't1', 'x', 0.5, { dependsOn: ['t3'] }), p(1, 't2', 'x', 0.5), p(1, 't3', 'x', 0.5, { dependsOn: ['t2'] })], []);
+    expect(result.waves[0]?.topologicalOrder).toEqual([1, 2, 0]);
+  });
+
+  it("takes required capabilities from the rows", () => {
+    const result = plan([p(1, 't', 'x', 0.5, { requiredCapabilities: ['gpu', 'python'] }), p(1, 't', 'y', 0.5, { requiredCapabilities: ['gpu', 'python'] })], []);
+    expect(result.waves[0]?.tasks[0]?.requiredCapabilities).toEqual(['gpu', 'python']);
   });
 });

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCK_DIR } from '../../src/io/lock.ts';
+import { DEFAULT_OPTIONS } from '../../src/options.ts';
 import { countingFs, NODE_OUTPUT_FS } from '../../src/io/output-fs.ts';
 import { gridPredictions, PROJECT_ROOT, readJson, removeTempDirs, tempDir, writeAgentsFile, writeTreeInput } from '../e2e/helpers.ts';
 import type { RunDirs } from '../e2e/helpers.ts';
@@ -67,8 +68,8 @@ describe('SIGKILL at a call of the writing layer, then --resume (real processes)
     reference = artifactsOf(dirs);
   });
 
-  it('killed mid-run and while finishing: the lock is left, --resume takes it and writes the same bytes', async () => {
-    for (const at of [Math.floor(total / 2) + 1, total - 4]) {
+  it('killed mid-run: the lock is left, --resume takes it and writes the same bytes', async () => {
+    for (const at of [Math.floor(total / 2) + 1]) {
       const dirs = freshDirs();
       const killed = await cli(smallArgs(small, dirs), { PHASE21_CRASH_AT: String(at) });
       expect(killed, `PHASE21_CRASH_AT=${at}`).toMatchObject({ code: null, signal: 'SIGKILL' });
@@ -93,9 +94,18 @@ describe('SIGINT and SIGTERM mid-run, then --resume (real processes)', () => {
     writeTreeInput(input, gridPredictions(8, 120, 3, (w, t, a) => 0.6 + 0.04 * ((w + t + a) % 8)));
     writeAgentsFile(agents, [{ agent_id: 'agent_0' }, { agent_id: 'agent_1', reliability_offset: -0.3 }, { agent_id: 'agent_2' }]);
     args = (dirs) => ['--input', input, '--agents-file', agents, '--out', dirs.out, '--report-dir', dirs.report, '--seed', '3', '--epoch', '2026-02-01T00:00:00Z'];
+    // The uninterrupted run, in-process with the same options (cheaper than another child).
     const dirs = freshDirs();
-    const full = await cli([...args(dirs), '--quiet']);
-    expect(full.code, full.stderr).toBe(0);
+    await run({
+      ...DEFAULT_OPTIONS,
+      input,
+      agentsFile: agents,
+      out: dirs.out,
+      reportDir: dirs.report,
+      seed: 3,
+      epoch: '2026-02-01T00:00:00.000Z',
+      quiet: true,
+    });
     reference = artifactsOf(dirs);
   }, 60_000);
 

@@ -287,4 +287,38 @@ describe('--resume refuses, leaving the folder as it was', () => {
     expect(again).toMatchObject({ status: 'completed', waves: 3, tasks: 12 });
     expect(readFileSync(path.join(dirs.out, 'run.json'), 'utf8')).toBe(manifest);
   });
+
+  it('an unreadable checkpoint.json', async () => {
+    const dirs = await canceledRun();
+    writeFileSync(path.join(dirs.out, 'checkpoint.json'), '{"schema_version":"1.0.0"}\n');
+    const error = await rejection(run(smallOptions(small, dirs, { resume: true })));
+    expect(error.message).toMatch(/^--resume: cannot resume the run in .*: checkpoint\.json is not a checkpoint of this version: .*; run without --resume$/);
+  });
+
+  it("a folder written by the harness before run states (its manifest is refused by --resume, but a fresh run empties it)", async () => {
+    const dirs = freshDirs();
+    await run(smallOptions(small, dirs));
+    const manifest = readJson(dirs.out, 'run.json');
+    // The old manifest: camelCase options, no reason, resumes, report or waves_finished.
+    const { reason: _r, resumes: _s, report: _p, waves_finished: _w, ...old } = manifest;
+    writeFileSync(path.join(dirs.out, 'run.json'), `${JSON.stringify({ ...old, options: { reportDir: dirs.report } }, null, 2)}\n`);
+    const error = await rejection(run(smallOptions(small, dirs, { resume: true })));
+    expect(error.message).toMatch(/its run\.json was written by another version of the harness; run without --resume$/);
+    const fresh = await run(smallOptions(small, dirs));
+    expect(fresh.status).toBe('completed');
+    expect(artifactsOf(dirs)).toEqual(reference);
+  });
+});
+
+describe('a report folder inside the output folder', () => {
+  it('the report is listed in run.json, so the next run empties the folder without refusing', async () => {
+    const dirs = freshDirs();
+    const options = smallOptions(small, dirs, { reportDir: path.join(dirs.out, 'reports') });
+    await run(options);
+    expect(readJson(dirs.out, 'run.json').artifacts).toContain('reports/PHASE_21_AUTONOMOUS_EXECUTION.md');
+    const again = await run(options);
+    expect(again.status).toBe('completed');
+    expect(existsSync(path.join(dirs.out, 'reports', 'PHASE_21_AUTONOMOUS_EXECUTION.md'))).toBe(true);
+    expect(leftovers(dirs.out)).toEqual([]);
+  });
 });

@@ -147,7 +147,7 @@ describe('heuristic_feedback', () => {
   });
 
   it('throws when an outcome is not in the plan', () => {
-    const plan = [{ wave: 1, tasks: PLAN[0]?.tasks.slice(1) ?? [] }];
+    const plan = [{ wave: 1, tasks: PLAN[0]?.tasks.slice(1) ?? [], topologicalOrder: [0, 1, 2, 3] }];
     expect(() => buildSignals({ waves: plan, executions: [WAVE_1], waveMetrics: METRICS, strategy: 'schedule' })).toThrow(/"t1" is not in the plan/);
   });
 });
