@@ -5,7 +5,7 @@
  */
 
 /** Names of the assignment strategies (contract section 5). */
-export const STRATEGY_NAMES = ['round_robin', 'load_balanced', 'priority', 'confidence', 'schedule'] as const;
+export const STRATEGY_NAMES = ['round_robin', 'load_balanced', 'priority', 'confidence', 'schedule', 'capability'] as const;
 export type StrategyName = (typeof STRATEGY_NAMES)[number];
 
 /** Retry policies (contract section 4). */
@@ -15,6 +15,10 @@ export type RetryPolicyName = (typeof RETRY_POLICIES)[number];
 /** Jitter modes (contract section 4). */
 export const JITTER_MODES = ['none', 'full', 'equal'] as const;
 export type JitterMode = (typeof JITTER_MODES)[number];
+
+/** Circuit-breaker policies (contract section 4.5). */
+export const BREAKER_POLICIES = ['sampling', 'consecutive'] as const;
+export type BreakerPolicyName = (typeof BREAKER_POLICIES)[number];
 
 /** What to do with bad input lines (contract section 2). */
 export const ON_INVALID = ['fail', 'quarantine'] as const;
@@ -34,10 +38,18 @@ export interface RetryOptions {
   readonly capS: number;
 }
 
-/** Circuit-breaker settings, per agent. */
+/** Circuit-breaker settings, per agent (contract section 4.5). */
 export interface BreakerOptions {
-  /** Consecutive failed attempts that open the circuit; integer >= 1; default 5. */
+  /** When a closed circuit opens: `sampling` (default) or `consecutive`. */
+  readonly policy: BreakerPolicyName;
+  /** `consecutive`: consecutive failed attempts that open the circuit; integer >= 1; default 5. */
   readonly threshold: number;
+  /** `sampling`: finished attempts the window holds; integer >= 1; default 20. */
+  readonly window: number;
+  /** `sampling`: attempts the window needs before it can open; integer in [1, window]; default 10. */
+  readonly minAttempts: number;
+  /** `sampling`: the circuit opens at a window failure rate >= this; in (0, 1]; default 0.5. */
+  readonly failureRate: number;
   /** Time the circuit stays open before a half-open probe, seconds; default 60. */
   readonly cooldownS: number;
 }
@@ -60,6 +72,8 @@ export interface SimulationOptions {
   readonly retry: RetryOptions;
   readonly breaker: BreakerOptions;
   readonly gates: GateOptions;
+  /** Work stealing (contract section 4.6); default true (`--no-steal` turns it off). */
+  readonly steal: boolean;
   /** Log-normal duration noise s (contract section 3); >= 0; default 0.25. */
   readonly durationNoise: number;
   /** Seed of the keyed generator; safe integer; default 21. */
@@ -111,8 +125,9 @@ export const DEFAULT_OPTIONS: RunOptions = {
   waves: null,
   strategy: 'load_balanced',
   retry: { policy: 'exponential', jitter: 'full', maxAttempts: 4, baseS: 2, capS: 60 },
-  breaker: { threshold: 5, cooldownS: 60 },
+  breaker: { policy: 'sampling', threshold: 5, window: 20, minAttempts: 10, failureRate: 0.5, cooldownS: 60 },
   gates: { minProbability: 0.1, highRiskFloor: 0.3, allowHighRisk: false, waveDeadlineS: null },
+  steal: true,
   durationNoise: 0.25,
   seed: 21,
   epoch: null,

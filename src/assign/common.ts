@@ -1,14 +1,20 @@
 /**
- * Helpers shared by the five strategies (contract section 5): the per-wave work book, the
- * fair-share cap, the capped choice used by `priority` and `confidence`, and the reroute
- * mechanics (pool of agents, moving a task's work).
+ * Helpers shared by the strategies (contract section 5): the per-wave work book, the
+ * fair-share cap, the capped choice used by `priority`, `confidence` and `capability`, and the
+ * reroute mechanics (pool of agents, moving a task's work).
+ *
+ * "Work" compares agents per slot (contract section 5): the sum of predicted_time x speed of
+ * the tasks an agent holds, divided by its max_concurrency. The state keeps the sums
+ * (`StrategyState.workS`); comparisons divide. Only capable candidates (section 10) receive a
+ * task; a task no candidate is capable of goes to its candidates as if none needed anything
+ * (the `capabilities` gate then blocks it without an attempt).
  *
  * Internally the book keeps work in typed arrays indexed by the agent's position in the run's
  * agent list (mutable locals, for speed: O(tasks x candidates) per wave); `finish` freezes the
  * result into a new state. Inputs are never mutated.
  */
 import type { AgentProfile, Prediction, Task } from '../plan/model.ts';
-import { predictionFor, predictionOn } from '../plan/model.ts';
+import { isCapable, isCapableCandidate, predictionOn } from '../plan/model.ts';
 import type { Assignment, RerouteDecision, StrategyState, WaveAssignment } from './types.ts';
 
 /** An agent's in-wave work cap is this multiple of the wave's fair share (contract section 5). */
@@ -26,6 +32,8 @@ export class WaveBook {
   readonly index = new Map<string, number>();
   /** speed(a) by agent index. */
   readonly speed: Float64Array;
+  /** max_concurrency(a) by agent index. */
+  readonly slots: Float64Array;
   /** Run-cumulative work by agent index, seconds (starts from `state.workS`). */
   readonly runWork: Float64Array;
   /** Work placed in this wave by agent index, seconds (starts at 0). */
@@ -37,11 +45,13 @@ export class WaveBook {
     state: StrategyState,
   ) {
     this.speed = new Float64Array(agents.length);
+    this.slots = new Float64Array(agents.length);
     this.runWork = new Float64Array(agents.length);
     this.waveWork = new Float64Array(agents.length);
     agents.forEach((agent, i) => {
       this.index.set(agent.agentId, i);
       this.speed[i] = agent.speed;
+      this.slots[i] = agent.maxConcurrency;
       this.runWork[i] = state.workS.get(agent.agentId) ?? 0;
     });
   }
@@ -56,13 +66,36 @@ export class WaveBook {
     return i;
   }
 
-  /** The candidate with the least run-cumulative work; ties to the first in natural order. */
+  /** Run-cumulative work per slot of the agent at `agent`, seconds. */
+  runWorkPerSlot(agent: number): number {
+    return (this.runWork[agent] ?? 0) / (this.slots[agent] ?? 1);
+  }
+
+  /** In-wave work per slot of the agent at `agent`, seconds. */
+  waveWorkPerSlot(agent: number): number {
+    return (this.waveWork[agent] ?? 0) / (this.slots[agent] ?? 1);
+  }
+
+  /**
+   * The task's predictions whose agent is capable of it (contract section 10); all of them when
+   * none is (the `capabilities` gate blocks such a task).
+   */
+  eligible(task: Task): readonly Prediction[] {
+    if (task.requiredCapabilities.length === 0) return task.predictions;
+    const capable = task.predictions.filter((prediction) => {
+      const agent = this.agents[this.agentOf(task, prediction.agentId)];
+      return agent !== undefined && isCapable(agent, task);
+    });
+    return capable.length > 0 ? capable : task.predictions;
+  }
+
+  /** The eligible candidate with the least run-cumulative work per slot; ties to the first in natural order. */
   leastRunWork(task: Task): Pick {
     let best: Pick | null = null;
     let bestWork = Infinity;
-    for (const prediction of task.predictions) {
+    for (const prediction of this.eligible(task)) {
       const agent = this.agentOf(task, prediction.agentId);
-      const work = this.runWork[agent] ?? 0;
+      const work = this.runWorkPerSlot(agent);
       if (work < bestWork) {
         bestWork = work;
         best = { prediction, agent };
@@ -72,8 +105,9 @@ export class WaveBook {
   }
 
   /**
-   * The candidate with the highest `score`, among candidates whose in-wave work is under `cap`
-   * (all candidates when none is); ties to the least in-wave work, then natural order.
+   * The eligible candidate with the highest `score`, among those whose in-wave work per slot is
+   * under `cap` (all of them when none is); ties to the least in-wave work per slot, then
+   * natural order.
    */
   capped(task: Task, cap: number, score: (prediction: Prediction, agent: number) => number): Pick {
     return this.bestOf(task, cap, score) ?? mustPick(this.bestOf(task, Infinity, score), task);
@@ -83,9 +117,9 @@ export class WaveBook {
     let best: Pick | null = null;
     let bestScore = -Infinity;
     let bestWork = Infinity;
-    for (const prediction of task.predictions) {
+    for (const prediction of this.eligible(task)) {
       const agent = this.agentOf(task, prediction.agentId);
-      const work = this.waveWork[agent] ?? 0;
+      const work = this.waveWorkPerSlot(agent);
       if (!(work < cap)) continue;
       const s = score(prediction, agent);
       if (best === null || s > bestScore || (s === bestScore && work < bestWork)) {
@@ -121,9 +155,10 @@ function mustPick(pick: Pick | null, task: Task): Pick {
 }
 
 /**
- * The in-wave work cap: {@link FAIR_SHARE_FACTOR} x fair share, where fair share =
- * (sum over tasks of mean over candidates of predicted_time x speed) / number of agents in the
- * run (contract section 5). Seconds; Infinity when the run has no agents.
+ * The in-wave work cap per slot: {@link FAIR_SHARE_FACTOR} x fair share, where fair share =
+ * (sum over tasks of mean over candidates of predicted_time x speed) / the run's total slots
+ * (sum of max_concurrency): the work per slot of a perfectly even spread (contract section 5,
+ * with work per slot). Seconds; Infinity when the run has no agents.
  */
 export function fairShareCap(tasks: readonly Task[], book: WaveBook): number {
   if (book.agents.length === 0) return Infinity;
@@ -133,7 +168,9 @@ export function fairShareCap(tasks: readonly Task[], book: WaveBook): number {
     for (const prediction of task.predictions) sum += prediction.predictedTimeS * (book.speed[book.agentOf(task, prediction.agentId)] ?? 1);
     total += sum / task.predictions.length;
   }
-  return (FAIR_SHARE_FACTOR * total) / book.agents.length;
+  let slots = 0;
+  for (const agent of book.agents) slots += agent.maxConcurrency;
+  return (FAIR_SHARE_FACTOR * total) / slots;
 }
 
 /**
@@ -162,19 +199,25 @@ export function workOf(state: StrategyState, agentId: string): number {
 }
 
 /**
- * The agents a reroute chooses among: those of `allowed` that are candidates of `task`, or all
- * of `allowed` when none is. Keeps the order of `allowed` (the run's natural order).
- * @throws Error when `allowed` is empty (the simulator must not reroute then: a bug)
+ * The agents a reroute chooses among: those of `allowed` that are capable candidates of `task`
+ * (the engine passes only those; a test may pass others, which are left out). Keeps the order
+ * of `allowed` (the run's natural order).
+ * @throws Error when no agent of `allowed` may run the task (the simulator must not reroute then: a bug)
  */
 export function reroutePool(task: Task, allowed: readonly AgentProfile[]): readonly AgentProfile[] {
-  if (allowed.length === 0) throw new Error(`reroute of task "${task.taskId}" (wave ${task.wave}) with no allowed agent`);
-  const candidates = allowed.filter((agent) => predictionFor(task, agent.agentId) !== null);
-  return candidates.length > 0 ? candidates : allowed;
+  const pool = allowed.filter((agent) => isCapableCandidate(task, agent));
+  if (pool.length === 0) throw new Error(`reroute of task "${task.taskId}" (wave ${task.wave}) with no allowed capable candidate`);
+  return pool;
+}
+
+/** Run-cumulative work per slot of an agent in `state`, seconds (0 when unknown). */
+export function workPerSlotOf(state: StrategyState, agent: AgentProfile): number {
+  return workOf(state, agent.agentId) / agent.maxConcurrency;
 }
 
 /**
- * The agent of `pool` with the highest `score`; ties to the least run-cumulative work, then
- * the first in `pool` order.
+ * The agent of `pool` with the highest `score`; ties to the least run-cumulative work per
+ * slot, then the first in `pool` order.
  */
 export function bestInPool(pool: readonly AgentProfile[], state: StrategyState, score: (agent: AgentProfile) => number): AgentProfile {
   let best: AgentProfile | null = null;
@@ -182,7 +225,7 @@ export function bestInPool(pool: readonly AgentProfile[], state: StrategyState, 
   let bestWork = Infinity;
   for (const agent of pool) {
     const s = score(agent);
-    const work = workOf(state, agent.agentId);
+    const work = workPerSlotOf(state, agent);
     if (best === null || s > bestScore || (s === bestScore && work < bestWork)) {
       best = agent;
       bestScore = s;

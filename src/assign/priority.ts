@@ -18,7 +18,7 @@ import { recordScore } from './state.ts';
 export const PRIORITY_DESCRIPTION = 'priority 1 first, then best p; each to the agent with the best record, capped at 1.25 x fair share per wave';
 
 /** Record score per agent index: Laplace record once waves are recorded, else mean predicted p over the wave. */
-function agentScores(tasks: readonly Task[], book: WaveBook, state: StrategyState): Float64Array {
+export function agentScores(tasks: readonly Task[], book: WaveBook, state: StrategyState): Float64Array {
   const scores = new Float64Array(book.agents.length);
   if (state.wavesRecorded > 0) {
     book.agents.forEach((agent, i) => {

@@ -4,15 +4,16 @@
  */
 import type { StrategyName } from '../options.ts';
 import type { Strategy } from './types.ts';
+import { capabilityStrategy } from './capability.ts';
 import { confidenceStrategy } from './confidence.ts';
 import { loadBalancedStrategy } from './load-balanced.ts';
 import { priorityStrategy } from './priority.ts';
 import { roundRobinStrategy } from './round-robin.ts';
 import { scheduleStrategy } from './schedule.ts';
 
-/** Every strategy by name: round_robin, load_balanced, priority, confidence, schedule. */
+/** Every strategy by name: round_robin, load_balanced, priority, confidence, schedule, capability. */
 export const STRATEGIES: ReadonlyMap<StrategyName, Strategy> = new Map<StrategyName, Strategy>(
-  [roundRobinStrategy, loadBalancedStrategy, priorityStrategy, confidenceStrategy, scheduleStrategy].map((s) => [s.name, s]),
+  [roundRobinStrategy, loadBalancedStrategy, priorityStrategy, confidenceStrategy, scheduleStrategy, capabilityStrategy].map((s) => [s.name, s]),
 );
 
 /** A strategy name that is not in the registry. */

@@ -23,7 +23,7 @@ function assignWave(wave: WavePlan, agents: readonly AgentProfile[], state: Stra
   for (const task of wave.tasks) {
     let pick: Pick | null = null;
     let bestDistance = Infinity;
-    for (const prediction of task.predictions) {
+    for (const prediction of book.eligible(task)) {
       const agent = book.agentOf(task, prediction.agentId);
       const d = distance(agent, rotation, n);
       if (d < bestDistance) {

@@ -1,11 +1,10 @@
 /**
  * `schedule` (contract section 5): each task, in natural order of task_id, goes to Phase 20's
  * suggested agent (`Task.suggested`, from `predicted_schedule.jsonl`) when there is one and it
- * is a candidate; otherwise to the candidate with the least run-cumulative work, as
+ * is a capable candidate; otherwise to the candidate with the least run-cumulative work, as
  * `load_balanced` (whose count includes the suggested placements made so far).
  */
 import type { AgentProfile, WavePlan } from '../plan/model.ts';
-import { predictionFor } from '../plan/model.ts';
 import type { Strategy, StrategyState, WaveAssignment } from './types.ts';
 import { WaveBook } from './common.ts';
 import { rerouteLeastWork } from './load-balanced.ts';
@@ -17,7 +16,7 @@ function assignWave(wave: WavePlan, agents: readonly AgentProfile[], state: Stra
   const book = new WaveBook(agents, state);
   for (const task of wave.tasks) {
     const agentId = task.suggested?.agentId ?? null;
-    const suggested = agentId === null ? null : predictionFor(task, agentId);
+    const suggested = agentId === null ? null : (book.eligible(task).find((prediction) => prediction.agentId === agentId) ?? null);
     book.place(task, suggested === null ? book.leastRunWork(task) : { prediction: suggested, agent: book.agentOf(task, suggested.agentId) });
   }
   return book.finish(state);

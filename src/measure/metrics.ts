@@ -6,13 +6,14 @@
  * wave metrics from one {@link WaveExecution}, run metrics from every wave's tasks pooled
  * (never a mean of wave metrics), with busy and open time summed per agent across waves.
  */
-import type { AgentProfile } from '../plan/model.ts';
+import type { AgentProfile, WavePlan } from '../plan/model.ts';
 import type { AgentSumsState, MetricsState } from '../schema/checkpoint.ts';
 import type { AgentWaveStats, TaskOutcome, WaveExecution } from '../simulate/types.ts';
 import type { AgentMetrics, MetricsCore, RunMetrics, WaveMetrics } from '../schema/measures.ts';
 import { round } from '../util/json.ts';
 import { sortNatural } from '../util/natural.ts';
 import { CalibrationAccumulator, calibrationFields } from './calibration.ts';
+import { makespanEfficiency, waveBound } from './critical-path.ts';
 import { quantileCapacity, WaitingTimes } from './waiting.ts';
 
 /** Quantile reported for waiting time. */
@@ -45,6 +46,7 @@ interface AgentSums {
   busyS: number;
   openS: number;
   circuitOpenings: number;
+  steals: number;
   firstAttempts: number;
   sumPredicted: number;
   firstSuccesses: number;
@@ -55,7 +57,7 @@ interface AgentSums {
 function emptyAgentSums(): AgentSums {
   return {
     tasks: 0, succeeded: 0, failed: 0, blocked: 0, attempts: 0, successfulAttempts: 0, retries: 0, busyS: 0,
-    openS: 0, circuitOpenings: 0, firstAttempts: 0, sumPredicted: 0, firstSuccesses: 0, attemptDurationSum: 0, attemptRuns: 0,
+    openS: 0, circuitOpenings: 0, steals: 0, firstAttempts: 0, sumPredicted: 0, firstSuccesses: 0, attemptDurationSum: 0, attemptRuns: 0,
   };
 }
 
@@ -69,6 +71,7 @@ class MetricsAccumulator {
   private attempts = 0;
   private retries = 0;
   private reroutes = 0;
+  private steals = 0;
   private circuitOpenings = 0;
   private apeSum = 0;
   private waits: WaitingTimes;
@@ -92,6 +95,7 @@ class MetricsAccumulator {
       attempts: this.attempts,
       retries: this.retries,
       reroutes: this.reroutes,
+      steals: this.steals,
       circuit_openings: this.circuitOpenings,
       ape_sum: this.apeSum,
       waiting: this.waits.snapshot(),
@@ -117,6 +121,7 @@ class MetricsAccumulator {
     this.attempts = state.attempts;
     this.retries = state.retries;
     this.reroutes = state.reroutes;
+    this.steals = state.steals;
     this.circuitOpenings = state.circuit_openings;
     this.apeSum = state.ape_sum;
     this.waits = WaitingTimes.restore(state.waiting);
@@ -146,6 +151,7 @@ class MetricsAccumulator {
     sums.busyS += stats.busyS;
     sums.openS += stats.openS;
     sums.circuitOpenings += stats.circuitOpenings;
+    sums.steals += stats.steals;
     this.circuitOpenings += stats.circuitOpenings;
   }
 
@@ -164,6 +170,7 @@ class MetricsAccumulator {
       final.blocked += 1;
     }
     this.reroutes += outcome.reroutes;
+    this.steals += outcome.steals;
     const n = outcome.attempts.length;
     this.attempts += n;
     if (n > 1) this.retries += n - 1;
@@ -223,6 +230,7 @@ class MetricsAccumulator {
       attempts: this.attempts,
       retries: this.retries,
       reroutes: this.reroutes,
+      steals: this.steals,
       circuit_openings: this.circuitOpenings,
       ...calibrationFields(summary),
       duration_mape: executed === 0 ? null : round(this.apeSum / executed),
@@ -248,6 +256,7 @@ function agentSumsState(agentId: string, s: AgentSums): AgentSumsState {
     busy_s: s.busyS,
     open_s: s.openS,
     circuit_openings: s.circuitOpenings,
+    steals: s.steals,
     first_attempts: s.firstAttempts,
     sum_predicted: s.sumPredicted,
     first_successes: s.firstSuccesses,
@@ -268,6 +277,7 @@ function agentSumsOf(a: AgentSumsState): AgentSums {
     busyS: a.busy_s,
     openS: a.open_s,
     circuitOpenings: a.circuit_openings,
+    steals: a.steals,
     firstAttempts: a.first_attempts,
     sumPredicted: a.sum_predicted,
     firstSuccesses: a.first_successes,
@@ -301,6 +311,7 @@ function agentRecord(agentId: string, s: AgentSums, makespanS: number): AgentMet
     busy_s: round(s.busyS),
     open_s: round(s.openS),
     circuit_openings: s.circuitOpenings,
+    steals: s.steals,
     utilization: makespanS > 0 ? round(clamp01(s.busyS / makespanS)) : 0,
     first_attempts: s.firstAttempts,
     mean_predicted_p: meanPredicted === null ? null : round(meanPredicted),
@@ -319,12 +330,24 @@ function agentIdsOf(agents: readonly AgentProfile[]): string[] {
  * @param execution - the wave's simulated result
  * @param agents - the run's agents (their count is the "agents" of availability and
  *   utilization; `per_agent` lists them in natural order, with zeros where one did nothing)
+ * @param plan - the wave's plan, for the critical path and makespan bound (contract 10);
+ *   without it those three figures are null
  * @throws RangeError when the execution names an agent not in `agents`
  */
-export function computeWaveMetrics(execution: WaveExecution, agents: readonly AgentProfile[]): WaveMetrics {
+export function computeWaveMetrics(execution: WaveExecution, agents: readonly AgentProfile[], plan?: WavePlan): WaveMetrics {
   const acc = new MetricsAccumulator(agentIdsOf(agents));
   acc.addExecution(execution);
-  return { wave: execution.wave, ...acc.finish(Math.max(0, execution.endS - execution.startS)) };
+  const makespanS = Math.max(0, execution.endS - execution.startS);
+  const bound = plan === undefined ? null : waveBound(plan, agents);
+  const { per_agent, ...core } = acc.finish(makespanS);
+  return {
+    wave: execution.wave,
+    ...core,
+    critical_path_s: bound?.critical_path_s ?? null,
+    makespan_lower_bound_s: bound?.makespan_lower_bound_s ?? null,
+    makespan_efficiency: bound === null ? null : makespanEfficiency(bound.makespan_lower_bound_s, makespanS),
+    per_agent,
+  };
 }
 
 /**

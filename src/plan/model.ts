@@ -210,3 +210,8 @@ export function bestProbability(task: Task): number {
   for (const prediction of task.predictions) if (prediction.p > best) best = prediction.p;
   return best;
 }
+
+/** Whether `agent` is a candidate for `task` (it has a prediction) and capable of it (sections 1 and 10). */
+export function isCapableCandidate(task: Task, agent: AgentProfile): boolean {
+  return predictionFor(task, agent.agentId) !== null && isCapable(agent, task);
+}

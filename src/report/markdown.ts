@@ -100,8 +100,8 @@ function executiveSummary(input: RunReportInput): string[] {
     `Of ${plural(t.tasks, 'task')} in ${plural(t.waves, 'wave')}, ${t.succeeded} succeeded, ${t.failed} failed and ` +
       `${t.blocked} ${t.blocked === 1 ? 'was' : 'were'} blocked by a safety gate.`,
     `The run used the ${code(summary.strategy)} strategy with seed ${summary.seed}; the simulated makespan was ` +
-      `${secs(summary.makespan_s)} s, with ${plural(t.retries, 'retry', 'retries')}, ${plural(t.reroutes, 'reroute')} ` +
-      `and ${plural(t.circuit_openings, 'circuit opening')}.`,
+      `${secs(summary.makespan_s)} s, with ${plural(t.retries, 'retry', 'retries')}, ${plural(t.reroutes, 'reroute')}, ` +
+      `${plural(t.steals, 'steal')} and ${plural(t.circuit_openings, 'circuit opening')}.`,
   ];
   if (t.rejected_lines > 0) {
     sentences.push(
@@ -173,11 +173,14 @@ function waveBreakdown(summary: ExecutionSummary, health: SystemHealth): string[
       String(w.blocked),
       pct(w.success_rate),
       secs(w.makespan_s),
+      secs(m?.critical_path_s ?? null),
+      pct(m?.makespan_efficiency ?? null),
       pct(m?.utilization ?? null),
       secs(m?.waiting_mean_s ?? null),
       secs(m?.waiting_p95_s ?? null),
       m === undefined ? 'n/a' : String(m.retries),
       m === undefined ? 'n/a' : String(m.reroutes),
+      m === undefined ? 'n/a' : String(m.steals),
       m === undefined ? 'n/a' : String(m.circuit_openings),
       String(w.anomalies),
     ];
@@ -190,11 +193,14 @@ function waveBreakdown(summary: ExecutionSummary, health: SystemHealth): string[
     'blocked',
     'success rate',
     'makespan s',
+    'critical path s',
+    'makespan efficiency',
     'utilization',
     'waiting mean s',
     'waiting p95 s',
     'retries',
     'reroutes',
+    'steals',
     'circuit openings',
     'anomalies',
   ];
@@ -215,6 +221,7 @@ function agentPerformance(agents: readonly AgentMetrics[]): string[] {
     secs(a.busy_s),
     pct(a.utilization),
     String(a.circuit_openings),
+    String(a.steals),
   ]);
   const header = [
     'agent',
@@ -228,11 +235,13 @@ function agentPerformance(agents: readonly AgentMetrics[]): string[] {
     'busy s',
     'utilization',
     'circuit openings',
+    'steals',
   ];
   const out = [
     'Over the whole run. Tasks and success rate count the tasks that ended on the agent; mean predicted p and ' +
       'first-attempt success rate are over the tasks whose first attempt ran on it (`first_agent_id` in `task_outcomes.jsonl`); ' +
-      'the calibration gap is the first-attempt success rate minus the mean predicted p, in percentage points.',
+      'the calibration gap is the first-attempt success rate minus the mean predicted p, in percentage points; ' +
+      'steals count the tasks the agent took from another agent\'s queue when it had a free slot and nothing of its own.',
     table(header, rows, header.map((_, i) => i).slice(1)),
   ];
   const ranking = bestAndWorst(agents);

@@ -32,6 +32,15 @@ export interface PlanWave {
   readonly tasks: number;
   readonly perAgent: readonly PlanAgentShare[];
   readonly blocked: readonly PlanBlockedTask[];
+  /** Tasks with at least one dependency (depends_on), and the dependencies counted. */
+  readonly dependentTasks: number;
+  readonly dependencies: number;
+  /** Tasks that require capabilities, and the capabilities required, sorted. */
+  readonly capabilityTasks: number;
+  readonly capabilities: readonly string[];
+  /** Critical path and makespan lower bound, seconds (contract section 10). */
+  readonly criticalPathS: number;
+  readonly makespanLowerBoundS: number;
 }
 
 /** What the plan report is built from. */
@@ -111,6 +120,9 @@ function assignments(input: PlanReportInput): string[] {
   const out: string[] = [];
   for (const w of input.waves) {
     out.push(`### Wave ${w.wave}`, `${plural(w.tasks, 'task')} assigned.`);
+    const deps = w.dependentTasks === 0 ? 'No task depends on another' : `${plural(w.dependentTasks, 'task')} ${w.dependentTasks === 1 ? 'depends' : 'depend'} on others (${plural(w.dependencies, 'dependency', 'dependencies')})`;
+    const caps = w.capabilityTasks === 0 ? 'none requires a capability' : `${plural(w.capabilityTasks, 'task')} ${w.capabilityTasks === 1 ? 'requires' : 'require'} capabilities (${w.capabilities.map(code).join(', ')})`;
+    out.push(`${deps}; ${caps}. Critical path ${secs(w.criticalPathS)} s; makespan lower bound ${secs(w.makespanLowerBoundS)} s.`);
     if (w.perAgent.length > 0) {
       const rows = w.perAgent.map((a) => [a.agentId, String(a.tasks), secs(a.workS)]);
       out.push(table(['agent', 'tasks', 'work s'], rows, [1, 2]));

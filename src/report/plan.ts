@@ -8,6 +8,7 @@ import { initialStrategyState } from '../assign/state.ts';
 import type { GateOptions } from '../options.ts';
 import type { RunPlan, WavePlan } from '../plan/model.ts';
 import { predictionOn } from '../plan/model.ts';
+import { waveBound } from '../measure/critical-path.ts';
 import { activeGates, runGates } from '../simulate/gates.ts';
 import type { GateDecision } from '../simulate/types.ts';
 import type { PlanReportInput } from './plan-markdown.ts';
@@ -38,7 +39,7 @@ export function planWaves(plan: RunPlan, strategy: Strategy, gateOptions: GateOp
       const agent = profiles.get(a.agentId);
       if (task === undefined || agent === undefined) throw new RangeError(`assignment of unknown task or agent: ${a.taskId} -> ${a.agentId}`);
       const { p, risk } = predictionOn(task, a.agentId);
-      const refusal = runGates(gates, { task, agent, attempt: 0, p, risk, nowS: 0, waveStartS: 0, options: gateOptions });
+      const refusal = runGates(gates, { task, agent, attempt: 0, p, risk, nowS: 0, waveStartS: 0, options: gateOptions, agents: plan.agents, dependency: null });
       decisions.push({ wave: wave.wave, taskId: task.taskId, agentId: a.agentId, attempt: 0, timeS: 0, refusal });
       if (refusal !== null) blocked.push({ taskId: task.taskId, agentId: a.agentId, gate: refusal.gate, reason: refusal.reason });
       const entry = work.get(a.agentId);
@@ -48,6 +49,20 @@ export function planWaves(plan: RunPlan, strategy: Strategy, gateOptions: GateOp
       }
     }
     const perAgent = [...work].map(([agentId, w]) => ({ agentId, tasks: w.tasks, workS: w.workS }));
-    return { plan: wave, assignments: assignment.assignments, decisions, summary: { wave: wave.wave, tasks: wave.tasks.length, perAgent, blocked } };
+    const bound = waveBound(wave, plan.agents);
+    const needing = wave.tasks.filter((t) => t.requiredCapabilities.length > 0);
+    const summary = {
+      wave: wave.wave,
+      tasks: wave.tasks.length,
+      perAgent,
+      blocked,
+      dependentTasks: wave.tasks.filter((t) => t.dependsOn.length > 0).length,
+      dependencies: wave.tasks.reduce((n, t) => n + t.dependsOn.length, 0),
+      capabilityTasks: needing.length,
+      capabilities: [...new Set(needing.flatMap((t) => t.requiredCapabilities))].sort(),
+      criticalPathS: bound.critical_path_s,
+      makespanLowerBoundS: bound.makespan_lower_bound_s,
+    };
+    return { plan: wave, assignments: assignment.assignments, decisions, summary };
   });
 }

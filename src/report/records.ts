@@ -69,6 +69,7 @@ export function taskOutcomeRecord(outcome: TaskOutcome, calendar: SimulatedCalen
     ...times(outcome, calendar),
     gate: outcome.refusal?.gate ?? null,
     reroutes: outcome.reroutes,
+    steals: outcome.steals,
     assigned_agent_id: outcome.assignedAgentId,
     priority: outcome.priority,
   };
@@ -93,6 +94,7 @@ export function executedTaskRecord(outcome: TaskOutcome, calendar: SimulatedCale
     gate: outcome.refusal?.gate ?? null,
     gate_reason: outcome.refusal?.reason ?? null,
     reroutes: outcome.reroutes,
+    steals: outcome.steals,
     attempt_log: outcome.attempts.map((attempt) => ({
       attempt: attempt.attempt,
       agent_id: attempt.agentId,

@@ -44,6 +44,7 @@ export function buildCheckpoint(state: CheckpointState): Checkpoint {
     events_written: state.eventsWritten,
     breakers: state.simulation.breakers.map(({ agentId, state: breaker }) => breakerRecord(agentId, breaker)),
     cooldowns: [...state.simulation.cooldowns],
+    decided: state.simulation.decided.map((d) => ({ wave: d.wave, task_id: d.taskId, status: d.status })),
     strategy: strategyStateRecord(state.strategy),
     metrics: state.metrics,
     waves: state.waves.map(waveResultRecord),
@@ -54,22 +55,26 @@ export function buildCheckpoint(state: CheckpointState): Checkpoint {
 function breakerRecord(agentId: string, state: BreakerState): BreakerStateRecord {
   switch (state.kind) {
     case 'closed':
-      return { agent_id: agentId, state: 'closed', consecutive_failures: state.consecutiveFailures };
+      return state.count.policy === 'consecutive'
+        ? { agent_id: agentId, state: 'closed', policy: 'consecutive', consecutive_failures: state.count.consecutiveFailures, window: [] }
+        : { agent_id: agentId, state: 'closed', policy: 'sampling', consecutive_failures: 0, window: [...state.count.outcomes] };
     case 'open':
-      return { agent_id: agentId, state: 'open', opened_at_s: state.openedAtS, half_open_at_s: state.halfOpenAtS };
+      return { agent_id: agentId, state: 'open', opened_at_s: state.openedAtS, half_open_at_s: state.halfOpenAtS, down_since_s: state.downSinceS };
     case 'half-open':
-      return { agent_id: agentId, state: 'half_open', probe_in_flight: state.probeInFlight };
+      return { agent_id: agentId, state: 'half_open', probe_in_flight: state.probeInFlight, down_since_s: state.downSinceS };
   }
 }
 
 function breakerOf(record: BreakerStateRecord): BreakerState {
   switch (record.state) {
     case 'closed':
-      return { kind: 'closed', consecutiveFailures: record.consecutive_failures };
+      return record.policy === 'consecutive'
+        ? { kind: 'closed', count: { policy: 'consecutive', consecutiveFailures: record.consecutive_failures } }
+        : { kind: 'closed', count: { policy: 'sampling', outcomes: [...record.window] } };
     case 'open':
-      return { kind: 'open', openedAtS: record.opened_at_s, halfOpenAtS: record.half_open_at_s };
+      return { kind: 'open', openedAtS: record.opened_at_s, halfOpenAtS: record.half_open_at_s, downSinceS: record.down_since_s };
     case 'half_open':
-      return { kind: 'half-open', probeInFlight: record.probe_in_flight };
+      return { kind: 'half-open', probeInFlight: record.probe_in_flight, downSinceS: record.down_since_s };
   }
 }
 
@@ -99,6 +104,7 @@ export function restoreCheckpoint(checkpoint: Checkpoint): RestoredState {
     simulation: {
       breakers: checkpoint.breakers.map((b) => ({ agentId: b.agent_id, state: breakerOf(b) })),
       cooldowns: [...checkpoint.cooldowns],
+      decided: checkpoint.decided.map((d) => ({ wave: d.wave, taskId: d.task_id, status: d.status })),
     },
     strategy: strategyStateOf(checkpoint.strategy),
     metrics: checkpoint.metrics,

@@ -46,6 +46,7 @@ export function eventRecord(seq: number, event: RunEvent, calendar: SimulatedCal
     case 'circuit_closed':
       return { ...record, wave: event.wave, agent_id: event.agentId };
     case 'task_rerouted':
+    case 'task_stolen':
       return { ...record, wave: event.wave, task_id: event.taskId, from_agent_id: event.fromAgentId, to_agent_id: event.toAgentId };
   }
 }
@@ -84,6 +85,7 @@ function eventLine(seq: number, event: RunEvent | SimulationEvent, wave: number 
       agent = event.agentId;
       break;
     case 'task_rerouted':
+    case 'task_stolen':
       taskId = event.taskId;
       from = event.fromAgentId;
       to = event.toAgentId;

@@ -12,6 +12,7 @@ import type { FileDigest } from '../io/atomic.ts';
 import { detectAnomalies } from '../measure/anomalies.ts';
 import { healthOf } from '../measure/health.ts';
 import { computeWaveMetrics, RunMetricsAccumulator } from '../measure/metrics.ts';
+import { crossWaveTargets } from '../simulate/readiness.ts';
 import type { WavePlan } from '../plan/model.ts';
 import { ARTIFACT, ArtifactWriter } from '../report/artifacts.ts';
 import { renderRunReport } from '../report/markdown.ts';
@@ -185,6 +186,7 @@ function liveState(
     rng,
     scheduler,
     executor,
+    remember: crossWaveTargets(loaded.plan.waves),
     ...(from.simulation === null ? {} : { initial: from.simulation }),
     onEvent: (event) => {
       events.addSimulation(event, holder.state?.currentWave ?? 0);
@@ -212,7 +214,7 @@ async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState
   });
   const { execution } = result;
   state.strategy = recordWave(result.strategyState, execution);
-  const metrics = computeWaveMetrics(execution, plan.agents);
+  const metrics = computeWaveMetrics(execution, plan.agents, wave);
   const health = healthOf(metrics);
   const anomalies = detectAnomalies(metrics);
   writer.writeWave({ plan: wave, assignments: assignment.assignments, execution, metrics, health, anomalies });

@@ -18,10 +18,21 @@ const exact = z.number().describe('an exact double (not rounded)');
 
 /** One agent's circuit breaker. */
 export const breakerStateSchema = z.discriminatedUnion('state', [
-  z.object({ agent_id: z.string(), state: z.literal('closed'), consecutive_failures: count }).strict(),
-  z.object({ agent_id: z.string(), state: z.literal('open'), opened_at_s: exact, half_open_at_s: exact }).strict(),
-  z.object({ agent_id: z.string(), state: z.literal('half_open'), probe_in_flight: z.boolean() }).strict(),
+  z
+    .object({
+      agent_id: z.string(),
+      state: z.literal('closed'),
+      policy: z.enum(['sampling', 'consecutive']),
+      consecutive_failures: count.describe('consecutive breaker: failures in a row; 0 under sampling'),
+      window: z.array(z.boolean()).describe('sampling breaker: the last finished attempts, oldest first, true = failed; [] under consecutive'),
+    })
+    .strict(),
+  z.object({ agent_id: z.string(), state: z.literal('open'), opened_at_s: exact, half_open_at_s: exact, down_since_s: exact }).strict(),
+  z.object({ agent_id: z.string(), state: z.literal('half_open'), probe_in_flight: z.boolean(), down_since_s: exact }).strict(),
 ]);
+
+/** The outcome of a task a later wave depends on. */
+export const decidedTaskSchema = z.object({ wave: count, task_id: z.string(), status: z.enum(['succeeded', 'failed', 'blocked']) }).strict();
 export type BreakerStateRecord = z.infer<typeof breakerStateSchema>;
 
 /** The strategy's run-long state (src/assign/types.ts `StrategyState`), maps as ordered lists. */
@@ -76,6 +87,7 @@ export const agentSumsSchema = z
     busy_s: exact,
     open_s: exact,
     circuit_openings: count,
+    steals: count,
     first_attempts: count,
     sum_predicted: exact,
     first_successes: count,
@@ -99,6 +111,7 @@ export const metricsStateSchema = z
     attempts: count,
     retries: count,
     reroutes: count,
+    steals: count,
     circuit_openings: count,
     ape_sum: exact.describe('sum of absolute percentage duration errors'),
     waiting: waitingStateSchema,
@@ -142,6 +155,7 @@ export const checkpointSchema = z
     events_written: count.describe('records in events.jsonl so far (the last seq)'),
     breakers: z.array(breakerStateSchema).describe('every agent, in the run\'s agent order'),
     cooldowns: z.array(z.string()).describe('agents whose open circuit waits for its cooldown, in the order the timers were set'),
+    decided: z.array(decidedTaskSchema).describe('outcomes of finished tasks that a later wave depends on (depends_on)'),
     strategy: strategyStateSchema,
     metrics: metricsStateSchema,
     waves: z.array(waveResultSchema),

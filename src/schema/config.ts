@@ -11,7 +11,7 @@
  * (`src/cli/config-file.ts`) validates it; until then `subprocess` is an unknown key.
  */
 import { z } from 'zod';
-import { DEFAULT_OPTIONS, JITTER_MODES, ON_INVALID, RETRY_POLICIES, STRATEGY_NAMES } from '../options.ts';
+import { BREAKER_POLICIES, DEFAULT_OPTIONS, JITTER_MODES, ON_INVALID, RETRY_POLICIES, STRATEGY_NAMES } from '../options.ts';
 import type { RunOptions } from '../options.ts';
 import { INSTANT_PATTERN, normaliseInstant } from '../util/instant.ts';
 
@@ -80,12 +80,17 @@ export const OPTION_VALUES = {
   max_attempts: spec('integer', integerAtLeast(1), INTEGER_GE_1, 'attempts per task, the first included'),
   backoff_base: spec('number', z.number().min(0), SECONDS_GE_0, 'base retry delay'),
   backoff_cap: spec('number', z.number().min(0), `${SECONDS_GE_0}, and >= --backoff-base`, 'longest retry delay'),
-  breaker_threshold: spec('integer', integerAtLeast(1), INTEGER_GE_1, "consecutive failed attempts that open an agent's circuit"),
+  breaker: choice(BREAKER_POLICIES, "when an agent's circuit opens: sampling = a failure rate >= --breaker-failure-rate over its last --breaker-window attempts (at least --breaker-min-attempts in); consecutive = --breaker-threshold failures in a row"),
+  breaker_window: spec('integer', integerAtLeast(1), INTEGER_GE_1, 'sampling breaker: finished attempts per agent the failure rate is taken over'),
+  breaker_min_attempts: spec('integer', integerAtLeast(1), `${INTEGER_GE_1}, and <= --breaker-window`, 'sampling breaker: attempts the window needs before the circuit can open'),
+  breaker_failure_rate: spec('number', z.number().gt(0).max(1), 'a number in (0, 1]', 'sampling breaker: the circuit opens at a window failure rate at or above R'),
+  breaker_threshold: spec('integer', integerAtLeast(1), INTEGER_GE_1, "consecutive breaker: consecutive failed attempts that open an agent's circuit"),
   breaker_cooldown: spec('number', z.number().gt(0), SECONDS_GT_0, 'time a circuit stays open before one probe attempt'),
   min_probability: spec('number', z.number().min(0).max(1), PROBABILITY, 'min_probability gate: block a task whose predicted success probability is below P'),
   high_risk_floor: spec('number', z.number().min(0).max(1), PROBABILITY, 'high_risk gate: block a HIGH-risk task whose predicted success probability is below P'),
   allow_high_risk: flag('turn the high_risk gate off'),
   wave_deadline: spec('number', z.number().gt(0), SECONDS_GT_0, 'wave_deadline gate: start no attempt later than S seconds after its wave began'),
+  steal: flag('work stealing: an idle agent takes a ready task from the agent with the most queued work per slot (--no-steal turns it off)'),
   dry_run: flag('plan only: load, validate, assign and gate first attempts; write assignments, gate decisions and a plan report'),
   resume: flag('continue the interrupted run in --out from its last checkpoint; refused when the input, options or version differ'),
   abort_on_failure_rate: spec('number', z.number().min(0).max(1), PROBABILITY, 'start no further wave after one whose (failed + blocked) / tasks exceeds R; exit 4'),
@@ -137,12 +142,17 @@ export const OPTION_DEFAULTS: { readonly [K in OptionKey]: OptionValue<K> | null
   max_attempts: D.retry.maxAttempts,
   backoff_base: D.retry.baseS,
   backoff_cap: D.retry.capS,
+  breaker: D.breaker.policy,
+  breaker_window: D.breaker.window,
+  breaker_min_attempts: D.breaker.minAttempts,
+  breaker_failure_rate: D.breaker.failureRate,
   breaker_threshold: D.breaker.threshold,
   breaker_cooldown: D.breaker.cooldownS,
   min_probability: D.gates.minProbability,
   high_risk_floor: D.gates.highRiskFloor,
   allow_high_risk: D.gates.allowHighRisk,
   wave_deadline: D.gates.waveDeadlineS,
+  steal: D.steal,
   dry_run: D.dryRun,
   resume: D.resume,
   abort_on_failure_rate: D.abortOnFailureRate,
@@ -173,7 +183,11 @@ export function optionsFromValues(v: OptionValues): RunOptions {
       capS: v.backoff_cap ?? D.retry.capS,
     },
     breaker: {
+      policy: v.breaker ?? D.breaker.policy,
       threshold: v.breaker_threshold ?? D.breaker.threshold,
+      window: v.breaker_window ?? D.breaker.window,
+      minAttempts: v.breaker_min_attempts ?? D.breaker.minAttempts,
+      failureRate: v.breaker_failure_rate ?? D.breaker.failureRate,
       cooldownS: v.breaker_cooldown ?? D.breaker.cooldownS,
     },
     gates: {
@@ -182,6 +196,7 @@ export function optionsFromValues(v: OptionValues): RunOptions {
       allowHighRisk: v.allow_high_risk ?? D.gates.allowHighRisk,
       waveDeadlineS: v.wave_deadline ?? D.gates.waveDeadlineS,
     },
+    steal: v.steal ?? D.steal,
     durationNoise: v.duration_noise ?? D.durationNoise,
     seed: v.seed ?? D.seed,
     epoch: v.epoch ?? D.epoch,

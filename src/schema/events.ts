@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { SCHEMA_VERSION } from '../options.ts';
 
 /**
- * Event types. `task_stolen` is reserved for work stealing (contract section 4.6), which a
- * later version adds; this version never writes it.
+ * Event types; `task_stolen` is a move by work stealing (contract section 4.6), apart from
+ * `task_rerouted` (a move off an open circuit).
  */
 export const EVENT_TYPES = [
   'run_started',

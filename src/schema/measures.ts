@@ -56,6 +56,8 @@ export const AgentMetricsSchema = z.object({
   busy_s: seconds,
   open_s: seconds,
   circuit_openings: count,
+  /** Tasks this agent took from other agents' queues (work stealing). */
+  steals: count,
   /** busy_s / makespan_s; 0 when makespan is 0. */
   utilization: rate,
   /** First attempts the agent ran: executed tasks whose first attempt ran on it (the agent their predicted p is for). */
@@ -104,6 +106,8 @@ export const MetricsCoreShape = {
   /** Attempts beyond each task's first. */
   retries: count,
   reroutes: count,
+  /** Tasks an idle agent took from another's queue (work stealing, contract 4.6); apart from reroutes. */
+  steals: count,
   circuit_openings: count,
   ...CalibrationFieldsShape,
   /**
@@ -115,7 +119,18 @@ export const MetricsCoreShape = {
 };
 
 /** Metrics of one wave: embedded in `wave_<w>/wave_summary.json` and the health file. */
-export const WaveMetricsSchema = z.object({ wave: z.number().int().min(1), ...MetricsCoreShape });
+const { per_agent: perAgentShape, ...MetricsCoreFigures } = MetricsCoreShape;
+export const WaveMetricsSchema = z.object({
+  wave: z.number().int().min(1),
+  ...MetricsCoreFigures,
+  /** Heaviest dependency chain, each task at its least predicted time x speed (contract 10); null when not computed. */
+  critical_path_s: seconds.nullable(),
+  /** max(critical_path_s, least total work / total slots); null when not computed. */
+  makespan_lower_bound_s: seconds.nullable(),
+  /** makespan_lower_bound_s / makespan_s; null when the makespan is 0 or the bound is not computed. */
+  makespan_efficiency: z.number().nonnegative().nullable(),
+  per_agent: perAgentShape,
+});
 export type WaveMetrics = z.infer<typeof WaveMetricsSchema>;
 
 /** Metrics of the whole run, from every task pooled (not a mean of wave metrics). */
@@ -123,7 +138,7 @@ export const RunMetricsSchema = z.object({ waves: count, ...MetricsCoreShape });
 export type RunMetrics = z.infer<typeof RunMetricsSchema>;
 
 /** The figures of either kind that every metric consumer reads. */
-export type MetricsCore = Omit<WaveMetrics, 'wave'>;
+export type MetricsCore = Omit<WaveMetrics, 'wave' | 'critical_path_s' | 'makespan_lower_bound_s' | 'makespan_efficiency'>;
 
 /** Health grades, best first (contract section 6). */
 export const HEALTH_GRADES = ['EXCELLENT', 'GOOD', 'FAIR', 'POOR'] as const;

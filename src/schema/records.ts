@@ -42,6 +42,7 @@ export const taskOutcomeRecordSchema = z
     end_time: isoTime.nullable().describe('end of the last attempt (or the refusal after it); null when never attempted'),
     gate: z.string().nullable().describe('name of the gate that blocked the task; null when none did'),
     reroutes: z.number().int().min(0),
+    steals: z.number().int().min(0).describe('times an idle agent took the task from another\'s queue (work stealing), apart from reroutes'),
     assigned_agent_id: z.string().describe('the agent the strategy chose (not in the contract\'s list)'),
     priority: z.number().int().min(1).max(3).describe('1 = highest (not in the contract\'s list)'),
   })
@@ -83,6 +84,7 @@ export const executedTaskRecordSchema = z
     gate: z.string().nullable(),
     gate_reason: z.string().nullable(),
     reroutes: z.number().int().min(0),
+    steals: z.number().int().min(0),
     attempt_log: z.array(attemptRecordSchema),
   })
   .strict();

@@ -45,7 +45,12 @@ export const CoordinationContentSchema = z.object({
   utilization: rate,
   waiting_mean_s: seconds.nullable(),
   waiting_p95_s: seconds.nullable(),
+  /** The wave's critical path, makespan lower bound and bound / makespan (contract 10). */
+  critical_path_s: z.number().nonnegative().nullable(),
+  makespan_lower_bound_s: z.number().nonnegative().nullable(),
+  makespan_efficiency: z.number().nonnegative().nullable(),
   reroutes: count,
+  steals: count,
   blocked: count,
   circuit_openings: count,
 });

@@ -4,7 +4,7 @@
  * `wave_<w>/wave_summary.json` and the rows of `wave_<w>/agent_<a>/agent_metrics.jsonl`.
  */
 import { z } from 'zod';
-import { JITTER_MODES, ON_INVALID, RETRY_POLICIES, SCHEMA_VERSION, STRATEGY_NAMES } from '../options.ts';
+import { BREAKER_POLICIES, JITTER_MODES, ON_INVALID, RETRY_POLICIES, SCHEMA_VERSION, STRATEGY_NAMES } from '../options.ts';
 import { AgentMetricsSchema, ANOMALY_TYPES, HEALTH_GRADES, HealthSchema, RunMetricsSchema, WaveMetricsSchema } from './measures.ts';
 import { SIGNAL_TYPES } from './signals.ts';
 
@@ -50,12 +50,17 @@ export const manifestOptionsSchema = z
     max_attempts: z.number().int().min(1),
     backoff_base: z.number().min(0).describe('seconds'),
     backoff_cap: z.number().min(0).describe('seconds'),
+    breaker: z.enum(BREAKER_POLICIES),
+    breaker_window: z.number().int().min(1),
+    breaker_min_attempts: z.number().int().min(1),
+    breaker_failure_rate: z.number().gt(0).max(1),
     breaker_threshold: z.number().int().min(1),
     breaker_cooldown: z.number().min(0).describe('seconds'),
     min_probability: z.number().min(0).max(1),
     high_risk_floor: z.number().min(0).max(1),
     allow_high_risk: z.boolean(),
     wave_deadline: z.number().nullable().describe('seconds; null = none'),
+    steal: z.boolean(),
     dry_run: z.boolean(),
     abort_on_failure_rate: z.number().min(0).max(1).nullable(),
     min_health: z.number().nullable(),
@@ -151,6 +156,7 @@ export const executionSummarySchema = z
         attempts: count,
         retries: count,
         reroutes: count,
+        steals: count,
         circuit_openings: count,
         rejected_lines: count,
       })

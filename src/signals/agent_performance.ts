@@ -23,6 +23,7 @@ export function agentPerformanceContent(a: AgentMetrics): AgentPerformanceConten
     busy_s: a.busy_s,
     open_s: a.open_s,
     circuit_openings: a.circuit_openings,
+    steals: a.steals,
     utilization: a.utilization,
     first_attempts: a.first_attempts,
     mean_predicted_p: a.mean_predicted_p,

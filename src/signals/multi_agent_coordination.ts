@@ -29,7 +29,11 @@ export function coordinationContent(metrics: WaveMetrics, strategy: StrategyName
     utilization: metrics.utilization,
     waiting_mean_s: metrics.waiting_mean_s,
     waiting_p95_s: metrics.waiting_p95_s,
+    critical_path_s: metrics.critical_path_s,
+    makespan_lower_bound_s: metrics.makespan_lower_bound_s,
+    makespan_efficiency: metrics.makespan_efficiency,
     reroutes: metrics.reroutes,
+    steals: metrics.steals,
     blocked: metrics.blocked,
     circuit_openings: metrics.circuit_openings,
   };

@@ -7,25 +7,31 @@
  * 3. The safety gates run before every attempt; the first refusal blocks the task.
  * 4. A failed attempt is retried after its backoff delay, at the front of the same agent's
  *    queue, until the allowed attempts are used.
- * 5. A circuit breaker per agent opens after `threshold` consecutive failures. While it is open
+ * 5. A circuit breaker per agent opens by its policy (`sampling`: a failure rate over a window of
+ *    recent attempts; `consecutive`: failures in a row; ./breaker.ts). While it is open
  *    the agent starts nothing and its queued tasks are rerouted by the strategy to agents whose
  *    circuit is closed; when every circuit is open they wait. After the cooldown one probe runs.
+ *
+ * 6. Work stealing (unless `--no-steal`): an agent with a free slot and nothing queued takes the
+ *    task that the agent with the most queued work per slot would start last (never a retry).
  *
  * A {@link Simulation} lives for the whole run: the clock and each agent's breaker carry from
  * one wave to the next, and wave w+1 starts when wave w's last task ends.
  */
+import { moveTask } from '../assign/common.ts';
 import type { Strategy, StrategyState, WaveAssignment } from '../assign/types.ts';
 import type { BreakerOptions, GateOptions, RetryOptions } from '../options.ts';
-import type { AgentProfile, WavePlan } from '../plan/model.ts';
-import { predictionOn } from '../plan/model.ts';
+import type { AgentProfile, TaskRef, WavePlan } from '../plan/model.ts';
+import { isCapableCandidate, predictionOn } from '../plan/model.ts';
 import { allowedAttempts, applyJitter, backoffStep, INITIAL_BACKOFF, type BackoffStep } from './backoff.ts';
-import { admission, CLOSED, cooldownElapsed, probeStarted, recordOutcome } from './breaker.ts';
+import { admission, closedBreaker, cooldownElapsed, probeStarted, recordOutcome, type BreakerState } from './breaker.ts';
 import type { AttemptResult, Executor } from './executor.ts';
-import { activeGates, runGates, type SafetyGate } from './gates.ts';
-import { Lane, type TaskRun } from './lane.ts';
+import { activeGates, dependenciesGate, runGates, type SafetyGate } from './gates.ts';
+import { Lane, type QueueItem, type TaskRun } from './lane.ts';
 import type { KeyedRandom } from './rng.ts';
 import type { Scheduler } from './scheduler.ts';
-import type { AgentWaveStats, GateDecision, SimulationEvent, SimulationSnapshot, TaskOutcome, WaveExecution } from './types.ts';
+import { Readiness, refKey, type Released } from './readiness.ts';
+import type { AgentWaveStats, GateDecision, SimulationEvent, SimulationSnapshot, TaskOutcome, TaskStatus, WaveExecution } from './types.ts';
 
 /** What the engine needs for a whole run. */
 export interface SimulationConfig {
@@ -39,6 +45,13 @@ export interface SimulationConfig {
   readonly executor: Executor;
   /** Gates to run, in order; default: the registry's gates enabled by `gates`. */
   readonly gateList?: readonly SafetyGate[];
+  /** Work stealing (contract section 4.6): on unless `--no-steal`. */
+  readonly steal: boolean;
+  /**
+   * Whether a finished task's status must be kept for later waves (a later wave depends on
+   * it); default: every task. The pipeline passes the plan's cross-wave dependency targets.
+   */
+  readonly remember?: (ref: TaskRef) => boolean;
   /** Called at each circuit transition and reroute, in simulated-time order (events.jsonl). */
   readonly onEvent?: (event: SimulationEvent) => void;
   /**
@@ -88,11 +101,13 @@ export class Simulation {
   readonly #cooldownOrder = new Map<Lane, number>();
   #cooldowns = 0;
   #current: WaveRun | null = null;
+  /** Status of earlier waves' tasks that later waves depend on, by {@link refKey}. */
+  readonly #decided = new Map<string, TaskStatus>();
 
   /** @throws RangeError when `config.initial` names an agent outside the run or a cooldown of a closed circuit */
   constructor(config: SimulationConfig) {
     this.#config = config;
-    this.#lanes = config.agents.map((profile, index) => new Lane(index, profile, CLOSED));
+    this.#lanes = config.agents.map((profile, index) => new Lane(index, profile, closedBreaker(config.breaker), (run) => predictionOn(run.task, profile.agentId).predictedTimeS * profile.speed));
     this.#laneById = new Map(this.#lanes.map((lane) => [lane.profile.agentId, lane]));
     this.#policy = {
       gates: config.gateList ?? activeGates(config.gates),
@@ -113,11 +128,16 @@ export class Simulation {
     return {
       breakers: this.#lanes.map((lane) => ({ agentId: lane.profile.agentId, state: lane.breaker })),
       cooldowns: pending.map((lane) => lane.profile.agentId),
+      decided: [...this.#decided].map(([key, status]) => {
+        const cut = key.indexOf('\u0000');
+        return { wave: Number(key.slice(0, cut)), taskId: key.slice(cut + 1), status };
+      }),
     };
   }
 
   #restore(initial: SimulationSnapshot): void {
     for (const { agentId, state } of initial.breakers) this.#laneOf(agentId).breaker = state;
+    for (const { wave, taskId, status } of initial.decided) this.#decided.set(refKey({ wave, taskId }), status);
     for (const agentId of initial.cooldowns) {
       const lane = this.#laneOf(agentId);
       if (lane.breaker.kind !== 'open') throw new RangeError(`cooldown of ${agentId}, whose circuit is ${lane.breaker.kind}`);
@@ -144,7 +164,8 @@ export class Simulation {
    * @throws StalledError (from the scheduler) if the wave can never finish: a bug
    */
   async runWave(input: WaveInput): Promise<WaveRunResult> {
-    const wave = new WaveRun(this.#config, this.#lanes, this.#laneById, this.#policy, input, (lane, openedAtS, halfOpenAtS) => {
+    const earlier = (ref: TaskRef): TaskStatus | undefined => this.#decided.get(refKey(ref));
+    const wave = new WaveRun(this.#config, this.#lanes, this.#laneById, this.#policy, input, earlier, (lane, openedAtS, halfOpenAtS) => {
       this.#setCooldown(lane, openedAtS, halfOpenAtS);
     });
     for (const assignment of input.assignment.assignments) {
@@ -154,7 +175,13 @@ export class Simulation {
     }
     this.#current = wave;
     try {
-      return await wave.run();
+      const result = await wave.run();
+      const remember = this.#config.remember;
+      for (const o of result.execution.outcomes) {
+        const ref = { wave: o.wave, taskId: o.taskId };
+        if (remember === undefined || remember(ref)) this.#decided.set(refKey(ref), o.status);
+      }
+      return result;
     } finally {
       this.#current = null;
     }
@@ -168,12 +195,17 @@ export class Simulation {
     // Only the timer of the current opening counts; an older one is stale.
     if (lane.breaker.kind !== 'open' || lane.breaker.openedAtS !== openedAtS) return;
     const nowS = this.#config.scheduler.now();
-    lane.addOpenTime(openedAtS, nowS, this.#current?.startS ?? nowS);
     lane.breaker = cooldownElapsed(lane.breaker, nowS);
     this.#cooldownOrder.delete(lane);
     this.#config.onEvent?.({ type: 'circuit_half_open', agentId: lane.profile.agentId, timeS: nowS });
     this.#current?.dispatch();
   }
+}
+
+/** Whether the breaker lets an agent steal: closed, or half-open with no probe running. */
+function mayStealNow(lane: { readonly breaker: BreakerState }): boolean {
+  const breaker = lane.breaker;
+  return breaker.kind === 'closed' || (breaker.kind === 'half-open' && !breaker.probeInFlight);
 }
 
 /** The state of one wave while it runs. */
@@ -186,6 +218,7 @@ class WaveRun {
   readonly #decisions: GateDecision[] = [];
   readonly #progressEvery: number;
   #strategyState: StrategyState;
+  readonly #readiness: Readiness;
   #queueSeq = 0;
   #assigned = 0;
   #done = 0;
@@ -196,8 +229,10 @@ class WaveRun {
     private readonly laneById: ReadonlyMap<string, Lane>,
     private readonly policy: AttemptPolicy,
     private readonly input: WaveInput,
+    earlier: (ref: TaskRef) => TaskStatus | undefined,
     private readonly setCooldownTimer: CooldownTimer,
   ) {
+    this.#readiness = new Readiness(input.wave.tasks, input.wave.wave, earlier);
     this.startS = config.scheduler.now();
     this.#strategyState = input.assignment.state;
     this.#runs = new Array<TaskRun | undefined>(input.wave.tasks.length);
@@ -214,47 +249,90 @@ class WaveRun {
     if (this.#runs[index] !== undefined) throw new RangeError(`task ${taskId} is assigned twice in wave ${this.input.wave.wave}`);
     const run: TaskRun = {
       task,
+      index,
       order,
       assignedAgentId: lane.profile.agentId,
       lane: lane.index,
       attempts: [],
       retryDelaysS: [],
       reroutes: 0,
+      steals: 0,
       backoff: INITIAL_BACKOFF,
       refusal: null,
       status: null,
       firstLane: null,
+      readyS: this.startS,
       startS: this.startS,
       endS: this.startS,
     };
     this.#runs[index] = run;
     this.#assigned++;
-    lane.queue.push({ run, retry: false, seq: this.#queueSeq++ });
   }
 
   async run(): Promise<WaveRunResult> {
     if (this.#assigned !== this.#runs.length) {
       throw new RangeError(`wave ${this.input.wave.wave}: ${this.#assigned} assignments for ${this.#runs.length} tasks`);
     }
+    this.#release(this.#readiness.initial());
     this.dispatch();
     await this.config.scheduler.runUntil(() => this.#done === this.#runs.length);
     return { execution: this.#execution(), strategyState: this.#strategyState };
   }
 
-  /** Reroutes what waits on open circuits, then lets every agent start what it may. */
+  /**
+   * Reroutes what waits on open circuits, lets every agent start what it may, then lets agents
+   * with a free slot and nothing of their own steal (in natural order).
+   */
   dispatch(): void {
     this.#reroute();
     for (const lane of this.lanes) this.#fill(lane);
+    if (this.config.steal) for (const lane of this.lanes) this.#stealInto(lane);
+  }
+
+  /**
+   * Work stealing (contract section 4.6): while `thief` has a closed circuit (or is half-open
+   * with no probe running), a free slot and nothing queued, it takes from the agent whose queue
+   * holds the most predicted work per slot (ties to natural order) the fresh task (never a
+   * retry) that agent would start last, among tasks the thief is a capable candidate for; then
+   * starts what it may. A half-open thief takes one, which becomes its probe.
+   */
+  #stealInto(thief: Lane): void {
+    const eligible = (item: QueueItem): boolean => !item.retry && isCapableCandidate(item.run.task, thief.profile);
+    while (thief.running < thief.profile.maxConcurrency && thief.queued === 0 && mayStealNow(thief)) {
+      let victim: Lane | null = null;
+      for (const lane of this.lanes) {
+        if (lane === thief || lane.queued === 0) continue;
+        if (victim !== null && !(lane.queuedWorkPerSlot > victim.queuedWorkPerSlot)) continue;
+        if (lane.holds(eligible)) victim = lane;
+      }
+      const item = victim?.dequeueLast(eligible);
+      if (victim == null || item === undefined) return;
+      const { run } = item;
+      this.#strategyState = moveTask(run.task, victim.profile, thief.profile, this.#strategyState).state;
+      run.lane = thief.index;
+      run.steals++;
+      thief.steals++;
+      this.config.onEvent?.({ type: 'task_stolen', taskId: run.task.taskId, fromAgentId: victim.profile.agentId, toAgentId: thief.profile.agentId, timeS: this.config.scheduler.now() });
+      thief.enqueue({ run, retry: false, seq: this.#queueSeq++ });
+      this.#fill(thief);
+    }
   }
 
   #reroute(): void {
     let closed: AgentProfile[] | null = null;
     for (const lane of this.lanes) {
-      if (lane.breaker.kind !== 'open' || lane.queue.size === 0) continue;
+      if (lane.breaker.kind !== 'open' || lane.queued === 0) continue;
       closed ??= this.lanes.filter((l) => l.breaker.kind === 'closed').map((l) => l.profile);
       if (closed.length === 0) return; // every circuit is open: tasks wait
-      for (let item = lane.queue.pop(); item !== undefined; item = lane.queue.pop()) {
-        const request = { task: item.run.task, from: lane.profile, allowed: closed, agents: this.config.agents };
+      const waiting: QueueItem[] = [];
+      for (let item = lane.dequeue(); item !== undefined; item = lane.dequeue()) {
+        const task = item.run.task;
+        const allowed = closed.filter((agent) => isCapableCandidate(task, agent));
+        if (allowed.length === 0) {
+          waiting.push(item); // no closed capable candidate: it waits for its own circuit
+          continue;
+        }
+        const request = { task, from: lane.profile, allowed, agents: this.config.agents };
         const decision = this.input.strategy.reroute(request, this.#strategyState);
         this.#strategyState = decision.state;
         const target = this.#lane(decision.agentId);
@@ -264,17 +342,18 @@ class WaveRun {
         if (onEvent !== undefined) {
           onEvent({ type: 'task_rerouted', taskId: item.run.task.taskId, fromAgentId: lane.profile.agentId, toAgentId: target.profile.agentId, timeS: this.config.scheduler.now() });
         }
-        target.queue.push({ run: item.run, retry: item.retry, seq: this.#queueSeq++ });
+        target.enqueue({ run: item.run, retry: item.retry, seq: this.#queueSeq++ });
       }
+      for (const item of waiting) lane.enqueue(item);
     }
   }
 
   #fill(lane: Lane): void {
     const nowS = this.config.scheduler.now();
-    while (lane.running < lane.profile.maxConcurrency && lane.queue.size > 0) {
+    while (lane.running < lane.profile.maxConcurrency && lane.queued > 0) {
       const allowed = admission(lane.breaker);
       if (allowed === 'refuse') return;
-      const item = lane.queue.pop();
+      const item = lane.dequeue();
       if (item === undefined) return;
       const { run } = item;
       const attempt = run.attempts.length;
@@ -288,6 +367,8 @@ class WaveRun {
         nowS,
         waveStartS: this.startS,
         options: this.config.gates,
+        agents: this.config.agents,
+        dependency: null,
       });
       this.#decisions.push({ wave: run.task.wave, taskId: run.task.taskId, agentId: lane.profile.agentId, attempt, timeS: nowS, refusal });
       run.firstLane ??= lane.index;
@@ -312,14 +393,15 @@ class WaveRun {
     const nowS = this.config.scheduler.now();
     lane.attemptEnded(nowS, result.succeeded);
     run.attempts.push({ attempt, agentId: lane.profile.agentId, startS, endS: nowS, succeeded: result.succeeded, probe });
-    const before = lane.breaker.kind;
-    const transition = recordOutcome(lane.breaker, result.succeeded, probe, nowS, this.config.breaker);
+    const before = lane.breaker;
+    const transition = recordOutcome(before, result.succeeded, probe, nowS, this.config.breaker);
     lane.breaker = transition.state;
+    if (before.kind === 'half-open' && transition.state.kind === 'closed') lane.addOpenTime(before.downSinceS, nowS, this.startS);
     if (transition.opened && transition.state.kind === 'open') {
       lane.circuitOpenings++;
       this.config.onEvent?.({ type: 'circuit_opened', agentId: lane.profile.agentId, timeS: nowS });
       this.setCooldownTimer(lane, transition.state.openedAtS, transition.state.halfOpenAtS);
-    } else if (before === 'half-open' && transition.state.kind === 'closed') {
+    } else if (before.kind === 'half-open' && transition.state.kind === 'closed') {
       this.config.onEvent?.({ type: 'circuit_closed', agentId: lane.profile.agentId, timeS: nowS });
     }
     if (result.succeeded) this.#finish(run, lane, 'succeeded');
@@ -344,12 +426,60 @@ class WaveRun {
     run.retryDelaysS.push(jittered);
     this.config.scheduler.at(this.config.scheduler.now() + jittered, () => {
       const target = this.lanes[run.lane] ?? lane;
-      target.queue.push({ run, retry: true, seq: this.#queueSeq++ });
+      target.enqueue({ run, retry: true, seq: this.#queueSeq++ });
       this.dispatch();
     });
   }
 
-  #finish(run: TaskRun, lane: Lane, status: 'succeeded' | 'failed' | 'blocked'): void {
+  /** Ends a task and releases (or refuses, cascading) the tasks that depend on it. */
+  #finish(run: TaskRun, lane: Lane, status: TaskStatus): void {
+    this.#record(run, lane, status);
+    this.#release(this.#readiness.ended(run.index, run.task, status));
+  }
+
+  /**
+   * Queues tasks that became ready (on the agent they are on now; a reroute follows if its
+   * circuit is open) and refuses, through the `dependencies` gate, those whose dependency did
+   * not succeed, cascading to their own dependents, all at the current time.
+   */
+  #release(first: Released): void {
+    const nowS = this.config.scheduler.now();
+    // First in, first out: a task refused earlier passes its refusal on earlier (breadth first).
+    const work: Released[] = [first];
+    for (let i = 0; i < work.length; i++) {
+      const released = work[i];
+      if (released === undefined) continue;
+      for (const index of released.ready) {
+        const run = this.#runs[index];
+        if (run === undefined || run.status !== null) continue;
+        run.readyS = nowS;
+        this.#laneOf(run).enqueue({ run, retry: false, seq: this.#queueSeq++ });
+      }
+      for (const { index, failure } of released.refused) {
+        const run = this.#runs[index];
+        if (run === undefined || run.status !== null) continue;
+        const lane = this.#laneOf(run);
+        const { p, risk } = predictionOn(run.task, lane.profile.agentId);
+        const context = { task: run.task, agent: lane.profile, attempt: 0, p, risk, nowS, waveStartS: this.startS, options: this.config.gates, agents: this.config.agents, dependency: failure };
+        const verdict = dependenciesGate.check(context);
+        run.refusal = { gate: dependenciesGate.name, reason: verdict.kind === 'refuse' ? verdict.reason : 'a dependency did not succeed' };
+        this.#decisions.push({ wave: run.task.wave, taskId: run.task.taskId, agentId: lane.profile.agentId, attempt: 0, timeS: nowS, refusal: run.refusal });
+        run.firstLane ??= lane.index;
+        run.readyS = nowS;
+        run.startS = nowS;
+        this.#record(run, lane, 'blocked');
+        work.push(this.#readiness.ended(index, run.task, 'blocked'));
+      }
+    }
+  }
+
+  #laneOf(run: TaskRun): Lane {
+    const lane = this.lanes[run.lane];
+    if (lane === undefined) throw new RangeError(`task ${run.task.taskId} lost its agent`);
+    return lane;
+  }
+
+  #record(run: TaskRun, lane: Lane, status: TaskStatus): void {
     run.status = status;
     run.endS = this.config.scheduler.now();
     lane.tasks++;
@@ -370,7 +500,7 @@ class WaveRun {
     let endS = this.startS;
     for (const run of this.#runs) if (run !== undefined && run.endS > endS) endS = run.endS;
     for (const lane of this.lanes) {
-      if (lane.breaker.kind === 'open') lane.addOpenTime(lane.breaker.openedAtS, endS, this.startS);
+      if (lane.breaker.kind !== 'closed') lane.addOpenTime(lane.breaker.downSinceS, endS, this.startS);
     }
     const outcomes = this.#runs.map((run) => {
       if (run === undefined) throw new RangeError(`wave ${this.input.wave.wave} has an unassigned task`);
@@ -384,6 +514,7 @@ class WaveRun {
       busyS: lane.busyS,
       openS: lane.openS,
       circuitOpenings: lane.circuitOpenings,
+      steals: lane.steals,
     }));
     return { wave: this.input.wave.wave, startS: this.startS, endS, outcomes, agents, gateDecisions: this.#decisions };
   }
@@ -406,7 +537,8 @@ class WaveRun {
       retryDelaysS: run.retryDelaysS,
       refusal: run.refusal,
       reroutes: run.reroutes,
-      readyS: this.startS,
+      steals: run.steals,
+      readyS: run.readyS,
       startS: run.startS,
       endS: run.endS,
       predictedP: p,

@@ -5,7 +5,9 @@
  */
 import type { GateOptions } from '../options.ts';
 import type { AgentProfile, Risk, Task } from '../plan/model.ts';
+import { isCapableCandidate, predictionFor } from '../plan/model.ts';
 import { fixedAtLeast, fixedVs } from '../util/format.ts';
+import type { DependencyFailure } from './readiness.ts';
 
 /** What a gate sees about one attempt about to start. */
 export interface GateContext {
@@ -21,6 +23,10 @@ export interface GateContext {
   readonly nowS: number;
   readonly waveStartS: number;
   readonly options: GateOptions;
+  /** The run's agents, natural order (the `capabilities` gate looks for a capable candidate). */
+  readonly agents: readonly AgentProfile[];
+  /** The first dependency that did not succeed, or null (every one succeeded, or there are none). */
+  readonly dependency: DependencyFailure | null;
 }
 
 /** A gate's verdict. */
@@ -76,12 +82,40 @@ export const waveDeadlineGate: SafetyGate = {
   },
 };
 
+/** Refuses a task one of whose dependencies ended failed or blocked (contract section 10). */
+export const dependenciesGate: SafetyGate = {
+  name: 'dependencies',
+  description: 'refuses a task whose dependency (depends_on) ended failed or blocked',
+  enabled: () => true,
+  check: ({ dependency }) => {
+    if (dependency === null) return ALLOW;
+    const { ref, status } = dependency;
+    const what = status === 'unknown' ? 'has no outcome in this run' : `ended ${status}`;
+    return { kind: 'refuse', reason: `dependency ${ref.taskId} (wave ${ref.wave}) ${what}` };
+  },
+};
+
 /**
- * Every gate, keyed by name, in the order they run. The `dependencies` gate of the contract
- * joins this registry with dependency support (depends_on is reserved for now).
+ * Refuses a task no candidate agent is capable of (contract section 10), naming what each
+ * candidate lacks: `no candidate has every required capability (gpu, tpu): agent_0 lacks tpu;
+ * agent_1 lacks gpu, tpu`.
  */
+export const capabilitiesGate: SafetyGate = {
+  name: 'capabilities',
+  description: 'refuses a task no candidate agent has every required capability for',
+  enabled: () => true,
+  check: ({ task, agents }) => {
+    if (task.requiredCapabilities.length === 0) return ALLOW;
+    const candidates = agents.filter((agent) => predictionFor(task, agent.agentId) !== null);
+    if (candidates.some((agent) => isCapableCandidate(task, agent))) return ALLOW;
+    const lacks = candidates.map((agent) => `${agent.agentId} lacks ${task.requiredCapabilities.filter((c) => !agent.capabilities.includes(c)).join(', ')}`);
+    return { kind: 'refuse', reason: `no candidate has every required capability (${task.requiredCapabilities.join(', ')}): ${lacks.join('; ')}` };
+  },
+};
+
+/** Every gate, keyed by name, in the order they run (the contract's table order). */
 export const GATES: ReadonlyMap<string, SafetyGate> = new Map(
-  [minProbabilityGate, highRiskGate, waveDeadlineGate].map((gate) => [gate.name, gate]),
+  [minProbabilityGate, highRiskGate, waveDeadlineGate, dependenciesGate, capabilitiesGate].map((gate) => [gate.name, gate]),
 );
 
 /** The gates that run under `options`, in registry order. */

@@ -11,6 +11,8 @@ import type { AttemptRecord, GateRefusal, TaskStatus } from './types.ts';
 /** A task while its wave runs. */
 export interface TaskRun {
   readonly task: Task;
+  /** Position of the task in its wave's plan. */
+  readonly index: number;
   /** The strategy's order of taking the task; breaks priority ties in queues. */
   readonly order: number;
   readonly assignedAgentId: string;
@@ -19,11 +21,15 @@ export interface TaskRun {
   readonly attempts: AttemptRecord[];
   readonly retryDelaysS: number[];
   reroutes: number;
+  /** Times another agent took the task from this one's queue (contract section 4.6). */
+  steals: number;
   backoff: BackoffState;
   refusal: GateRefusal | null;
   status: TaskStatus | null;
   /** Lane of the first attempt or of the refusal; null until then. */
   firstLane: number | null;
+  /** When every dependency had succeeded (the wave's start without dependencies), or the refusal time. */
+  readyS: number;
   startS: number;
   endS: number;
 }
@@ -45,9 +51,14 @@ function queuedBefore(a: QueueItem, b: QueueItem): boolean {
   return pa < pb || (pa === pb && a.run.order < b.run.order);
 }
 
+/** predicted_time(t, a) x speed(a) of a queued task on this lane's agent, seconds. */
+export type WorkOf = (run: TaskRun) => number;
+
 /** One agent: its queue, what it runs, its breaker, and this wave's counters. */
 export class Lane {
-  readonly queue = new BinaryHeap<QueueItem>(queuedBefore);
+  readonly #queue = new BinaryHeap<QueueItem>(queuedBefore);
+  /** Predicted work of everything queued (ready, not started), seconds; see {@link queuedWorkPerSlot}. */
+  #queuedWorkS = 0;
   running = 0;
   breaker: BreakerState;
   // Counters of the current wave, reset by `resetWave`.
@@ -57,14 +68,54 @@ export class Lane {
   busyS = 0;
   openS = 0;
   circuitOpenings = 0;
+  /** Tasks this agent took from another's queue in this wave. */
+  steals = 0;
   #busySinceS = 0;
 
   constructor(
     readonly index: number,
     readonly profile: AgentProfile,
     breaker: BreakerState,
+    private readonly workOf: WorkOf,
   ) {
     this.breaker = breaker;
+  }
+
+  /** Tasks queued (ready, not started). */
+  get queued(): number {
+    return this.#queue.size;
+  }
+
+  /** Queued predicted work divided by max_concurrency, seconds: the victim measure of stealing. */
+  get queuedWorkPerSlot(): number {
+    return this.#queue.size === 0 ? 0 : this.#queuedWorkS / this.profile.maxConcurrency;
+  }
+
+  enqueue(item: QueueItem): void {
+    this.#queue.push(item);
+    this.#queuedWorkS += this.workOf(item.run);
+  }
+
+  /** The next task to start (retries first, then priority, then assignment order). */
+  dequeue(): QueueItem | undefined {
+    return this.#taken(this.#queue.pop());
+  }
+
+  /** Removes the item this agent would start last among those `eligible` accepts. */
+  dequeueLast(eligible: (item: QueueItem) => boolean): QueueItem | undefined {
+    return this.#taken(this.#queue.removeLast(eligible));
+  }
+
+  /** Whether some queued item passes `test`. */
+  holds(test: (item: QueueItem) => boolean): boolean {
+    return this.#queue.items().some(test);
+  }
+
+  #taken(item: QueueItem | undefined): QueueItem | undefined {
+    if (item === undefined) return undefined;
+    // Reset on empty so rounding never leaves a phantom backlog.
+    this.#queuedWorkS = this.#queue.size === 0 ? 0 : this.#queuedWorkS - this.workOf(item.run);
+    return item;
   }
 
   resetWave(): void {
@@ -74,6 +125,7 @@ export class Lane {
     this.busyS = 0;
     this.openS = 0;
     this.circuitOpenings = 0;
+    this.steals = 0;
   }
 
   /** An attempt starts at `nowS`: busy time runs while at least one attempt does. */
@@ -89,8 +141,8 @@ export class Lane {
     if (succeeded) this.successfulAttempts++;
   }
 
-  /** Adds the part of an open interval [openedAtS, untilS] that falls after `waveStartS`. */
-  addOpenTime(openedAtS: number, untilS: number, waveStartS: number): void {
-    this.openS += Math.max(0, untilS - Math.max(openedAtS, waveStartS));
+  /** Adds the part of a not-closed interval [downSinceS, untilS] that falls after `waveStartS`. */
+  addOpenTime(downSinceS: number, untilS: number, waveStartS: number): void {
+    this.openS += Math.max(0, untilS - Math.max(downSinceS, waveStartS));
   }
 }

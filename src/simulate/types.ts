@@ -60,6 +60,8 @@ export interface TaskOutcome {
   readonly refusal: GateRefusal | null;
   /** Times the task moved to another agent because a circuit opened. */
   readonly reroutes: number;
+  /** Times an idle agent took the task from another's queue (work stealing, contract 4.6). */
+  readonly steals: number;
   /** When the task became ready: its wave's start, seconds since run start. */
   readonly readyS: number;
   /** First attempt start (or the refusal time when blocked), seconds since run start. */
@@ -81,10 +83,12 @@ export interface AgentWaveStats {
   readonly successfulAttempts: number;
   /** Time with at least one attempt running, seconds. */
   readonly busyS: number;
-  /** Time the circuit spent open within the wave, seconds. */
+  /** Time the circuit was not closed (open, or half-open until a probe closed it) within the wave, seconds. */
   readonly openS: number;
   /** Times the circuit opened during the wave. */
   readonly circuitOpenings: number;
+  /** Tasks this agent took from other agents' queues (work stealing). */
+  readonly steals: number;
 }
 
 /** The result of one simulated wave. */
@@ -108,7 +112,7 @@ export interface WaveExecution {
  */
 export type SimulationEvent =
   | { readonly type: 'circuit_opened' | 'circuit_half_open' | 'circuit_closed'; readonly agentId: string; readonly timeS: number }
-  | { readonly type: 'task_rerouted'; readonly taskId: string; readonly fromAgentId: string; readonly toAgentId: string; readonly timeS: number };
+  | { readonly type: 'task_rerouted' | 'task_stolen'; readonly taskId: string; readonly fromAgentId: string; readonly toAgentId: string; readonly timeS: number };
 
 /** The engine's state between two waves (checkpoint.json): breakers and pending cooldown timers. */
 export interface SimulationSnapshot {
@@ -116,4 +120,6 @@ export interface SimulationSnapshot {
   readonly breakers: readonly { readonly agentId: string; readonly state: BreakerState }[];
   /** Agents whose circuit is open with its cooldown timer pending, in the order the timers were set. */
   readonly cooldowns: readonly string[];
+  /** Outcomes of earlier tasks a later wave depends on (section 10), in the order they ended. */
+  readonly decided: readonly { readonly wave: number; readonly taskId: string; readonly status: TaskStatus }[];
 }

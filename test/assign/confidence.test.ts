@@ -38,16 +38,14 @@ describe('confidence', () => {
     ]);
   });
 
-  it('reroutes to the highest p; among non-candidates (all at the mean p) to the least work', () => {
+  it('reroutes to the allowed candidate with the highest p; never to a non-candidate', () => {
     const five = [agent('a1', 1), agent('a2', 2), agent('a3', 1), agent('a4', 0.5), agent('a5', 1)];
     const r1 = task('r1', [['a1', 0.6, 10], ['a2', 0.9, 10], ['a3', 0.8, 20]]);
     const state = { ...initialStrategyState(five), workS: new Map([['a1', 50], ['a2', 40], ['a3', 30], ['a4', 5], ['a5', 2]]) };
     const best = confidenceStrategy.reroute(rerouteRequest(r1, 'a1', five.slice(1), five), state);
     expect(best.agentId).toBe('a2');
     expect(work(best.state.workS)).toEqual({ a1: 40, a2: 60, a3: 30, a4: 5, a5: 2 });
-    // a4 and a5 are no candidates: both count the mean p; a5 has less work. Mean time 40/3 x speed 1.
-    const other = confidenceStrategy.reroute(rerouteRequest(r1, 'a1', five.slice(3), five), state);
-    expect(other.agentId).toBe('a5');
-    expect(other.state.workS.get('a5')).toBeCloseTo(2 + 40 / 3, 12);
+    expect(confidenceStrategy.reroute(rerouteRequest(r1, 'a1', five.slice(2), five), state).agentId).toBe('a3');
+    expect(() => confidenceStrategy.reroute(rerouteRequest(r1, 'a1', five.slice(3), five), state)).toThrow(/no allowed capable candidate/);
   });
 });

@@ -41,6 +41,7 @@ export function execution(n: number, stats: readonly [string, number, number][])
     busyS: 0,
     openS: 0,
     circuitOpenings: 0,
+    steals: 0,
   }));
   return { wave: n, startS: 0, endS: 0, outcomes: [], agents, gateDecisions: [] };
 }

@@ -30,24 +30,25 @@ describe('load_balanced', () => {
     expect(work(next.state.workS)).toEqual({ a1: 21, a2: 33 });
   });
 
-  it('reroutes to the allowed candidate with the least work, or any allowed agent when none is a candidate', () => {
+  it('reroutes to the allowed candidate with the least work per slot, never to a non-candidate', () => {
     const [A1, A2, A3, A4] = [agent('a1', 1), agent('a2', 2), agent('a3', 1), agent('a4', 0.5)] as const;
     const four = [A1, A2, A3, A4];
     const r1 = task('r1', [['a1', 0.6, 10], ['a2', 0.9, 10], ['a3', 0.8, 20]]);
     const state = { ...initialStrategyState(four), workS: new Map([['a1', 50], ['a2', 40], ['a3', 30], ['a4', 5]]) };
-    // a4 has the least work but is no candidate: the pool is a2 (40), a3 (30).
+    // a4 has the least work but is no candidate: the pool is a2 (40 / 2 slots = 20), a3 (30 / 2 = 15).
     const toCandidate = loadBalancedStrategy.reroute(rerouteRequest(r1, 'a1', [A2, A3, A4], four), state);
     expect(toCandidate.agentId).toBe('a3');
     expect(work(toCandidate.state.workS)).toEqual({ a1: 40, a2: 40, a3: 50, a4: 5 });
-    // Only a4 allowed: mean predicted time 40/3 s x speed 0.5.
-    const toOther = loadBalancedStrategy.reroute(rerouteRequest(r1, 'a1', [A4], four), state);
-    expect(toOther.agentId).toBe('a4');
-    expect(toOther.state.workS.get('a4')).toBeCloseTo(5 + 20 / 3, 12);
-    expect(toOther.state.workS.get('a1')).toBe(40);
-    // Leaving a non-candidate subtracts the mean time x its speed: 20/3.
-    const back = loadBalancedStrategy.reroute(rerouteRequest(r1, 'a4', [A3], four), toOther.state);
-    expect(back.agentId).toBe('a3');
-    expect(back.state.workS.get('a4')).toBeCloseTo(5, 12);
-    expect(back.state.workS.get('a3')).toBe(50);
+    // Only a4 allowed: no capable candidate, so the engine must not ask (a bug if it does).
+    expect(() => loadBalancedStrategy.reroute(rerouteRequest(r1, 'a1', [A4], four), state)).toThrow(/no allowed capable candidate/);
+  });
+  it('compares work per slot: 40 s on 4 slots is less than 30 s on 2', () => {
+    const wide = { ...agent('a2', 1), maxConcurrency: 4 };
+    const two = [agent('a1', 1), wide];
+    const r1 = task('r1', [['a1', 0.6, 10], ['a2', 0.9, 10]]);
+    const state = { ...initialStrategyState(two), workS: new Map([['a1', 30], ['a2', 40]]) };
+    expect(loadBalancedStrategy.reroute(rerouteRequest(r1, 'a1', two, two), state).agentId).toBe('a2');
+    const wave = loadBalancedStrategy.assignWave({ wave: 1, tasks: [r1], topologicalOrder: [0] }, two, state);
+    expect(wave.assignments.map((a) => a.agentId)).toEqual(['a2']);
   });
 });

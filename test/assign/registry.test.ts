@@ -15,7 +15,7 @@ describe('strategy registry', () => {
   it('names the unknown strategy and lists the known ones', () => {
     expect(() => getStrategy('fastest')).toThrow(UnknownStrategyError);
     expect(() => getStrategy('fastest')).toThrow(
-      'unknown strategy "fastest"; known: round_robin, load_balanced, priority, confidence, schedule',
+      'unknown strategy "fastest"; known: round_robin, load_balanced, priority, confidence, schedule, capability',
     );
     expect(() => getStrategy('Round_Robin')).toThrow('unknown strategy "Round_Robin"');
   });

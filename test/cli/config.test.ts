@@ -108,8 +108,8 @@ describe('config file: problems, as FILE:line: key: problem', () => {
     expect(problemsOf('{"waves": 0}')).toBe('nightly.json:1: waves: expected an integer >= 1, got 0');
     expect(problemsOf('{"seed": 1.5e0}')).toBe('nightly.json:1: seed: expected a safe integer (|N| <= 9007199254740991), got 1.5e0');
     expect(problemsOf('{"allow_high_risk": "yes"}')).toBe('nightly.json:1: allow_high_risk: expected true or false, got "yes"');
-    expect(problemsOf('{"strategy": "fastest"}')).toBe('nightly.json:1: strategy: unknown value "fastest"; expected one of round_robin, load_balanced, priority, confidence, schedule');
-    expect(problemsOf('{"strategy": 2}')).toBe('nightly.json:1: strategy: expected one of round_robin, load_balanced, priority, confidence, schedule, got 2');
+    expect(problemsOf('{"strategy": "fastest"}')).toBe('nightly.json:1: strategy: unknown value "fastest"; expected one of round_robin, load_balanced, priority, confidence, schedule, capability');
+    expect(problemsOf('{"strategy": 2}')).toBe('nightly.json:1: strategy: expected one of round_robin, load_balanced, priority, confidence, schedule, capability, got 2');
     expect(problemsOf('{"epoch": "2024-05-01T00:00:00"}')).toBe('nightly.json:1: epoch: expected an ISO-8601 instant with a time zone, e.g. 2024-05-01T00:00:00Z, got "2024-05-01T00:00:00"');
     expect(problemsOf('{"input": ""}')).toBe('nightly.json:1: input: expected a non-empty path, got ""');
     expect(problemsOf('{"min_health": null}')).toBe('nightly.json:1: min_health: expected a number in [0, 100], got null');
@@ -121,7 +121,7 @@ describe('config file: problems, as FILE:line: key: problem', () => {
   it('reports every problem at once, in file order', () => {
     expect(problemsOf('{\n  "strategy": "fast",\n  "max_attemps": 3,\n  "waves": -1\n}')).toBe(
       [
-        'nightly.json:2: strategy: unknown value "fast"; expected one of round_robin, load_balanced, priority, confidence, schedule',
+        'nightly.json:2: strategy: unknown value "fast"; expected one of round_robin, load_balanced, priority, confidence, schedule, capability',
         'nightly.json:3: max_attemps: unknown key (did you mean max_attempts?)',
         'nightly.json:4: waves: expected an integer >= 1, got -1',
       ].join('\n'),

@@ -21,6 +21,7 @@ const EXPECTED_OPTIONS = [
   'backoff-cap', 'breaker-threshold', 'breaker-cooldown', 'min-probability', 'high-risk-floor',
   'allow-high-risk', 'wave-deadline', 'duration-noise', 'epoch', 'seed', 'agents-file', 'on-invalid',
   'dry-run', 'min-health', 'quiet', 'json', 'debug', 'help', 'version', 'config', 'resume', 'abort-on-failure-rate',
+  'breaker', 'breaker-window', 'breaker-min-attempts', 'breaker-failure-rate', 'no-steal',
 ];
 
 /** The help line (joined over wraps) that documents `--name`. */
@@ -52,9 +53,12 @@ describe('phase --help', () => {
     expect(entry('help').startsWith('  -h, --help')).toBe(true);
     expect(entry('version').startsWith('  -V, --version')).toBe(true);
     expect(entry('backoff-cap')).toContain('a number of seconds >= 0, and >= --backoff-base');
-    expect(entry('strategy')).toContain('one of: round_robin, load_balanced, priority, confidence, schedule');
+    expect(entry('strategy')).toContain('one of: round_robin, load_balanced, priority, confidence, schedule, capability');
     expect(entry('abort-on-failure-rate')).toContain('(failed + blocked) / tasks exceeds R; exit 4; a number in [0, 1]');
     expect(entry('config')).toContain('JSON file, keys in snake_case');
+    expect(entry('breaker')).toContain('one of: sampling, consecutive (default: sampling)');
+    expect(entry('no-steal')).toContain('work stealing');
+    expect(entry('no-steal')).toContain('(default: on)');
   });
   it('shows defaults taken from DEFAULT_OPTIONS', () => {
     expect(entry('input')).toContain(`(default: ${DEFAULT_OPTIONS.input})`);

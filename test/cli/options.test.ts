@@ -57,6 +57,10 @@ const VALUE_CASES: readonly [string, string, (o: RunOptions) => unknown, unknown
   ['backoff-cap', '12.25', (o) => o.retry.capS, 12.25],
   ['breaker-threshold', '3', (o) => o.breaker.threshold, 3],
   ['breaker-cooldown', '1e2', (o) => o.breaker.cooldownS, 100],
+  ['breaker', 'consecutive', (o) => o.breaker.policy, 'consecutive'],
+  ['breaker-window', '30', (o) => o.breaker.window, 30],
+  ['breaker-min-attempts', '4', (o) => o.breaker.minAttempts, 4],
+  ['breaker-failure-rate', '0.75', (o) => o.breaker.failureRate, 0.75],
   ['min-probability', '0.25', (o) => o.gates.minProbability, 0.25],
   ['high-risk-floor', '1', (o) => o.gates.highRiskFloor, 1],
   ['wave-deadline', '900', (o) => o.gates.waveDeadlineS, 900],
@@ -103,9 +107,20 @@ describe('phase flags', () => {
   });
 });
 
+describe('--no-steal', () => {
+  it('stealing is on by default; --no-steal turns it off; a later --steal back on', async () => {
+    expect((await optionsOf([])).steal).toBe(true);
+    expect(await optionsOf(['--no-steal'])).toEqual({ ...DEFAULT_OPTIONS, steal: false });
+    expect((await optionsOf(['--no-steal', '--steal'])).steal).toBe(true);
+  });
+  it('the sampling breaker is the default: window 20, 10 attempts, rate 0.5', async () => {
+    expect((await optionsOf([])).breaker).toEqual({ policy: 'sampling', threshold: 5, window: 20, minAttempts: 10, failureRate: 0.5, cooldownS: 60 });
+  });
+});
+
 describe('phase usage errors', () => {
   it.each([
-    [['--strategy', 'fastest'], '--strategy: unknown value "fastest"; expected one of round_robin, load_balanced, priority, confidence, schedule'],
+    [['--strategy', 'fastest'], '--strategy: unknown value "fastest"; expected one of round_robin, load_balanced, priority, confidence, schedule, capability'],
     [['--retry=sometimes'], '--retry: unknown value "sometimes"; expected one of exponential, linear, fixed, none'],
     [['--jitter', 'half'], '--jitter: unknown value "half"; expected one of none, full, equal'],
     [['--on-invalid', 'skip'], '--on-invalid: unknown value "skip"; expected one of fail, quarantine'],
@@ -119,6 +134,10 @@ describe('phase usage errors', () => {
     [['--backoff-base', '-1'], '--backoff-base: expected a number of seconds >= 0, got "-1"'],
     [['--backoff-cap', 'NaN'], '--backoff-cap: expected a number of seconds >= 0, and >= --backoff-base, got "NaN"'],
     [['--breaker-cooldown', '0'], '--breaker-cooldown: expected a number of seconds > 0, got "0"'],
+    [['--breaker', 'count'], '--breaker: unknown value "count"; expected one of sampling, consecutive'],
+    [['--breaker-failure-rate', '0'], '--breaker-failure-rate: expected a number in (0, 1], got "0"'],
+    [['--breaker-min-attempts', '21'], '--breaker-min-attempts: expected an integer <= --breaker-window (20), got "21"'],
+    [['--breaker-window', '5'], '--breaker-window: expected an integer >= --breaker-min-attempts (10, its default), got "5"'],
     [['--min-probability', '1.01'], '--min-probability: expected a number in [0, 1], got "1.01"'],
     [['--high-risk-floor', '-0.1'], '--high-risk-floor: expected a number in [0, 1], got "-0.1"'],
     [['--wave-deadline', '0'], '--wave-deadline: expected a number of seconds > 0, got "0"'],
@@ -157,7 +176,7 @@ describe('phase usage errors', () => {
     expect(await usageOf(['--waves'])).toBe('--waves: missing value; expected an integer >= 1');
     expect(await usageOf(['--config'])).toBe('--config: missing value; expected a path to a JSON file');
     expect(await usageOf(['--strategy', '--dry-run'])).toBe(
-      '--strategy: missing value; expected one of round_robin, load_balanced, priority, confidence, schedule (found "--dry-run"; write --strategy=VALUE for a value starting with "-")',
+      '--strategy: missing value; expected one of round_robin, load_balanced, priority, confidence, schedule, capability (found "--dry-run"; write --strategy=VALUE for a value starting with "-")',
     );
     expect(await usageOf(['--out', '-x'])).toBe('--out: missing value; expected a non-empty path (found "-x"; write --out=VALUE for a value starting with "-")');
   });
@@ -168,7 +187,7 @@ describe('phase usage errors', () => {
     expect(await usageOf(['--waves=0', '--strategy', 'fastest', 'extra', '--seed', 'x'])).toBe(
       [
         '--waves: expected an integer >= 1, got "0"',
-        '--strategy: unknown value "fastest"; expected one of round_robin, load_balanced, priority, confidence, schedule',
+        '--strategy: unknown value "fastest"; expected one of round_robin, load_balanced, priority, confidence, schedule, capability',
         '"extra": unexpected argument; every value belongs to an option, e.g. --input extra',
         '--seed: expected a safe integer (|N| <= 9007199254740991), got "x"',
       ].join('\n'),

@@ -135,12 +135,12 @@ function byTask(rows: readonly Record<string, unknown>[]): Map<string, Record<st
 }
 
 describe('common random numbers: a change to one task shifts no other task\'s draws', () => {
-  // round_robin assigns without reading times or p, and --breaker-threshold 1000 keeps every
+  // round_robin assigns without reading times or p, and --breaker consecutive --breaker-threshold 1000 keeps every
   // circuit closed (no reroutes), so every task runs on the same agent in both runs and each
   // attempt draws with the same key (seed, wave, task, agent, attempt, purpose). The longer
   // task does hold its agent's slot longer, so tasks queued behind it (and every later wave)
   // start later: start times and waiting may differ, the draws may not.
-  const OPTIONS = ['--strategy', 'round_robin', '--breaker-threshold', '1000', '--seed', '5'];
+  const OPTIONS = ['--strategy', 'round_robin', '--breaker', 'consecutive', '--breaker-threshold', '1000', '--no-steal', '--seed', '5'];
   const FACTOR = 10;
 
   it('every other task keeps its attempt count, success sequence, durations and retry delays', async () => {
@@ -191,7 +191,7 @@ describe('concurrency changes timing, not outcomes', () => {
     const runWith = async (concurrency: number): Promise<RunDirs> => {
       const file = path.join(dir, `agents-${concurrency}.json`);
       writeAgentsFile(file, sample.agents.map((a) => ({ agent_id: a.agent_id, speed: a.speed, reliability_offset: a.reliability_offset, max_concurrency: concurrency })));
-      return runOk(['--input', SAMPLE_INPUT, '--agents-file', file, '--strategy', 'round_robin', '--breaker-threshold', '1000']);
+      return runOk(['--input', SAMPLE_INPUT, '--agents-file', file, '--strategy', 'round_robin', '--breaker', 'consecutive', '--breaker-threshold', '1000', '--no-steal']);
     };
     const one = await runWith(1);
     const four = await runWith(4);

@@ -38,6 +38,7 @@ interface OutcomeSpec {
   status: TaskOutcome['status'];
   attempts: AttemptRecord[];
   reroutes?: number;
+  steals?: number;
   readyS: number;
   startS: number;
   endS: number;
@@ -58,6 +59,7 @@ export function outcome(s: OutcomeSpec): TaskOutcome {
     retryDelaysS: s.attempts.length > 1 ? [2] : [],
     refusal: s.status === 'blocked' ? { gate: 'min_probability', reason: 'p 0.05 < 0.10' } : null,
     reroutes: s.reroutes ?? 0,
+    steals: s.steals ?? 0,
     readyS: s.readyS,
     startS: s.startS,
     endS: s.endS,
@@ -89,8 +91,8 @@ export const WAVE_1: WaveExecution = {
     }),
   ],
   agents: [
-    { agentId: 'agent_1', tasks: 2, attempts: 3, successfulAttempts: 2, busyS: 28, openS: 10, circuitOpenings: 1 },
-    { agentId: 'agent_2', tasks: 3, attempts: 3, successfulAttempts: 1, busyS: 35, openS: 0, circuitOpenings: 0 },
+    { agentId: 'agent_1', tasks: 2, attempts: 3, successfulAttempts: 2, busyS: 28, openS: 10, circuitOpenings: 1, steals: 0 },
+    { agentId: 'agent_2', tasks: 3, attempts: 3, successfulAttempts: 1, busyS: 35, openS: 0, circuitOpenings: 0, steals: 0 },
   ],
   gateDecisions: [],
 };
@@ -103,8 +105,8 @@ export const WAVE_2: WaveExecution = {
     outcome({ wave: 2, taskId: 't6', agentId: 'agent_1', suggested: null, status: 'succeeded', attempts: [attempt(0, 'agent_1', 160, 180, true)], readyS: 160, startS: 160, endS: 180, p: 0.5, timeS: 20 }),
   ],
   agents: [
-    { agentId: 'agent_1', tasks: 1, attempts: 1, successfulAttempts: 1, busyS: 20, openS: 0, circuitOpenings: 0 },
-    { agentId: 'agent_2', tasks: 0, attempts: 0, successfulAttempts: 0, busyS: 0, openS: 0, circuitOpenings: 0 },
+    { agentId: 'agent_1', tasks: 1, attempts: 1, successfulAttempts: 1, busyS: 20, openS: 0, circuitOpenings: 0, steals: 0 },
+    { agentId: 'agent_2', tasks: 0, attempts: 0, successfulAttempts: 0, busyS: 0, openS: 0, circuitOpenings: 0, steals: 0 },
   ],
   gateDecisions: [],
 };

@@ -63,14 +63,14 @@ describe('computeWaveMetrics on the hand-built wave 1 (see test/measure/fixture.
       {
         agent_id: 'agent_1', tasks: 2, succeeded: 2, failed: 0, blocked: 0, success_rate: 1,
         attempts: 3, successful_attempts: 2, attempt_success_rate: 0.666667, retries: 1,
-        busy_s: 28, open_s: 10, circuit_openings: 1, utilization: 0.466667, // 28 / 60
+        busy_s: 28, open_s: 10, circuit_openings: 1, steals: 0, utilization: 0.466667, // 28 / 60
         first_attempts: 2, mean_predicted_p: 0.85, first_attempt_success_rate: 0.5, calibration_gap: -0.35,
         mean_attempt_duration_s: 12.666667, // (10 + 20 + 8) / 3
       },
       {
         agent_id: 'agent_2', tasks: 3, succeeded: 1, failed: 1, blocked: 1, success_rate: 0.333333,
         attempts: 3, successful_attempts: 1, attempt_success_rate: 0.333333, retries: 1,
-        busy_s: 35, open_s: 0, circuit_openings: 0, utilization: 0.583333, // 35 / 60
+        busy_s: 35, open_s: 0, circuit_openings: 0, steals: 0, utilization: 0.583333, // 35 / 60
         first_attempts: 2, mean_predicted_p: 0.65, first_attempt_success_rate: 0.5, calibration_gap: -0.15,
         mean_attempt_duration_s: 11.666667, // (10 + 10 + 15) / 3
       },
@@ -162,7 +162,7 @@ describe('edge cases', () => {
 
   it('throws RangeError when an outcome or statistics row names an unknown agent', () => {
     expect(() => computeWaveMetrics(WAVE_1, [profile('agent_1')])).toThrow(RangeError);
-    const stray: WaveExecution = { ...empty, agents: [{ agentId: 'ghost', tasks: 0, attempts: 0, successfulAttempts: 0, busyS: 0, openS: 0, circuitOpenings: 0 }] };
+    const stray: WaveExecution = { ...empty, agents: [{ agentId: 'ghost', tasks: 0, attempts: 0, successfulAttempts: 0, busyS: 0, openS: 0, circuitOpenings: 0, steals: 0 }] };
     expect(() => computeWaveMetrics(stray, AGENTS)).toThrow(/ghost/);
   });
 });

@@ -17,7 +17,7 @@ import { executionSummarySchema, systemHealthSchema } from '../../src/schema/sum
 function agent(over: Partial<AgentMetrics> & { agent_id: string }): AgentMetrics {
   return {
     tasks: 4, succeeded: 3, failed: 1, blocked: 0, success_rate: 0.75, attempts: 5, successful_attempts: 4,
-    attempt_success_rate: 0.8, retries: 1, busy_s: 80, open_s: 0, circuit_openings: 0, utilization: 0.32,
+    attempt_success_rate: 0.8, retries: 1, busy_s: 80, open_s: 0, circuit_openings: 0, steals: 0, utilization: 0.32,
     first_attempts: 0, mean_predicted_p: null, first_attempt_success_rate: null, calibration_gap: null,
     mean_attempt_duration_s: 16, ...over,
   };
@@ -33,7 +33,7 @@ function core(over: Partial<MetricsCore> = {}): MetricsCore {
   return {
     tasks: 4, succeeded: 3, failed: 0, blocked: 1, executed: 3, success_rate: 0.75, availability: 0.9, accuracy: 1,
     load_balance: 0.8124, mean_predicted_p: 0.8, first_attempt_success_rate: 0.6667, calibration_gap: -0.1333, makespan_s: 100, utilization: 0.625,
-    waiting_mean_s: 3.24, waiting_p95_s: 9.87, attempts: 5, retries: 1, reroutes: 1, circuit_openings: 0,
+    waiting_mean_s: 3.24, waiting_p95_s: 9.87, attempts: 5, retries: 1, reroutes: 1, steals: 0, circuit_openings: 0,
     brier: 0.187649, log_loss: 0.55, ece: null, mce: null, reliability_bins: [], duration_mape: null,
     per_agent: [AGENT_2, AGENT_10], ...over,
   };
@@ -44,7 +44,7 @@ function health(score: number, grade: Health['grade']): Health {
 }
 
 function waveEntry(wave: number, score: number, grade: Health['grade'], over: Partial<MetricsCore> = {}): SystemHealth['waves'][number] {
-  const metrics: WaveMetrics = { wave, ...core(over) };
+  const metrics: WaveMetrics = { wave, ...core(over), critical_path_s: 40, makespan_lower_bound_s: 60, makespan_efficiency: 0.6 };
   return { wave, health: health(score, grade), metrics };
 }
 
@@ -64,7 +64,7 @@ const T = '2025-01-01T00:00:00.000Z';
 const SUMMARY: ExecutionSummary = {
   schema_version: SCHEMA_VERSION, status: 'completed', reason: null, strategy: 'load_balanced', seed: 21, epoch: T, start_time: T,
   end_time: '2025-01-01T00:04:10.260Z', makespan_s: 250.26, agent_ids: ['agent_2', 'agent_10'],
-  totals: { waves: 2, tasks: 8, succeeded: 6, failed: 1, blocked: 1, attempts: 11, retries: 3, reroutes: 1, circuit_openings: 0, rejected_lines: 2 },
+  totals: { waves: 2, tasks: 8, succeeded: 6, failed: 1, blocked: 1, attempts: 11, retries: 3, reroutes: 1, steals: 0, circuit_openings: 0, rejected_lines: 2 },
   success_rate: 0.75, health_score: 64.1, health_grade: 'FAIR',
   waves: [
     { wave: 1, tasks: 4, succeeded: 3, failed: 0, blocked: 1, success_rate: 0.75, health_score: 60, health_grade: 'FAIR', makespan_s: 100, start_time: T, end_time: T, anomalies: 1 },
@@ -102,7 +102,7 @@ const SIGNALS: Signal[] = [
     content: {
       strategy: 'load_balanced', tasks: 4, agents: [{ agent_id: 'agent_2', tasks: 2, busy_s: 64 }, { agent_id: 'agent_10', tasks: 2, busy_s: 16 }],
       load_balance: 0.625, max_mean_busy_ratio: 1.6, busy_cv: 0.6, makespan_s: 100, utilization: 0.4, waiting_mean_s: 3.24, waiting_p95_s: 9.87,
-      reroutes: 1, blocked: 1, circuit_openings: 0,
+      reroutes: 1, steals: 0, blocked: 1, circuit_openings: 0, critical_path_s: 40, makespan_lower_bound_s: 60, makespan_efficiency: 0.6,
     },
     recommendations: ['rebalance load under load_balanced'],
   },
@@ -157,7 +157,7 @@ describe('renderRunReport', () => {
     const s = section(MD, 'Executive Summary');
     expect(s).toContain(
       'Run health is 64.10 (FAIR) with a success rate of 75.0%. Of 8 tasks in 2 waves, 6 succeeded, 1 failed and 1 was blocked by a safety gate. ' +
-        'The run used the `load_balanced` strategy with seed 21; the simulated makespan was 250.3 s, with 3 retries, 1 reroute and 0 circuit openings. ' +
+        'The run used the `load_balanced` strategy with seed 21; the simulated makespan was 250.3 s, with 3 retries, 1 reroute, 0 steals and 0 circuit openings. ' +
         '2 input lines were rejected and written to `rejected.jsonl`. ' +
         'Files named in this report are relative to the output folder; its path and the input files are in `run.json`.',
     );
@@ -194,15 +194,15 @@ describe('renderRunReport', () => {
 
   it('has one wave-breakdown row per wave', () => {
     const s = section(MD, 'Wave Breakdown');
-    expect(s).toContain('| 1 | 4 | 3 | 0 | 1 | 75.0% | 100.0 | 62.5% | 3.2 | 9.9 | 1 | 1 | 0 | 1 |');
-    expect(s).toContain('| 2 | 4 | 3 | 1 | 0 | 75.0% | 150.3 | 62.5% | 3.2 | n/a | 2 | 0 | 1 | 1 |');
+    expect(s).toContain('| 1 | 4 | 3 | 0 | 1 | 75.0% | 100.0 | 40.0 | 60.0% | 62.5% | 3.2 | 9.9 | 1 | 1 | 0 | 0 | 1 |');
+    expect(s).toContain('| 2 | 4 | 3 | 1 | 0 | 75.0% | 150.3 | 40.0 | 60.0% | 62.5% | 3.2 | n/a | 2 | 0 | 0 | 1 | 1 |');
     expect(s.split('\n').filter((l) => /^\| \d/.test(l)).length).toBe(2);
   });
 
   it('lists the agents and names the best and worst', () => {
     const s = section(MD, 'Agent Performance');
-    expect(s).toContain('| agent_2 | 4 | 75.0% | 6 | 50.0% | 80.0% | 66.7% | -13.3 pp | 120.0 | 48.0% | 0 |');
-    expect(s).toContain('| agent_10 | 4 | 75.0% | 5 | 80.0% | n/a | n/a | n/a | 80.0 | 32.0% | 0 |');
+    expect(s).toContain('| agent_2 | 4 | 75.0% | 6 | 50.0% | 80.0% | 66.7% | -13.3 pp | 120.0 | 48.0% | 0 | 0 |');
+    expect(s).toContain('| agent_10 | 4 | 75.0% | 5 | 80.0% | n/a | n/a | n/a | 80.0 | 32.0% | 0 | 0 |');
     expect(s).toContain('Best attempt success rate: agent_10 (80.0%); worst: agent_2 (50.0%).');
   });
 

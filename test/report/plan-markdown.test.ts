@@ -6,6 +6,9 @@ function blocked(n: number, wave: number): PlanBlockedTask[] {
   return Array.from({ length: n }, (_, i) => ({ taskId: `w${wave}-t${i + 1}`, agentId: 'agent_2', gate: 'min_probability', reason: 'p 0.05 < 0.10' }));
 }
 
+/** No dependencies, no capabilities, a 60 s critical path. */
+const NONE = { dependentTasks: 0, dependencies: 0, capabilityTasks: 0, capabilities: [], criticalPathS: 60, makespanLowerBoundS: 60 };
+
 const PLAN: PlanReportInput = {
   strategy: 'load_balanced',
   seed: 21,
@@ -17,8 +20,15 @@ const PLAN: PlanReportInput = {
       tasks: 3,
       perAgent: [{ agentId: 'agent_2', tasks: 2, workS: 45.06 }, { agentId: 'agent_10', tasks: 1, workS: 30 }],
       blocked: [{ taskId: 'task|7', agentId: 'agent_10', gate: 'high_risk', reason: 'risk HIGH and p 0.20 < 0.30' }],
+      ...NONE,
+      dependentTasks: 2,
+      dependencies: 3,
+      capabilityTasks: 1,
+      capabilities: ['gpu', 'tpu'],
+      criticalPathS: 75.06,
+      makespanLowerBoundS: 75.06,
     },
-    { wave: 2, tasks: 2, perAgent: [{ agentId: 'agent_2', tasks: 1, workS: 60 }, { agentId: 'agent_10', tasks: 1, workS: 60 }], blocked: [] },
+    { wave: 2, tasks: 2, perAgent: [{ agentId: 'agent_2', tasks: 1, workS: 60 }, { agentId: 'agent_10', tasks: 1, workS: 60 }], blocked: [], ...NONE },
   ],
 };
 
@@ -51,8 +61,8 @@ describe('renderPlanReport', () => {
   });
 
   it('tables the assignments per wave', () => {
-    expect(MD).toContain('### Wave 1\n\n3 tasks assigned.\n\n| agent | tasks | work s |\n| --- | ---: | ---: |\n| agent_2 | 2 | 45.1 |\n| agent_10 | 1 | 30.0 |');
-    expect(MD).toContain('### Wave 2\n\n2 tasks assigned.\n\n| agent | tasks | work s |\n| --- | ---: | ---: |\n| agent_2 | 1 | 60.0 |\n| agent_10 | 1 | 60.0 |');
+    expect(MD).toContain('### Wave 1\n\n3 tasks assigned.\n\n2 tasks depend on others (3 dependencies); 1 task requires capabilities (`gpu`, `tpu`). Critical path 75.1 s; makespan lower bound 75.1 s.\n\n| agent | tasks | work s |\n| --- | ---: | ---: |\n| agent_2 | 2 | 45.1 |\n| agent_10 | 1 | 30.0 |');
+    expect(MD).toContain('### Wave 2\n\n2 tasks assigned.\n\nNo task depends on another; none requires a capability. Critical path 60.0 s; makespan lower bound 60.0 s.\n\n| agent | tasks | work s |\n| --- | ---: | ---: |\n| agent_2 | 1 | 60.0 |\n| agent_10 | 1 | 60.0 |');
   });
 
   it('lists blocked tasks with pipes escaped and says when none were blocked', () => {
@@ -62,14 +72,14 @@ describe('renderPlanReport', () => {
   });
 
   it('lists at most 50 blocked tasks per wave, then a count', () => {
-    const md = renderPlanReport({ ...PLAN, waves: [{ wave: 3, tasks: 60, perAgent: [], blocked: blocked(53, 3) }] });
+    const md = renderPlanReport({ ...PLAN, waves: [{ wave: 3, tasks: 60, perAgent: [], blocked: blocked(53, 3), ...NONE }] });
     const rows = md.split('\n').filter((l) => l.startsWith('| w3-t'));
     expect(rows.length).toBe(50);
     expect(rows[49]).toBe('| w3-t50 | agent_2 | min_probability | p 0.05 < 0.10 |');
     expect(md).toContain('53 tasks were blocked:');
     expect(md).toContain('... and 3 more in `wave_3/gate_decisions.jsonl`.');
     expect(md).toContain('- Blocked at the first attempt: 53');
-    const exactly50 = renderPlanReport({ ...PLAN, waves: [{ wave: 1, tasks: 50, perAgent: [], blocked: blocked(50, 1) }] });
+    const exactly50 = renderPlanReport({ ...PLAN, waves: [{ wave: 1, tasks: 50, perAgent: [], blocked: blocked(50, 1), ...NONE }] });
     expect(exactly50).not.toContain('more in');
   });
 

@@ -58,7 +58,7 @@ export function smallOptions(small: SmallInput, dirs: RunDirs, over: Partial<Run
     seed: 5,
     epoch: '2026-02-01T00:00:00.000Z',
     retry: { ...DEFAULT_OPTIONS.retry, maxAttempts: 3 },
-    breaker: { threshold: 2, cooldownS: 40 },
+    breaker: { ...DEFAULT_OPTIONS.breaker, policy: 'consecutive', threshold: 2, cooldownS: 40 },
     quiet: true,
     ...over,
   };

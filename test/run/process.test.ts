@@ -52,7 +52,7 @@ function cli(args: readonly string[], env: Readonly<Record<string, string>> = {}
 function smallArgs(small: SmallInput, dirs: RunDirs): string[] {
   return [
     '--input', small.input, '--agents-file', small.agents, '--out', dirs.out, '--report-dir', dirs.report,
-    '--seed', '5', '--epoch', '2026-02-01T00:00:00.000Z', '--max-attempts', '3', '--breaker-threshold', '2', '--breaker-cooldown', '40', '--quiet',
+    '--seed', '5', '--epoch', '2026-02-01T00:00:00.000Z', '--max-attempts', '3', '--breaker', 'consecutive', '--breaker-threshold', '2', '--breaker-cooldown', '40', '--quiet',
   ];
 }
 

@@ -56,10 +56,18 @@ describe('a completed run', () => {
     expect(types[0]).toBe('run_started');
     expect(types.at(-1)).toBe('run_completed');
     expect(types.filter((t) => t === 'checkpoint_written')).toHaveLength(3);
-    for (const type of ['circuit_opened', 'circuit_half_open', 'circuit_closed', 'task_rerouted']) expect(types, type).toContain(type);
-    expect(types).not.toContain('task_stolen');
+    for (const type of ['circuit_opened', 'circuit_half_open', 'circuit_closed', 'task_rerouted', 'task_stolen']) expect(types, type).toContain(type);
+    // Every steal event names a task, its victim and its thief, as the outcomes count them.
+    const stolen = events.filter((e) => e.type === 'task_stolen');
+    expect(stolen.every((e) => typeof e.task_id === 'string' && e.from_agent_id !== e.to_agent_id && e.agent_id === null)).toBe(true);
+    const steals = readJsonl(referenceDirs.out, 'task_outcomes.jsonl').reduce((n, r) => n + Number(r.steals), 0);
+    expect(stolen).toHaveLength(steals);
     const reroute = events.find((e) => e.type === 'task_rerouted');
-    expect(reroute).toMatchObject({ agent_id: null, from_agent_id: 'agent_1', to_agent_id: 'agent_0' });
+    expect(reroute).toMatchObject({ agent_id: null });
+    expect(reroute?.from_agent_id).not.toBe(reroute?.to_agent_id);
+    // A reroute leaves an agent whose circuit opened before it.
+    const opened = events.filter((e) => e.type === 'circuit_opened' && e.agent_id === reroute?.from_agent_id && (e.seq as number) < (reroute?.seq as number));
+    expect(opened.length).toBeGreaterThan(0);
     // The summary counts the same circuit openings and reroutes as the events.
     const totals = readJson(referenceDirs.out, 'phase21_execution_summary.json').totals as Record<string, number>;
     expect(types.filter((t) => t === 'circuit_opened')).toHaveLength(totals.circuit_openings ?? -1);

@@ -36,7 +36,7 @@ describe('number formatting', () => {
   it('reroutes can outnumber tasks (a task may move twice): the text counts reroutes per task', () => {
     const c: CoordinationContent = {
       strategy: 'priority', tasks: 4, agents: [], load_balance: 1, max_mean_busy_ratio: null, busy_cv: null, makespan_s: 0,
-      utilization: 0, waiting_mean_s: null, waiting_p95_s: null, reroutes: 6, blocked: 0, circuit_openings: 2,
+      utilization: 0, waiting_mean_s: null, waiting_p95_s: null, reroutes: 6, steals: 0, blocked: 0, circuit_openings: 2, critical_path_s: null, makespan_lower_bound_s: null, makespan_efficiency: null,
     };
     expect(coordinationRecommendations(c)).toEqual(['reduce reroutes: circuit openings caused 6 reroutes among 4 tasks (1.50 per task)']);
   });
@@ -96,7 +96,7 @@ describe('agent_performance rules', () => {
 describe('multi_agent_coordination rules', () => {
   const base: CoordinationContent = {
     strategy: 'round_robin', tasks: 100, agents: [{ agent_id: 'agent_1', tasks: 50, busy_s: 90 }, { agent_id: 'agent_2', tasks: 50, busy_s: 30 }],
-    load_balance: 0.666667, max_mean_busy_ratio: 1.5, busy_cv: 0.5, makespan_s: 100, utilization: 0.6, waiting_mean_s: 1, waiting_p95_s: 2, reroutes: 10, blocked: 10, circuit_openings: 0,
+    load_balance: 0.666667, max_mean_busy_ratio: 1.5, busy_cv: 0.5, makespan_s: 100, utilization: 0.6, waiting_mean_s: 1, waiting_p95_s: 2, reroutes: 10, steals: 0, blocked: 10, circuit_openings: 0, critical_path_s: 50, makespan_lower_bound_s: 60, makespan_efficiency: 0.6,
   };
 
   it('nothing fires at the thresholds (ratio 1.5, 10% reroutes, 10% blocked, utilization 0.5)', () => {

@@ -103,6 +103,10 @@ describe('multi_agent_coordination', () => {
       waiting_p95_s: 26.25,
       reroutes: 1,
       blocked: 1,
+      critical_path_s: null,
+      makespan_lower_bound_s: null,
+      makespan_efficiency: null,
+      steals: 0,
       circuit_openings: 1,
     });
     expect(s.recommendations).toEqual([

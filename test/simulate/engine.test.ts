@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Strategy, StrategyState, WaveAssignment } from '../../src/assign/types.ts';
-import { DEFAULT_OPTIONS, type RetryOptions } from '../../src/options.ts';
+import { DEFAULT_OPTIONS, type BreakerOptions, type RetryOptions } from '../../src/options.ts';
 import type { AgentProfile, WavePlan } from '../../src/plan/model.ts';
 import { Simulation } from '../../src/simulate/engine.ts';
 import type { AttemptRequest, AttemptResult, Executor } from '../../src/simulate/executor.ts';
@@ -54,18 +54,19 @@ async function runOne(
   plan: WavePlan,
   placements: readonly (readonly [string, string])[],
   script: Readonly<Record<string, readonly [boolean, number]>>,
-  over: { retry?: RetryOptions; threshold?: number; cooldownS?: number } = {},
+  over: { retry?: RetryOptions; threshold?: number; cooldownS?: number; breaker?: Partial<BreakerOptions>; steal?: boolean } = {},
 ): Promise<{ execution: WaveExecution; started: string[] }> {
   const scheduler = new VirtualScheduler();
   const executor = new ScriptedExecutor(scheduler, script);
   const sim = new Simulation({
     agents,
     retry: over.retry ?? noJitter(),
-    breaker: { threshold: over.threshold ?? 5, cooldownS: over.cooldownS ?? 60 },
+    breaker: { ...DEFAULT_OPTIONS.breaker, policy: 'consecutive', threshold: over.threshold ?? 5, cooldownS: over.cooldownS ?? 60, ...over.breaker },
     gates: DEFAULT_OPTIONS.gates,
     rng: createKeyedRandom(1),
     scheduler,
     executor,
+    steal: over.steal ?? false,
   });
   const { execution } = await sim.runWave({ wave: plan, assignment: assign(placements), strategy: firstAllowed });
   return { execution, started: executor.started };
@@ -113,8 +114,8 @@ describe('Simulation: a hand-worked wave with two agents, concurrency and one re
     ]);
     expect(byId.get('t4')).toMatchObject({ status: 'succeeded', startS: 0, endS: 18, retryDelaysS: [2] });
     expect(execution.agents).toEqual([
-      { agentId: 'A', tasks: 2, attempts: 3, successfulAttempts: 2, busyS: 20, openS: 0, circuitOpenings: 0 },
-      { agentId: 'B', tasks: 2, attempts: 3, successfulAttempts: 2, busyS: 20, openS: 0, circuitOpenings: 0 },
+      { agentId: 'A', tasks: 2, attempts: 3, successfulAttempts: 2, busyS: 20, openS: 0, circuitOpenings: 0, steals: 0 },
+      { agentId: 'B', tasks: 2, attempts: 3, successfulAttempts: 2, busyS: 20, openS: 0, circuitOpenings: 0, steals: 0 },
     ]);
     expect(execution.gateDecisions).toHaveLength(6);
     expect(execution.gateDecisions.every((d) => d.refusal === null)).toBe(true);
@@ -175,7 +176,8 @@ describe('Simulation: circuit breaker', () => {
     const t1 = execution.outcomes.find((o) => o.taskId === 't1');
     expect(t1?.attempts.map((a) => a.probe)).toEqual([false, true]);
     expect(t1).toMatchObject({ status: 'succeeded', endS: 20, retryDelaysS: [1] });
-    expect(execution.agents[0]).toMatchObject({ circuitOpenings: 1, openS: 10, busyS: 30 });
+    // Not closed from the opening at 5 until the probe closes it at 20: 15 s (open 10 + half-open 5).
+    expect(execution.agents[0]).toMatchObject({ circuitOpenings: 1, openS: 15, busyS: 30 });
     expect(execution.endS).toBe(30);
   });
 
@@ -190,8 +192,42 @@ describe('Simulation: circuit breaker', () => {
       { retry: noJitter({ policy: 'fixed', baseS: 1 }), threshold: 1, cooldownS: 10 },
     );
     expect(started).toEqual(['t1#0@A@0', 't1#1@A@15', 't1#2@A@30']);
-    expect(execution.agents[0]).toMatchObject({ circuitOpenings: 2, openS: 20 });
+    // Down from the first opening at 5 until the second probe closes it at 35.
+    expect(execution.agents[0]).toMatchObject({ circuitOpenings: 2, openS: 30 });
     expect(execution.endS).toBe(35);
+  });
+});
+
+describe('Simulation: the sampling breaker with several tasks queued', () => {
+  // A (1 slot) holds t1..t5; B (1 slot) holds t6. No retries. Window 4, 3 attempts in, rate 0.5.
+  //   A: t1 [0,5] ok, t2 [5,10] fail, t3 [10,15] fail -> window [ok, fail, fail] = 2/3 >= 0.5:
+  //   opens at 15 (until 25); t4, t5 still queued on A move to B (2 reroutes).
+  //   B: t6 [0,2] ok; t4 [15,20] ok; t5 [20,24] ok. The wave ends at 24; A down 15..24 = 9 s.
+  const agents = [profile('A', { maxConcurrency: 1 }), profile('B', { maxConcurrency: 1 })];
+  const tasks = ['t1', 't2', 't3', 't4', 't5', 't6'].map((id) => task(id, [pred('A', 0.8), pred('B', 0.8)]));
+  const placements = [['t1', 'A'], ['t2', 'A'], ['t3', 'A'], ['t4', 'A'], ['t5', 'A'], ['t6', 'B']] as const;
+  const script = { 't1#0': [true, 5], 't2#0': [false, 5], 't3#0': [false, 5], 't4#0': [true, 5], 't5#0': [true, 4], 't6#0': [true, 2] } as const;
+  const sampling = { policy: 'sampling', window: 4, minAttempts: 3, failureRate: 0.5 } as const;
+
+  it('opens at the third outcome (2 of 3 failed) and reroutes the two queued tasks', async () => {
+    const { execution, started } = await runOne(agents, wavePlan(1, tasks), placements, script, { retry: noJitter({ policy: 'none' }), cooldownS: 10, breaker: sampling });
+    expect(started).toEqual(['t1#0@A@0', 't6#0@B@0', 't2#0@A@5', 't3#0@A@10', 't4#0@B@15', 't5#0@B@20']);
+    expect(execution.outcomes.map((o) => [o.taskId, o.agentId, o.reroutes])).toEqual([
+      ['t1', 'A', 0], ['t2', 'A', 0], ['t3', 'A', 0], ['t4', 'B', 1], ['t5', 'B', 1], ['t6', 'B', 0],
+    ]);
+    expect(execution.agents[0]).toMatchObject({ circuitOpenings: 1, openS: 9, attempts: 3 });
+    expect(execution.endS).toBe(24);
+  });
+
+  it('does not open when the rate stays under the threshold (rate 0.7 needed)', async () => {
+    const { execution, started } = await runOne(agents, wavePlan(1, tasks), placements, script, { retry: noJitter({ policy: 'none' }), cooldownS: 10, breaker: { ...sampling, failureRate: 0.7 } });
+    expect(started).toEqual(['t1#0@A@0', 't6#0@B@0', 't2#0@A@5', 't3#0@A@10', 't4#0@A@15', 't5#0@A@20']);
+    expect(execution.agents[0]).toMatchObject({ circuitOpenings: 0, openS: 0 });
+  });
+
+  it('the consecutive breaker (threshold 3) does not open on fail, fail after an ok', async () => {
+    const { execution } = await runOne(agents, wavePlan(1, tasks), placements, script, { retry: noJitter({ policy: 'none' }), cooldownS: 10, threshold: 3 });
+    expect(execution.agents[0]).toMatchObject({ circuitOpenings: 0, tasks: 5 });
   });
 });
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_OPTIONS } from '../../src/options.ts';
 import { allowedAttempts, applyJitter, backoffStep, INITIAL_BACKOFF, type BackoffStep } from '../../src/simulate/backoff.ts';
-import { admission, CLOSED, cooldownElapsed, probeStarted, recordOutcome, type BreakerState } from '../../src/simulate/breaker.ts';
+import { admission, closedBreaker, cooldownElapsed, probeStarted, recordOutcome, windowFailureRate, type BreakerState } from '../../src/simulate/breaker.ts';
 import { activeGates, runGates, type GateContext } from '../../src/simulate/gates.ts';
 import { pred, profile, task } from '../helpers/builders.ts';
 
@@ -48,49 +48,103 @@ describe('backoff', () => {
   });
 });
 
-describe('circuit breaker transitions', () => {
-  const options = { threshold: 3, cooldownS: 60 };
+describe('circuit breaker transitions: consecutive', () => {
+  const options = { ...DEFAULT_OPTIONS.breaker, policy: 'consecutive', threshold: 3, cooldownS: 60 } as const;
+  const CLOSED = closedBreaker(options);
+  const closedAt = (consecutiveFailures: number): BreakerState => ({ kind: 'closed', count: { policy: 'consecutive', consecutiveFailures } });
   it('counts consecutive failures and resets on success while closed', () => {
     let state: BreakerState = CLOSED;
     state = recordOutcome(state, false, false, 1, options).state;
     state = recordOutcome(state, false, false, 2, options).state;
-    expect(state).toEqual({ kind: 'closed', consecutiveFailures: 2 });
+    expect(state).toEqual(closedAt(2));
     state = recordOutcome(state, true, false, 3, options).state;
     expect(state).toEqual(CLOSED);
   });
-  it('opens at the threshold with the cooldown end', () => {
-    const closed: BreakerState = { kind: 'closed', consecutiveFailures: 2 };
-    const t = recordOutcome(closed, false, false, 100, options);
-    expect(t).toEqual({ state: { kind: 'open', openedAtS: 100, halfOpenAtS: 160 }, opened: true });
+  it('opens at the threshold with the cooldown end, and not before', () => {
+    expect(recordOutcome(closedAt(1), false, false, 100, options)).toEqual({ state: closedAt(2), opened: false });
+    const t = recordOutcome(closedAt(2), false, false, 100, options);
+    expect(t).toEqual({ state: { kind: 'open', openedAtS: 100, halfOpenAtS: 160, downSinceS: 100 }, opened: true });
     expect(admission(t.state)).toBe('refuse');
   });
   it('ignores outcomes of attempts started before it opened', () => {
-    const open: BreakerState = { kind: 'open', openedAtS: 100, halfOpenAtS: 160 };
+    const open: BreakerState = { kind: 'open', openedAtS: 100, halfOpenAtS: 160, downSinceS: 100 };
     expect(recordOutcome(open, true, false, 110, options)).toEqual({ state: open, opened: false });
     expect(recordOutcome(open, false, false, 110, options)).toEqual({ state: open, opened: false });
   });
   it('goes half-open after the cooldown and admits exactly one probe', () => {
-    const open: BreakerState = { kind: 'open', openedAtS: 100, halfOpenAtS: 160 };
+    const open: BreakerState = { kind: 'open', openedAtS: 100, halfOpenAtS: 160, downSinceS: 90 };
     expect(() => cooldownElapsed(open, 159)).toThrow(RangeError);
+    expect(cooldownElapsed(CLOSED, 10)).toBe(CLOSED);
     const half = cooldownElapsed(open, 160);
-    expect(half).toEqual({ kind: 'half-open', probeInFlight: false });
+    expect(half).toEqual({ kind: 'half-open', probeInFlight: false, downSinceS: 90 });
     expect(admission(half)).toBe('probe');
     const probing = probeStarted(half);
+    expect(probing).toEqual({ kind: 'half-open', probeInFlight: true, downSinceS: 90 });
     expect(admission(probing)).toBe('refuse');
+    expect(probeStarted(CLOSED)).toBe(CLOSED);
     expect(recordOutcome(probing, false, false, 170, options).state).toBe(probing);
   });
-  it('closes on a successful probe and re-opens on a failed one', () => {
-    const probing: BreakerState = { kind: 'half-open', probeInFlight: true };
+  it('closes on a successful probe and re-opens on a failed one, keeping when it went down', () => {
+    const probing: BreakerState = { kind: 'half-open', probeInFlight: true, downSinceS: 90 };
     expect(recordOutcome(probing, true, true, 200, options)).toEqual({ state: CLOSED, opened: false });
     expect(recordOutcome(probing, false, true, 200, options)).toEqual({
-      state: { kind: 'open', openedAtS: 200, halfOpenAtS: 260 },
+      state: { kind: 'open', openedAtS: 200, halfOpenAtS: 260, downSinceS: 90 },
       opened: true,
     });
   });
 });
 
+describe('circuit breaker transitions: sampling window', () => {
+  // window 4, at least 3 attempts in, opens at a failure rate >= 0.5.
+  const options = { ...DEFAULT_OPTIONS.breaker, policy: 'sampling', window: 4, minAttempts: 3, failureRate: 0.5, cooldownS: 10 } as const;
+  const feed = (outcomes: readonly boolean[]): { state: BreakerState; openedAt: number | null } => {
+    let state = closedBreaker(options);
+    let openedAt: number | null = null;
+    outcomes.forEach((succeeded, i) => {
+      const t = recordOutcome(state, succeeded, false, i + 1, options);
+      if (t.opened && openedAt === null) openedAt = i + 1;
+      state = t.state;
+    });
+    return { state, openedAt };
+  };
+  it('stays closed until min_attempts are in, however many fail', () => {
+    expect(feed([false, false])).toEqual({ state: { kind: 'closed', count: { policy: 'sampling', outcomes: [true, true] } }, openedAt: null });
+  });
+  it('opens at the min_attempts-th attempt when the rate is at the threshold', () => {
+    // ok, fail, fail: 2 of 3 failed (0.67 >= 0.5) at the third outcome.
+    expect(feed([true, false, false]).openedAt).toBe(3);
+    // fail, ok, ok, fail: 1/3 at the third, 2/4 = 0.5 at the fourth: opens (>=, not >).
+    expect(feed([false, true, true, false]).openedAt).toBe(4);
+  });
+  it('slides: the oldest outcome leaves the window once it is full', () => {
+    // ok ok ok fail | ok: window [ok ok fail ok] = 1/4; then fail: [ok fail ok fail] = 2/4 opens at 6.
+    const { state, openedAt } = feed([true, true, true, false, true, false]);
+    expect(openedAt).toBe(6);
+    expect(state).toEqual({ kind: 'open', openedAtS: 6, halfOpenAtS: 16, downSinceS: 6 });
+    // Without sliding, 2 of 6 = 0.33 would not open: the window is the last 4.
+    expect(feed([true, true, true, false, true]).state).toEqual({
+      kind: 'closed',
+      count: { policy: 'sampling', outcomes: [true, true, false, true].map((ok) => !ok) },
+    });
+  });
+  it('a below-threshold rate does not open: 1 of 3 failed', () => {
+    expect(feed([true, false, true]).openedAt).toBeNull();
+  });
+  it('a closing probe starts a fresh, empty window', () => {
+    const probing: BreakerState = { kind: 'half-open', probeInFlight: true, downSinceS: 0 };
+    expect(recordOutcome(probing, true, true, 50, options).state).toEqual({ kind: 'closed', count: { policy: 'sampling', outcomes: [] } });
+  });
+  it('windowFailureRate: null below min attempts or empty', () => {
+    expect(windowFailureRate([], 0)).toBeNull();
+    expect(windowFailureRate([true], 2)).toBeNull();
+    expect(windowFailureRate([true, false], 2)).toBe(0.5);
+  });
+});
+
 describe('safety gates', () => {
   const context = (over: Partial<GateContext>): GateContext => ({
+    agents: [profile('A')],
+    dependency: null,
     task: task('t', [pred('A', 0.5)]),
     agent: profile('A'),
     attempt: 0,
@@ -103,12 +157,32 @@ describe('safety gates', () => {
   });
   const gates = activeGates(DEFAULT_OPTIONS.gates);
 
-  it('runs min_probability and high_risk by default, wave_deadline only when set', () => {
-    expect(gates.map((g) => g.name)).toEqual(['min_probability', 'high_risk']);
+  it('runs min_probability, high_risk, dependencies and capabilities by default, wave_deadline only when set', () => {
+    expect(gates.map((g) => g.name)).toEqual(['min_probability', 'high_risk', 'dependencies', 'capabilities']);
     expect(activeGates({ ...DEFAULT_OPTIONS.gates, allowHighRisk: true, waveDeadlineS: 100 }).map((g) => g.name)).toEqual([
       'min_probability',
       'wave_deadline',
+      'dependencies',
+      'capabilities',
     ]);
+  });
+  it('dependencies refuses naming the dependency and how it ended', () => {
+    const ref = { wave: 2, taskId: 'build' };
+    expect(runGates(gates, context({ dependency: { ref, status: 'failed' } }))).toEqual({ gate: 'dependencies', reason: 'dependency build (wave 2) ended failed' });
+    expect(runGates(gates, context({ dependency: { ref, status: 'blocked' } }))?.reason).toBe('dependency build (wave 2) ended blocked');
+    expect(runGates(gates, context({ dependency: { ref, status: 'unknown' } }))?.reason).toBe('dependency build (wave 2) has no outcome in this run');
+  });
+  it('capabilities refuses a task no candidate is capable of, naming what each lacks', () => {
+    const agents = [profile('A', { capabilities: ['gpu'] }), profile('B', { capabilities: ['tpu'] }), profile('C', { capabilities: ['gpu', 'tpu'] })];
+    const needs = task('t', [pred('A', 0.5), pred('B', 0.5)], { requires: ['gpu', 'tpu'] });
+    expect(runGates(gates, context({ agents, task: needs }))).toEqual({
+      gate: 'capabilities',
+      reason: 'no candidate has every required capability (gpu, tpu): A lacks tpu; B lacks gpu',
+    });
+    // C has both, but it is no candidate; once it is, the task may run (on any agent: the gate asks about candidates).
+    const withC = task('t', [pred('A', 0.5), pred('B', 0.5), pred('C', 0.5)], { requires: ['gpu', 'tpu'] });
+    expect(runGates(gates, context({ agents, task: withC }))).toBeNull();
+    expect(runGates(gates, context({ agents, task: task('t', [pred('A', 0.5)]) }))).toBeNull();
   });
   it('min_probability refuses below 0.10 and allows at it', () => {
     expect(runGates(gates, context({ p: 0.099 }))?.gate).toBe('min_probability');

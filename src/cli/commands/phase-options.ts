@@ -54,12 +54,17 @@ export const OPTION_HELP: { readonly [K in OptionKey]: OptionHelp } = {
   max_attempts: { group: 'retry', placeholder: 'N', defaultText: plain(V.max_attempts, '') },
   backoff_base: { group: 'retry', placeholder: 'S', defaultText: seconds(V.backoff_base, '') },
   backoff_cap: { group: 'retry', placeholder: 'S', defaultText: seconds(V.backoff_cap, '') },
+  breaker: { group: 'retry', placeholder: 'POLICY', defaultText: plain(V.breaker, '') },
+  breaker_window: { group: 'retry', placeholder: 'N', defaultText: plain(V.breaker_window, '') },
+  breaker_min_attempts: { group: 'retry', placeholder: 'N', defaultText: plain(V.breaker_min_attempts, '') },
+  breaker_failure_rate: { group: 'retry', placeholder: 'R', defaultText: plain(V.breaker_failure_rate, '') },
   breaker_threshold: { group: 'retry', placeholder: 'N', defaultText: plain(V.breaker_threshold, '') },
   breaker_cooldown: { group: 'retry', placeholder: 'S', defaultText: seconds(V.breaker_cooldown, '') },
   min_probability: { group: 'gates', placeholder: 'P', defaultText: plain(V.min_probability, '') },
   high_risk_floor: { group: 'gates', placeholder: 'P', defaultText: plain(V.high_risk_floor, '') },
   allow_high_risk: { group: 'gates', defaultText: plain(V.allow_high_risk, '') },
   wave_deadline: { group: 'gates', placeholder: 'S', defaultText: seconds(V.wave_deadline, 'none') },
+  steal: { group: 'simulation', defaultText: plain(V.steal, '') },
   dry_run: { group: 'control', defaultText: plain(V.dry_run, '') },
   resume: { group: 'control', defaultText: plain(V.resume, '') },
   abort_on_failure_rate: { group: 'control', placeholder: 'R', defaultText: plain(V.abort_on_failure_rate, 'none') },
@@ -97,6 +102,12 @@ export function declarePhaseOptions(command: Command, version: string): void {
       if (help.group !== group) continue;
       const flag = flagOf(key);
       const term = help.placeholder === undefined ? flag : `${flag} <${help.placeholder}>`;
+      if (help.placeholder === undefined && OPTION_DEFAULTS[key] === true) {
+        // A flag that is on by default shows its `--no-` form; `--name` (hidden) turns it back on.
+        command.addOption(new Option(flag).hideHelp());
+        command.addOption(new Option(`--no-${flag.slice(2)}`, optionDescription(key)).helpGroup(GROUP_TITLES[group]));
+        continue;
+      }
       command.addOption(new Option(term, optionDescription(key)).helpGroup(GROUP_TITLES[group]));
       if (help.placeholder === undefined) command.addOption(new Option(`--no-${flag.slice(2)}`).hideHelp());
       if (key === 'on_invalid') command.addOption(new Option('--config <FILE>', `${CONFIG_DESCRIPTION} (default: none)`).helpGroup(GROUP_TITLES.input));

@@ -133,7 +133,8 @@ function shownOf(key: OptionKey, value: unknown, sources: Sources): string {
 const isGiven = (key: OptionKey, sources: Sources): boolean => sources.line.given.has(key) || sources.config?.lines[key] !== undefined;
 
 /**
- * Checks between options: the backoff cap is at least the base; `--resume` and `--dry-run`
+ * Checks between options: the backoff cap is at least the base; the sampling breaker's
+ * minimum attempts fit in its window; `--resume` and `--dry-run`
  * exclude each other; rebuilding `--out` cannot delete the input, the agents file or the
  * current folder.
  */
@@ -144,6 +145,13 @@ function crossCheck(o: RunOptions, sources: Sources): string[] {
       isGiven('backoff_cap', sources)
         ? `${labelOf('backoff_cap', sources)}: expected a number of seconds >= --backoff-base (${o.retry.baseS}), got ${shownOf('backoff_cap', o.retry.capS, sources)}`
         : `${labelOf('backoff_base', sources)}: expected a number of seconds <= --backoff-cap (${o.retry.capS}, its default), got ${shownOf('backoff_base', o.retry.baseS, sources)}`,
+    );
+  }
+  if (o.breaker.minAttempts > o.breaker.window) {
+    errors.push(
+      isGiven('breaker_min_attempts', sources)
+        ? `${labelOf('breaker_min_attempts', sources)}: expected an integer <= --breaker-window (${o.breaker.window}), got ${shownOf('breaker_min_attempts', o.breaker.minAttempts, sources)}`
+        : `${labelOf('breaker_window', sources)}: expected an integer >= --breaker-min-attempts (${o.breaker.minAttempts}, its default), got ${shownOf('breaker_window', o.breaker.window, sources)}`,
     );
   }
   if (o.resume && o.dryRun) errors.push(`${labelOf('resume', sources)}: cannot be combined with --dry-run (a dry run has nothing to resume)`);
