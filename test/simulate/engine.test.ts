@@ -1,59 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import type { Strategy, StrategyState, WaveAssignment } from '../../src/assign/types.ts';
 import { DEFAULT_OPTIONS, type BreakerOptions, type RetryOptions } from '../../src/options.ts';
 import type { AgentProfile, WavePlan } from '../../src/plan/model.ts';
 import { Simulation } from '../../src/simulate/engine.ts';
-import type { AttemptRequest, AttemptResult, Executor } from '../../src/simulate/executor.ts';
 import { createKeyedRandom } from '../../src/simulate/rng.ts';
-import { VirtualScheduler, type Scheduler } from '../../src/simulate/scheduler.ts';
+import { VirtualScheduler } from '../../src/simulate/scheduler.ts';
 import type { WaveExecution } from '../../src/simulate/types.ts';
 import { pred, profile, task, wavePlan } from '../helpers/builders.ts';
-
-/** Outcomes written out by hand: `${taskId}#${attempt}` -> [succeeded, duration]. */
-class ScriptedExecutor implements Executor {
-  readonly name = 'scripted';
-  readonly started: string[] = [];
-  constructor(
-    private readonly scheduler: Scheduler,
-    private readonly script: Readonly<Record<string, readonly [boolean, number]>>,
-  ) {}
-  start(request: AttemptRequest, done: (result: AttemptResult) => void): void {
-    const key = `${request.task.taskId}#${request.attempt}`;
-    const entry = this.script[key];
-    if (entry === undefined) throw new Error(`no scripted outcome for ${key}`);
-    this.started.push(`${key}@${request.agent.agentId}@${this.scheduler.now()}`);
-    this.scheduler.at(this.scheduler.now() + entry[1], () => {
-      done({ succeeded: entry[0], durationS: entry[1] });
-    });
-  }
-}
-
-const EMPTY_STATE: StrategyState = { rotation: 0, workS: new Map(), records: new Map(), wavesRecorded: 0 };
-
-/** Reroutes to the first allowed agent; assignment comes from the test. */
-const firstAllowed: Strategy = {
-  name: 'load_balanced',
-  description: 'test strategy',
-  assignWave: () => {
-    throw new Error('not used');
-  },
-  reroute: ({ allowed }, state) => ({ agentId: allowed[0]?.agentId ?? 'none', state }),
-};
-
-function assign(placements: readonly (readonly [string, string])[]): WaveAssignment {
-  return {
-    assignments: placements.map(([taskId, agentId], order) => ({ taskId, agentId, order, workS: 0 })),
-    state: EMPTY_STATE,
-  };
-}
-
-const noJitter = (over: Partial<RetryOptions> = {}): RetryOptions => ({ ...DEFAULT_OPTIONS.retry, jitter: 'none', ...over });
+import { assign, firstAllowed, noJitter, ScriptedExecutor, type Script } from './scripted.ts';
 
 async function runOne(
   agents: readonly AgentProfile[],
   plan: WavePlan,
   placements: readonly (readonly [string, string])[],
-  script: Readonly<Record<string, readonly [boolean, number]>>,
+  script: Script,
   over: { retry?: RetryOptions; threshold?: number; cooldownS?: number; breaker?: Partial<BreakerOptions>; steal?: boolean } = {},
 ): Promise<{ execution: WaveExecution; started: string[] }> {
   const scheduler = new VirtualScheduler();
