@@ -56,6 +56,17 @@ describe('cyclicComponents (Tarjan) and shortestCycleThrough', () => {
     lists[0] = [99_999];
     expect(cyclicComponents(graphFromLists(lists))[0]?.length).toBe(100_000);
   });
+
+  it('names a cycle of 200,000 tasks without overflowing the call stack (a hostile input, not a crash)', () => {
+    // i depends on i - 1, and 0 on the last: 0 -> 199999 -> 199998 -> ... -> 1 -> 0.
+    const n = 200_000;
+    const graph = graphFromLists(Array.from({ length: n }, (_, i) => [i === 0 ? n - 1 : i - 1]));
+    const [component] = cyclicComponents(graph);
+    const cycle = shortestCycleThrough(graph, component ?? [], 0);
+    expect(cycle).toHaveLength(n + 1);
+    expect(cycle.slice(0, 3)).toEqual([0, n - 1, n - 2]);
+    expect(cycle.slice(-2)).toEqual([1, 0]);
+  });
 });
 
 describe('isCapable and missingCapabilities', () => {

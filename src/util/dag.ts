@@ -213,11 +213,14 @@ export function shortestCycleThrough(graph: DependencyGraph, component: readonly
     for (let e = graph.offsets[v] ?? 0; e < (graph.offsets[v + 1] ?? 0); e++) {
       const w = graph.targets[e] ?? 0;
       if (w === start) {
-        const path = [start];
-        for (let x: number | undefined = v; x !== undefined && x !== start; x = parent.get(x)) path.push(x);
-        if (v !== start) path.splice(1, path.length - 1, ...path.slice(1).reverse());
-        path.push(start);
-        return path;
+        // Walk back from v to start, then reverse in place: no spread, so a cycle of 10^5+
+        // tasks cannot overflow the call stack.
+        const back: number[] = [];
+        for (let x: number | undefined = v; x !== undefined && x !== start; x = parent.get(x)) back.push(x);
+        back.push(start);
+        back.reverse();
+        back.push(start);
+        return back;
       }
       if (!inside.has(w) || parent.has(w) || w === start) continue;
       parent.set(w, v);
