@@ -5,10 +5,9 @@ import { loadConfigFile, parseConfigText } from '../../src/cli/config-file.ts';
 import { main, USAGE_HINT } from '../../src/cli/main.ts';
 import { UsageError } from '../../src/errors.ts';
 import { DEFAULT_OPTIONS } from '../../src/options.ts';
-import type { RunOptions } from '../../src/options.ts';
 import { configSchema, OPTION_KEYS } from '../../src/schema/config.ts';
 import { gridPredictions, PROJECT_ROOT, readRunFiles, removeTempDirs, runDirs, tempDir, writeAgentsFile, writeTreeInput } from '../e2e/helpers.ts';
-import { fakeRun, harness } from './harness.ts';
+import { fakeRun, harness, optionsOf } from './harness.ts';
 
 afterAll(removeTempDirs);
 
@@ -29,16 +28,6 @@ function configFile(config: unknown, name = 'nightly.json'): string {
   const file = path.join(dir, name);
   writeFileSync(file, typeof config === 'string' ? config : `${JSON.stringify(config, null, 2)}\n`);
   return file;
-}
-
-/** The options main passes to a fake run for `argv`; fails unless it runs. */
-async function optionsOf(argv: readonly string[]): Promise<RunOptions> {
-  const h = harness();
-  const fake = fakeRun();
-  const code = await main(argv, h.io, { run: fake.run, version: '1' });
-  const call = fake.calls[0];
-  if (code !== 0 || call === undefined) throw new Error(`exit ${code}: ${h.stderr()}`);
-  return call.options;
 }
 
 describe('config file: values', () => {

@@ -1,6 +1,6 @@
 /** Fakes of the process for `main`: collecting streams, a hand-moved clock, a signal port, a run. */
 import { EventEmitter } from 'node:events';
-import type { CliDeps, CliIo, SignalPort } from '../../src/cli/main.ts';
+import { main, type CliDeps, type CliIo, type SignalPort } from '../../src/cli/main.ts';
 import type { CancelSignal } from '../../src/cli/io.ts';
 import type { ExitCode } from '../../src/errors.ts';
 import type { RunOptions } from '../../src/options.ts';
@@ -107,4 +107,14 @@ export function fakeRun(outcome: { result?: RunResult; error?: unknown; untilSig
     return outcome.result ?? COMPLETED;
   };
   return { run, calls, started };
+}
+
+/** The options `main(argv)` passes to the run (it must reach the run). */
+export async function optionsOf(argv: readonly string[]): Promise<RunOptions> {
+  const h = harness();
+  const fake = fakeRun();
+  const code = await main(argv, h.io, { run: fake.run, version: '1' });
+  const call = fake.calls[0];
+  if (code !== 0 || call === undefined) throw new Error(`exit ${code}: ${h.stderr()}`);
+  return call.options;
 }

@@ -2,17 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { main, USAGE_HINT } from '../../src/cli/main.ts';
 import { DEFAULT_OPTIONS } from '../../src/options.ts';
 import type { RunOptions } from '../../src/options.ts';
-import { fakeRun, harness } from './harness.ts';
-
-/** The options `main(argv)` passes to the run (it must reach the run). */
-async function optionsOf(argv: readonly string[]): Promise<RunOptions> {
-  const h = harness();
-  const fake = fakeRun();
-  const code = await main(argv, h.io, { run: fake.run, version: '1' });
-  const call = fake.calls[0];
-  if (code !== 0 || call === undefined) throw new Error(`exit ${code}: ${h.stderr()}`);
-  return call.options;
-}
+import { fakeRun, harness, optionsOf } from './harness.ts';
 
 /** The usage error `main(argv)` prints (without the hint); fails unless it exits 2 without running. */
 async function usageOf(argv: readonly string[]): Promise<string> {

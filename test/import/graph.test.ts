@@ -1,17 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findCycles, stronglyConnectedComponents } from '../../src/import/graph.ts';
-
-describe('stronglyConnectedComponents', () => {
-  it('gives every task of a DAG its own component, listed by task', () => {
-    // 0 -> 1, 0 -> 2, 1 -> 3, 2 -> 3 (a diamond)
-    expect(stronglyConnectedComponents([[1, 2], [3], [3], []])).toEqual([[0], [1], [2], [3]]);
-  });
-
-  it('groups the tasks of a cycle and leaves the rest alone', () => {
-    // 0 -> 1 -> 2 -> 0, 2 -> 3, 4 alone
-    expect(stronglyConnectedComponents([[1], [2], [0, 3], [], []])).toEqual([[0, 1, 2], [3], [4]]);
-  });
-});
+import { findCycles } from '../../src/import/graph.ts';
 
 describe('findCycles', () => {
   it('finds none in a DAG', () => {
