@@ -21,15 +21,14 @@
 import { moveTask } from '../assign/common.ts';
 import type { Strategy, StrategyState, WaveAssignment } from '../assign/types.ts';
 import type { BreakerOptions, GateOptions, RetryOptions } from '../options.ts';
+import type { AttemptResult, Executor, Scheduler } from '../ports.ts';
 import type { AgentProfile, TaskRef, WavePlan } from '../plan/model.ts';
 import { isCapableCandidate, predictionOn } from '../plan/model.ts';
 import { allowedAttempts, applyJitter, backoffStep, INITIAL_BACKOFF, type BackoffStep } from './backoff.ts';
 import { admission, closedBreaker, cooldownElapsed, probeStarted, recordOutcome, type BreakerState } from './breaker.ts';
-import type { AttemptResult, Executor } from './executor.ts';
 import { activeGates, dependenciesGate, runGates, type SafetyGate } from './gates.ts';
 import { Lane, type QueueItem, type TaskRun } from './lane.ts';
 import type { KeyedRandom } from './rng.ts';
-import type { Scheduler } from './scheduler.ts';
 import { Readiness, refKey, type Released } from './readiness.ts';
 import type { AgentWaveStats, GateDecision, SimulationEvent, SimulationSnapshot, TaskOutcome, TaskStatus, WaveExecution } from './types.ts';
 
@@ -392,7 +391,7 @@ class WaveRun {
   #attemptEnded(run: TaskRun, lane: Lane, attempt: number, startS: number, probe: boolean, result: AttemptResult): void {
     const nowS = this.config.scheduler.now();
     lane.attemptEnded(nowS, result.succeeded);
-    run.attempts.push({ attempt, agentId: lane.profile.agentId, startS, endS: nowS, succeeded: result.succeeded, probe });
+    run.attempts.push({ attempt, agentId: lane.profile.agentId, startS, endS: nowS, succeeded: result.succeeded, probe, source: result.source, process: result.process ?? null });
     const before = lane.breaker;
     const transition = recordOutcome(before, result.succeeded, probe, nowS, this.config.breaker);
     lane.breaker = transition.state;
