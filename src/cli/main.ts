@@ -87,6 +87,7 @@ if (isEntryPoint(import.meta.url, process.argv[1])) {
     env: process.env,
     isTTY: process.stderr.isTTY, // typed boolean; undefined (falsy) off a terminal: colorEnabled guards it
     now: () => performance.now(),
+    self: { execPath: process.execPath, execArgv: process.execArgv, script: process.argv[1] ?? fileURLToPath(import.meta.url) },
     signals: {
       on: (signal, listener) => process.on(signal, listener),
       off: (signal, listener) => process.off(signal, listener),
