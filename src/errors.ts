@@ -110,3 +110,13 @@ export class ResumeError extends ExitError {
   override readonly name = 'ResumeError';
   readonly exitCode = EXIT.usage;
 }
+
+/**
+ * The Redis server of `--queue` cannot be used: unreachable, refusing our credentials, or
+ * gone while the run or worker needed it. Exit code 2 (a fault of the environment). Messages
+ * read `--queue: cannot reach Redis at redis://HOST:PORT: reason`.
+ */
+export class QueueError extends ExitError {
+  override readonly name = 'QueueError';
+  readonly exitCode = EXIT.usage;
+}
