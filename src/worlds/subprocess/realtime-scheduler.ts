@@ -14,7 +14,7 @@
  */
 import { EventQueue } from '../../simulate/event-queue.ts';
 import { StalledError } from '../../simulate/scheduler.ts';
-import type { Scheduler } from '../../simulate/scheduler.ts';
+import type { Scheduler } from '../../ports.ts';
 
 /** Real timers (the CLI passes `setTimeout`/`clearTimeout`; tests may pass fakes). */
 export interface TimerPort {
