@@ -8,9 +8,10 @@ import type { CliCommand } from '../program.ts';
 import { compareCommand } from './compare.ts';
 import { importCommand } from './import.ts';
 import { phaseCommand } from './phase.ts';
+import { workerCommand } from './worker.ts';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [phaseCommand, compareCommand, importCommand];
+export const COMMANDS: readonly CliCommand[] = [phaseCommand, compareCommand, importCommand, workerCommand];
 
 /** The command a command line that names none runs. */
 export const DEFAULT_COMMAND = phaseCommand.name;

@@ -102,8 +102,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     maxStalledCount: stall.maxStalledCount,
     autorun: true,
   });
+  let lastError = '';
   worker.on('error', (error) => {
-    log(`worker: ${error.message}`);
+    // A Redis outage repeats one error per reconnection attempt: say it once.
+    if (error.message !== lastError) log(`worker: ${error.message}`);
+    lastError = error.message;
+  });
+  worker.on('ready', () => {
+    lastError = '';
   });
   worker.on('failed', (job, error) => {
     log(`worker: job ${job?.id ?? '?'} failed: ${error.message}`);
