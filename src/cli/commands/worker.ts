@@ -9,8 +9,7 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { UsageError, type ExitCode } from '../../errors.ts';
-import { parseQueueUrl } from '../../worlds/queue/connection.ts';
-import { DEFAULT_STALL, startQueueWorker, type StallOptions } from '../../worlds/queue/worker.ts';
+import { DEFAULT_STALL, parseQueueUrl, type StallOptions } from '../../worlds/queue/settings.ts';
 import { exitCodeOfSignal, watchSignals } from '../signals.ts';
 import type { CliCommand, CommandContext } from '../program.ts';
 
@@ -110,6 +109,7 @@ async function runWorker(command: Command, ctx: CommandContext): Promise<ExitCod
       log(`worker: ${signal} again: exiting now`);
     },
   });
+  const { startQueueWorker } = await import('../../worlds/queue/worker.ts');
   const runner = makeRunner();
   try {
     const worker = await startQueueWorker({ target, concurrency: line.concurrency, runner, stall: line.stall, log }).catch(async (error: unknown) => {
