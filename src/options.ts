@@ -115,7 +115,7 @@ export interface RunOptions extends SimulationOptions {
 }
 
 /** Version of every artifact's record schema; bumped on any breaking change. */
-export const SCHEMA_VERSION = '2.0.0';
+export const SCHEMA_VERSION = '2.1.0';
 
 /** The contract's defaults. */
 export const DEFAULT_OPTIONS: RunOptions = {
