@@ -19,7 +19,7 @@ const WAVE_3: WaveExecution = {
   outcomes: [
     outcome({
       wave: 3, taskId: 's1', assigned: 'agent_1', agentId: 'agent_2', suggested: null, status: 'succeeded', steals: 1,
-      attempts: [{ attempt: 0, agentId: 'agent_2', startS: 205, endS: 215, succeeded: true, probe: false }], readyS: 200, startS: 205, endS: 215, p: 0.4, timeS: 10,
+      attempts: [{ attempt: 0, agentId: 'agent_2', startS: 205, endS: 215, succeeded: true, probe: false, source: 'simulated', process: null }], readyS: 200, startS: 205, endS: 215, p: 0.4, timeS: 10,
     }),
   ],
   agents: [
@@ -140,7 +140,7 @@ describe('unknown agents are named', () => {
     if (t1 === undefined) throw new Error('fixture');
     const ghostFinal: WaveExecution = { ...WAVE_2, agents: [], outcomes: [{ ...t1, agentId: 'ghost' }] };
     expect(() => { acc().addWave(ghostFinal); }).toThrow(new RangeError('wave 1 task "t1" names agent "ghost", which is not among the run\'s agents'));
-    const ghostRunner: WaveExecution = { ...WAVE_2, agents: [], outcomes: [{ ...t1, attempts: [{ ...t1.attempts[0], attempt: 0, agentId: 'ghost', startS: 100, endS: 110, succeeded: true, probe: false }] }] };
+    const ghostRunner: WaveExecution = { ...WAVE_2, agents: [], outcomes: [{ ...t1, attempts: [{ attempt: 0, agentId: 'ghost', startS: 100, endS: 110, succeeded: true, probe: false, source: 'simulated', process: null }] }] };
     expect(() => { acc().addWave(ghostRunner); }).toThrow(new RangeError('wave 1 task "t1" names agent "ghost", which is not among the run\'s agents'));
     const ghostStats: WaveExecution = { ...WAVE_2, outcomes: [], agents: [{ agentId: 'ghost', tasks: 0, attempts: 0, successfulAttempts: 0, busyS: 0, openS: 0, circuitOpenings: 0, steals: 0 }] };
     expect(() => { acc().addWave(ghostStats); }).toThrow(new RangeError('wave 2 agent statistics names agent "ghost", which is not among the run\'s agents'));

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { Strategy } from '../../src/assign/types.ts';
 import { DEFAULT_OPTIONS } from '../../src/options.ts';
 import { Simulation } from '../../src/simulate/engine.ts';
-import type { Executor } from '../../src/simulate/executor.ts';
+import type { Executor } from '../../src/ports.ts';
 import { createKeyedRandom } from '../../src/simulate/rng.ts';
 import { StalledError, VirtualScheduler } from '../../src/simulate/scheduler.ts';
 import { crossWaveTargets } from '../../src/simulate/readiness.ts';
