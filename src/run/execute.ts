@@ -28,11 +28,12 @@ import { chartDataSchema, type ChartData, type ChartState } from '../schema/char
 import type { ResumeRecord } from '../schema/summaries.ts';
 import { buildSignals } from '../signals/index.ts';
 import { Simulation } from '../simulate/engine.ts';
-import { SimulatedExecutor } from '../simulate/executor.ts';
 import { createKeyedRandom } from '../simulate/rng.ts';
-import { VirtualScheduler } from '../simulate/scheduler.ts';
 import type { SimulationSnapshot } from '../simulate/types.ts';
+import type { Scheduler } from '../ports.ts';
 import { percent, plural } from '../util/format.ts';
+import type { WorldInstance } from '../worlds/registry.ts';
+import { countSources } from '../worlds/sources.ts';
 import { buildCheckpoint } from './checkpoint.ts';
 import { EventLog } from './events.ts';
 import type { RunResult } from './result.ts';
@@ -59,7 +60,9 @@ export interface Continuation {
 
 /** The live state of a run between waves. */
 interface LiveState {
-  readonly scheduler: VirtualScheduler;
+  /** The world's executor and scheduler; closed when the run stops, however it stops. */
+  readonly world: WorldInstance;
+  readonly scheduler: Scheduler;
   readonly simulation: Simulation;
   readonly metrics: RunMetricsAccumulator;
   readonly waves: WaveResult[];
@@ -150,6 +153,8 @@ export async function executeRun(ctx: RunContext, beginning: Beginning, resume: 
     const note = session.recordFailure(error, state?.waves.length ?? 0);
     if (note !== null && error instanceof OutputError) throw new OutputError(`${error.message}\n${note}`, { cause: error });
     throw error;
+  } finally {
+    await state?.world.close();
   }
 }
 
@@ -186,9 +191,9 @@ function liveState(
   },
 ): LiveState {
   const { options, loaded } = ctx;
-  const scheduler = new VirtualScheduler(from.clockS);
   const rng = createKeyedRandom(options.seed);
-  const executor = new SimulatedExecutor(rng, { durationNoise: options.durationNoise }, scheduler);
+  const world = ctx.world.create({ rng, startS: from.clockS, signal: ctx.signal });
+  const { scheduler, executor } = world;
   const events = new EventLog(ctx.calendar, (line) => {
     writer.appendEventLine(line);
   }, from.eventsWritten);
@@ -208,7 +213,7 @@ function liveState(
       charts.onEvent(event);
     },
   });
-  const state: LiveState = { scheduler, simulation, metrics: from.metrics, waves: from.waves, signals: from.signals, events, charts, strategy: from.strategy, currentWave: 0 };
+  const state: LiveState = { world, scheduler, simulation, metrics: from.metrics, waves: from.waves, signals: from.signals, events, charts, strategy: from.strategy, currentWave: 0 };
   holder.state = state;
   return state;
 }
@@ -239,7 +244,7 @@ async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState
   state.signals.push(...signals);
   state.metrics.addWave(execution);
   writer.json(chartDataFile(wave.wave), state.charts.addWave(execution));
-  state.waves.push({ execution: { wave: execution.wave, startS: execution.startS, endS: execution.endS }, metrics, health, anomalies });
+  state.waves.push({ execution: { wave: execution.wave, startS: execution.startS, endS: execution.endS }, metrics, health, anomalies, sources: countSources(execution) });
   const endS = state.scheduler.now();
   state.events.add({ type: 'wave_completed', wave: wave.wave, timeS: endS });
   state.events.add({ type: 'checkpoint_written', wave: wave.wave, timeS: endS });
@@ -291,6 +296,7 @@ async function finish(ctx: RunContext, session: RunSession, writer: ArtifactWrit
   const anomalies = state.waves.flatMap((w) => w.anomalies);
   const results: RunResults = {
     strategy: ctx.strategy.name,
+    world: ctx.world.name,
     seed: options.seed,
     agents: loaded.plan.agents.map((a) => a.agentId),
     waves: state.waves,

@@ -27,6 +27,7 @@ import { buildManifest } from '../report/summaries.ts';
 import type { Manifest, ResumeRecord, RunState } from '../schema/summaries.ts';
 import { jsonDocument } from '../util/json.ts';
 import type { SimulatedCalendar } from '../util/time.ts';
+import type { PreparedWorld } from '../worlds/registry.ts';
 
 /** Chart files a run writes under `<report-dir>/charts/` (src/charts/charts.ts), as a pattern. */
 const CHART_FILE = /^(health|reliability|agent_time|gantt_wave_\d+)\.svg$/;
@@ -52,6 +53,8 @@ export interface RunContext {
   readonly outputFs: OutputFs;
   readonly loaded: LoadResult;
   readonly strategy: Strategy;
+  /** The `--world`, prepared (src/worlds/registry.ts). */
+  readonly world: PreparedWorld;
   readonly calendar: SimulatedCalendar;
   readonly startedAt: Date;
   /** The report file (inside `--report-dir`). */
@@ -183,7 +186,7 @@ export class RunSession {
       startedAt: this.#startedAt,
       finishedAt: finished ? ctx.clock.now() : null,
       node: process.version,
-      backend: 'simulated',
+      backend: ctx.world.name,
       epoch: ctx.calendar.epoch,
       layout: ctx.loaded.layout,
       inputs: ctx.loaded.files,

@@ -90,7 +90,7 @@ describe('ChartCollector: attempts, circuit-open spans and reliability', () => {
   it('refuses a snapshot of other agents, and an attempt on an agent outside the run', () => {
     const state = new ChartCollector(AGENT_IDS).snapshot();
     expect(() => new ChartCollector(['agent_1', 'agent_3'], state)).toThrow(RangeError);
-    const stranger = { ...WAVE_2, outcomes: [outcome({ taskId: 'x', agentId: 'agent_9', suggested: null, status: 'succeeded', attempts: [{ attempt: 0, agentId: 'agent_9', startS: 160, endS: 170, succeeded: true, probe: false }], readyS: 160, startS: 160, endS: 170, p: 0.5, timeS: 10 })] };
+    const stranger = { ...WAVE_2, outcomes: [outcome({ taskId: 'x', agentId: 'agent_9', suggested: null, status: 'succeeded', attempts: [{ attempt: 0, agentId: 'agent_9', startS: 160, endS: 170, succeeded: true, probe: false, source: 'simulated', process: null }], readyS: 160, startS: 160, endS: 170, p: 0.5, timeS: 10 })] };
     expect(() => new ChartCollector(AGENT_IDS).addWave(stranger)).toThrow(/agent_9/);
   });
 
@@ -104,7 +104,7 @@ describe('ChartCollector: attempts, circuit-open spans and reliability', () => {
 describe('ChartCollector: the aggregate of a large wave', () => {
   /** Wave 0-60 s (buckets of 1 s): 2,000 short successes at 0.25-0.75 s on agent_1, one failure 10.5-12.5 s on agent_2. */
   function largeWave(): WaveExecution {
-    const attempt = (agentId: string, startS: number, endS: number, succeeded: boolean): AttemptRecord => ({ attempt: 0, agentId, startS, endS, succeeded, probe: false });
+    const attempt = (agentId: string, startS: number, endS: number, succeeded: boolean): AttemptRecord => ({ attempt: 0, agentId, startS, endS, succeeded, probe: false, source: 'simulated', process: null });
     const outcomes = Array.from({ length: GANTT_MAX_ATTEMPTS }, (_, i) =>
       outcome({ taskId: `t${i}`, agentId: 'agent_1', suggested: null, status: 'succeeded', attempts: [attempt('agent_1', 0.25, 0.75, true)], readyS: 0, startS: 0.25, endS: 0.75, p: 0.9, timeS: 1 }),
     );

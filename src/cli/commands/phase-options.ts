@@ -48,6 +48,8 @@ export const OPTION_HELP: { readonly [K in OptionKey]: OptionHelp } = {
   strategy: { group: 'simulation', placeholder: 'NAME', defaultText: plain(V.strategy, '') },
   seed: { group: 'simulation', placeholder: 'N', defaultText: plain(V.seed, '') },
   duration_noise: { group: 'simulation', placeholder: 'S', defaultText: plain(V.duration_noise, '') },
+  world: { group: 'simulation', placeholder: 'NAME', defaultText: plain(V.world, '') },
+  outcomes: { group: 'simulation', placeholder: 'FILE', defaultText: plain(V.outcomes, 'none') },
   epoch: { group: 'simulation', placeholder: 'TIME', defaultText: plain(V.epoch, `latest input timestamp, else ${FALLBACK_EPOCH}`) },
   retry: { group: 'retry', placeholder: 'POLICY', defaultText: plain(V.retry, '') },
   jitter: { group: 'retry', placeholder: 'MODE', defaultText: plain(V.jitter, '') },
@@ -94,12 +96,13 @@ export function optionDescription(key: OptionKey): string {
  * option as `--name <PLACEHOLDER>` (its text is validated later, all at once, by
  * {@link readOptionText}), each flag as `--name` with a hidden `--no-name` that turns it off
  * (to override a config file), `--config FILE`, and `-h, --help` and `-V, --version` last.
+ * `include` picks the options another command shares (`tournament`); default all.
  */
-export function declarePhaseOptions(command: Command, version: string): void {
+export function declarePhaseOptions(command: Command, version: string, include: (key: OptionKey) => boolean = () => true): void {
   for (const group of Object.keys(GROUP_TITLES) as OptionGroup[]) {
     for (const key of OPTION_KEYS) {
       const help = OPTION_HELP[key];
-      if (help.group !== group) continue;
+      if (help.group !== group || !include(key)) continue;
       const flag = flagOf(key);
       const term = help.placeholder === undefined ? flag : `${flag} <${help.placeholder}>`;
       if (help.placeholder === undefined && OPTION_DEFAULTS[key] === true) {
