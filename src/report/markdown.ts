@@ -146,6 +146,15 @@ function executiveSummary(input: RunReportInput): string[] {
   return [sentences.join(' '), keyFigures];
 }
 
+/** The Gantt charts shown, and a line naming the files of the waves not shown. */
+function ganttImages(waves: number, charts: readonly ReportChart[] | undefined): string[] {
+  if (charts === undefined) return [];
+  const out = chartImages(charts, 'waves');
+  const shown = charts.filter((c) => c.section === 'waves').length;
+  if (waves > shown) out.push(`The Gantt charts of the other ${plural(waves - shown, 'wave')} are in ${code('charts/gantt_wave_<w>.svg')} beside this report.`);
+  return out;
+}
+
 /** Words for each attempt source (contract section 11). */
 const SOURCE_WORDS = { recorded: 'recorded', simulated: 'simulated', subprocess: 'run as a real command' } as const;
 
@@ -155,15 +164,6 @@ export function worldSentence(summary: Pick<ExecutionSummary, 'world' | 'totals'
   const order = ['recorded', 'subprocess', 'simulated'] as const;
   const parts = order.filter((s) => counts[s] > 0).map((s, i) => (i === 0 ? `${plural(counts[s], 'attempt')} ${SOURCE_WORDS[s]}` : `${counts[s]} ${SOURCE_WORDS[s]}`));
   return `World: ${code(summary.world)} — ${parts.length === 0 ? 'no attempt ran' : parts.join(', ')}.`;
-}
-
-/** The Gantt charts shown, and a line naming the files of the waves not shown. */
-function ganttImages(waves: number, charts: readonly ReportChart[] | undefined): string[] {
-  if (charts === undefined) return [];
-  const out = chartImages(charts, 'waves');
-  const shown = charts.filter((c) => c.section === 'waves').length;
-  if (waves > shown) out.push(`The Gantt charts of the other ${plural(waves - shown, 'wave')} are in ${code('charts/gantt_wave_<w>.svg')} beside this report.`);
-  return out;
 }
 
 function healthTrend(health: SystemHealth, charts: readonly ReportChart[] | undefined): string[] {
