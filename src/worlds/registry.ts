@@ -15,6 +15,7 @@ import type { RunPlan } from '../plan/model.ts';
 import type { Executor, ProgressSink, Scheduler } from '../ports.ts';
 import type { KeyedRandom } from '../simulate/rng.ts';
 import { simulatedWorld } from './simulated.ts';
+import { subprocessWorld } from './subprocess/world.ts';
 
 /** What a world may read while it is prepared (before anything is written). */
 export interface WorldSetup {
@@ -48,6 +49,11 @@ export interface PreparedWorld {
   readonly name: WorldName;
   /** One line for the report and the summary, e.g. `recorded outcomes from outcomes.jsonl (812 rows)`. */
   readonly detail: string;
+  /**
+   * Factor of every delay the engine waits (backoff base and cap, circuit cooldown); 1 when
+   * absent. A real-time world takes `--time-scale` here (src/worlds/time-scale.ts).
+   */
+  readonly timeScale?: number;
   /** Builds the executor and scheduler on the run's clock. */
   create(runtime: WorldRuntime): WorldInstance;
 }
@@ -78,7 +84,7 @@ function notBuilt(name: WorldName, describe: string): World {
 export const WORLDS: ReadonlyMap<WorldName, World> = new Map<WorldName, World>([
   ['simulated', simulatedWorld],
   ['replay', notBuilt('replay', 'recorded outcomes from --outcomes; attempts without a recorded row drawn as in the simulated world')],
-  ['subprocess', notBuilt('subprocess', 'every attempt runs a real command (contract section 11)')],
+  ['subprocess', subprocessWorld],
 ]);
 
 /** A world name that is not in the registry, or a world not built into this version. */
