@@ -23,7 +23,10 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
  * Dependencies bundled into dist: pure JavaScript that reads no file of its own. Bundling them
  * saves resolving and reading their many files at start-up (zod alone is ~100 modules).
  */
-export const BUNDLED: readonly string[] = ['commander', 'zod', 'picocolors', 'fastest-levenshtein', 'jsonc-parser', 'simple-statistics'];
+// jsonc-parser stays external: its CommonJS build requires './impl/format' relative to its own
+// file, which a bundle cannot resolve (`--config` failed with "Cannot find module"); it is
+// loaded only when a config file is given.
+export const BUNDLED: readonly string[] = ['commander', 'zod', 'picocolors', 'fastest-levenshtein', 'simple-statistics'];
 
 /** CommonJS packages inside an ESM bundle call `require`; this gives them Node's. */
 const REQUIRE_SHIM = "import { createRequire as __phase21CreateRequire } from 'node:module';\nconst require = __phase21CreateRequire(import.meta.url);";

@@ -139,7 +139,7 @@ export function parseConfigText(file: string, rawText: string): ConfigFile {
     }
     if (key === SUBPROCESS_KEY) {
       const read = readSubprocessNode(valueNode, at);
-      if (read.ok) subprocess = { settings: read.settings, line: lineAt(at) };
+      if (read.ok) subprocess = { settings: withProgramBeside(read.settings, file), line: lineAt(at) };
       else problems.push(...read.problems.map((p) => problem(p.offset, p.field, p.problem)));
       continue;
     }
@@ -170,6 +170,17 @@ export function parseConfigText(file: string, rawText: string): ConfigFile {
   }
   // Every value passed its key's schema above.
   return { file, values, lines, subprocess };
+}
+
+/**
+ * The settings with a relative program path (`./agent.sh`, `bin/agent`: a path with a slash)
+ * taken relative to the config file's folder, like the file's other paths; a bare name
+ * (`python3`) is looked up on PATH, and arguments are passed as written.
+ */
+function withProgramBeside(settings: SubprocessSettings, file: string): SubprocessSettings {
+  const [program, ...args] = settings.command ?? [];
+  if (program === undefined || !program.includes('/') || path.isAbsolute(program)) return settings;
+  return { ...settings, command: [path.join(path.dirname(file), program), ...args] };
 }
 
 /** offset -> 1-based line, by binary search over the offsets of line starts. */

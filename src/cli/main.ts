@@ -14,6 +14,7 @@ import { z } from 'zod';
 import type { ExitCode } from '../errors.ts';
 import { crashingFs, NODE_OUTPUT_FS } from '../io/output-fs.ts';
 import { projectPath } from '../io/project.ts';
+import { LIVE_PROCESS_GROUPS } from '../worlds/subprocess/process-groups.ts';
 import { COMMANDS, DEFAULT_COMMAND } from './commands/index.ts';
 import { reportError } from './failure.ts';
 import type { CliIo } from './io.ts';
@@ -72,6 +73,11 @@ if (isEntryPoint(import.meta.url, process.argv[1])) {
       if (error.code !== 'EPIPE') throw error;
     });
   }
+  // The last resort of the subprocess world (contract section 11): however the process ends
+  // (a second SIGINT, an uncaught exception, process.exit), no command it started outlives it.
+  process.on('exit', () => {
+    LIVE_PROCESS_GROUPS.killAllNow();
+  });
   // The crash test (scripts/crash.ts): SIGKILL at the N-th call of the writing layer.
   const crashAt = Number(process.env.PHASE21_CRASH_AT ?? '');
   const outputFs =

@@ -33,6 +33,8 @@ import type { SimulationSnapshot } from '../simulate/types.ts';
 import type { Scheduler } from '../ports.ts';
 import { percent, plural } from '../util/format.ts';
 import type { WorldInstance } from '../worlds/registry.ts';
+import { WaveCanceledError } from '../worlds/subprocess/realtime-scheduler.ts';
+import { scaleDelays } from '../worlds/time-scale.ts';
 import { countSources } from '../worlds/sources.ts';
 import { buildCheckpoint } from './checkpoint.ts';
 import { EventLog } from './events.ts';
@@ -99,9 +101,10 @@ async function fullTurn(): Promise<void> {
   await nextTurn();
 }
 
-/** `SIGINT`/`SIGTERM` from the signal's reason, else `canceled`. */
-function cancelReason(signal: AbortSignal): string {
-  return typeof signal.reason === 'string' ? signal.reason : 'canceled';
+/** `SIGINT`/`SIGTERM` from the signal (or its reason), else `canceled`. */
+function cancelReason(signal: unknown): string {
+  const reason = signal instanceof AbortSignal ? (signal.reason as unknown) : signal;
+  return typeof reason === 'string' ? reason : 'canceled';
 }
 
 /**
@@ -143,7 +146,14 @@ export async function executeRun(ctx: RunContext, beginning: Beginning, resume: 
       const lost = ctx.lockLost();
       if (lost !== null) throw new OutputError(`--out: another run took over the lock of ${options.out} (${lost.message}); stopping without writing more`);
       if (ctx.signal?.aborted === true) return cancel(ctx, session, writer, state, cancelReason(ctx.signal));
-      await runWave(ctx, writer, state, wave);
+      try {
+        await runWave(ctx, writer, state, wave);
+      } catch (error: unknown) {
+        // A real-time world stops a wave under way on SIGINT/SIGTERM: the run ends canceled at
+        // the checkpoint of the last finished wave; the world's close (below) reaps its processes.
+        if (error instanceof WaveCanceledError) return cancel(ctx, session, writer, state, cancelReason(error.reason));
+        throw error;
+      }
     }
   } catch (error: unknown) {
     writer.abandonStreams();
@@ -201,7 +211,7 @@ function liveState(
   const agentIds = loaded.plan.agents.map((a) => a.agentId);
   const charts = from.charts === null ? new ChartCollector(agentIds) : new ChartCollector(agentIds, from.charts);
   const simulation = new Simulation({
-    ...options,
+    ...scaleDelays(options, ctx.world.timeScale ?? 1),
     agents: loaded.plan.agents,
     rng,
     scheduler,

@@ -17,6 +17,7 @@ import type { Executor, ProgressSink, Scheduler } from '../ports.ts';
 import type { KeyedRandom } from '../simulate/rng.ts';
 import { replayWorld } from './replay/world.ts';
 import { simulatedWorld } from './simulated.ts';
+import { subprocessWorld } from './subprocess/world.ts';
 
 /** What a world may read while it is prepared (before anything is written). */
 export interface WorldSetup {
@@ -52,6 +53,11 @@ export interface PreparedWorld {
   readonly detail: string;
   /** Files the world read (recorded in run.json's inputs with their sha256; `--resume` checks them). */
   readonly inputs: readonly InputFileInfo[];
+  /**
+   * Factor of every delay the engine waits (backoff base and cap, circuit cooldown); 1 when
+   * absent. A real-time world takes `--time-scale` here (src/worlds/time-scale.ts).
+   */
+  readonly timeScale?: number;
   /** Builds the executor and scheduler on the run's clock. */
   create(runtime: WorldRuntime): WorldInstance;
 }
@@ -69,20 +75,11 @@ export interface World {
   prepare(setup: WorldSetup): Promise<PreparedWorld>;
 }
 
-/** A world named but not part of this build: preparing it is a usage error saying so. */
-function notBuilt(name: WorldName, describe: string): World {
-  return {
-    name,
-    describe,
-    prepare: () => Promise.reject(new UnknownWorldError(name, `world "${name}" is not built into this version`)),
-  };
-}
-
 /** Every world by name, in `WORLD_NAMES` order. */
 export const WORLDS: ReadonlyMap<WorldName, World> = new Map<WorldName, World>([
   ['simulated', simulatedWorld],
   ['replay', replayWorld],
-  ['subprocess', notBuilt('subprocess', 'every attempt runs a real command (contract section 11)')],
+  ['subprocess', subprocessWorld],
 ]);
 
 /** A world name that is not in the registry, or a world not built into this version. */

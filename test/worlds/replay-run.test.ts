@@ -122,7 +122,7 @@ describe('--world replay', () => {
     const simulated = readRunFiles(b);
     for (const [file, text] of simulated) {
       if (file === 'out/phase21_execution_summary.json') expect(replayed.get(file)).toBe(text.replace('"world": "simulated"', '"world": "replay"'));
-      else if (file.startsWith('report/')) expect(replayed.get(file)).toBe(text.replace('World: `simulated`', 'World: `replay`'));
+      else if (file.startsWith('report/')) expect(replayed.get(file), file).toBe(text.replace('World: `simulated`', 'World: `replay`').replace('World: <code>simulated</code>', 'World: <code>replay</code>'));
       else expect(replayed.get(file), file).toBe(text);
     }
   });

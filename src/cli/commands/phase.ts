@@ -154,6 +154,9 @@ function crossCheck(o: RunOptions, sources: Sources): string[] {
         : `${labelOf('breaker_window', sources)}: expected an integer >= --breaker-min-attempts (${o.breaker.minAttempts}, its default), got ${shownOf('breaker_window', o.breaker.window, sources)}`,
     );
   }
+  if (o.timeScale !== 1 && o.world !== 'subprocess') {
+    errors.push(`${labelOf('time_scale', sources)}: only the subprocess world waits in real time; got --world ${o.world} (leave --time-scale out, or add --world subprocess)`);
+  }
   if (o.resume && o.dryRun) errors.push(`${labelOf('resume', sources)}: cannot be combined with --dry-run (a dry run has nothing to resume)`);
   const out = path.resolve(o.out);
   const why =
