@@ -86,6 +86,11 @@ export interface SimulationOptions {
   readonly world: WorldName;
   /** `--world replay`: the recorded outcomes file (JSONL); null = none. */
   readonly outcomes: string | null;
+  /**
+   * `--world subprocess`: run attempts as BullMQ jobs on this Redis (`redis://HOST:PORT`), for
+   * `npm run worker` processes (contract section 11, "Distributed"); null = run them here.
+   */
+  readonly queue: string | null;
 }
 
 /** The subprocess world's settings (contract sections 11, 12; src/schema/subprocess.ts). */
@@ -161,6 +166,7 @@ export const DEFAULT_OPTIONS: RunOptions = {
   seed: 21,
   world: 'simulated',
   outcomes: null,
+  queue: null,
   epoch: null,
   agentsFile: null,
   onInvalid: 'fail',

@@ -28,7 +28,7 @@ export interface CliDeps {
   readonly outputFs?: OutputFs;
   /** The WfFormat JSON Schema `import wfcommons` reads without `--schema`; default `DEFAULT_SCHEMA_PATH` (src/cli/commands/import.ts). */
   readonly wfformatSchemaPath?: string;
-  /** Builds the runner `worker` runs commands with; default the subprocess world's local runner. */
+  /** Builds the runner `worker` runs commands with; default the subprocess world's `LocalCommandRunner`. */
   readonly commandRunner?: () => CommandRunner;
 }
 

@@ -10,6 +10,7 @@ import { SIGNAL_TYPES, type Signal } from '../schema/signals.ts';
 import type { ExecutionSummary, Manifest, ManifestOptions, ResumeRecord, SystemHealth, WaveHeadline } from '../schema/summaries.ts';
 import type { WaveExecution } from '../simulate/types.ts';
 import type { SimulatedCalendar } from '../util/time.ts';
+import { maskedQueueUrl } from '../worlds/queue/settings.ts';
 
 /** A finished wave's figures, as the summaries need them. */
 export interface WaveResult {
@@ -156,6 +157,7 @@ export function manifestOptions(o: RunOptions): ManifestOptions {
     duration_noise: o.durationNoise,
     world: o.world,
     outcomes: o.outcomes,
+    queue: o.queue === null ? null : maskedQueueUrl(o.queue),
     epoch: o.epoch,
     retry: o.retry.policy,
     jitter: o.retry.jitter,
@@ -196,7 +198,7 @@ export function manifestOptions(o: RunOptions): ManifestOptions {
  * the output folder is named from (it is the same folder), console output, and the exit-code
  * threshold. Every other option must equal the interrupted run's.
  */
-export const RESUME_EXEMPT_OPTIONS: readonly (keyof ManifestOptions)[] = ['out', 'quiet', 'json', 'debug', 'resume', 'min_health'];
+export const RESUME_EXEMPT_OPTIONS: readonly (keyof ManifestOptions)[] = ['out', 'quiet', 'json', 'debug', 'resume', 'min_health', 'queue'];
 
 /** `run.json`: options, inputs with sha256, versions, wall-clock start/end, status. */
 export function buildManifest(options: RunOptions, facts: ManifestFacts): Manifest {

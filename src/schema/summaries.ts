@@ -51,6 +51,7 @@ export const manifestOptionsSchema = z
     duration_noise: z.number().min(0),
     world: z.enum(WORLD_NAMES),
     outcomes: z.string().nullable().describe('--world replay: the outcomes file, as given; null = none'),
+    queue: z.string().nullable().describe('--world subprocess --queue: the Redis URL with any password masked; null = attempts ran on this machine'),
     epoch: z.string().nullable().describe('as given; null = from the input (the resolved epoch is the manifest\'s epoch)'),
     retry: z.enum(RETRY_POLICIES),
     jitter: z.enum(JITTER_MODES),

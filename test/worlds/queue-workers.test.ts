@@ -13,10 +13,10 @@ import { parseQueueUrl, type RedisTarget } from '../../src/worlds/queue/connecti
 import { QueueCommandRunner } from '../../src/worlds/queue/runner.ts';
 import type { AttemptPayload, CommandSpec } from '../../src/worlds/subprocess/runner.ts';
 import { harness } from '../cli/harness.ts';
-import { TestCommandRunner } from '../helpers/command-runner.ts';
+import { CountingRunner } from '../helpers/command-runner.ts';
 import { freePort, REDIS_SERVER, REDIS_SKIP_REASON, startRedis, type RedisServer } from '../helpers/redis.ts';
 
-const ENTRY = join(import.meta.dirname, 'queue-worker-entry.ts');
+const MAIN = join(import.meta.dirname, '..', '..', 'src', 'cli', 'main.ts');
 const never = new AbortController().signal;
 const spec = (command: string[]): CommandSpec => ({ command, timeoutS: 30, killGraceS: 1, maxOutputBytes: 1000, env: {} });
 const payload = (taskId: string): AttemptPayload => ({ wave: 1, task_id: taskId, agent_id: 'A', attempt: 0, p: 0.5, predicted_time_s: 1 });
@@ -27,9 +27,9 @@ interface WorkerProcess {
   readonly exited: Promise<number | null>;
 }
 
-/** Starts a worker process and resolves once it takes jobs. */
+/** Starts `npm run worker` (the sources, through tsx) and resolves once it takes jobs. */
 async function startWorker(url: string, extra: string[] = []): Promise<WorkerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ENTRY, '--queue', url, '--concurrency', '2', '--lock-duration', '1', '--stalled-interval', '0.5', ...extra], {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN, 'worker', '--queue', url, '--concurrency', '2', '--lock-duration', '1', '--stalled-interval', '0.5', ...extra], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let err = '';
@@ -178,7 +178,7 @@ describe.skipIf(REDIS_SERVER === null)('worker processes on a real Redis', () =>
 describe('worker command errors (exit 2, one line, nothing started)', () => {
   const run = async (argv: string[]): Promise<{ code: number; stderr: string }> => {
     const h = harness();
-    const code = await main(['worker', ...argv], h.io, { commandRunner: () => new TestCommandRunner() });
+    const code = await main(['worker', ...argv], h.io, { commandRunner: () => new CountingRunner() });
     return { code, stderr: h.stderr() };
   };
 

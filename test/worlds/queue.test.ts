@@ -12,7 +12,7 @@ import { jobIdOf } from '../../src/worlds/queue/job.ts';
 import { QueueCommandRunner } from '../../src/worlds/queue/runner.ts';
 import { startQueueWorker, type QueueWorker } from '../../src/worlds/queue/worker.ts';
 import type { AttemptPayload, CommandOutcome, CommandRunner, CommandSpec } from '../../src/worlds/subprocess/runner.ts';
-import { TestCommandRunner } from '../helpers/command-runner.ts';
+import { CountingRunner } from '../helpers/command-runner.ts';
 import { REDIS_SERVER, REDIS_SKIP_REASON, startRedis, type RedisServer } from '../helpers/redis.ts';
 
 const FAST_STALL = { lockDurationS: 1, stalledIntervalS: 0.5, maxStalledCount: 1 };
@@ -53,7 +53,7 @@ describe.skipIf(REDIS_SERVER === null)('queue runner and worker on a real Redis'
   }
 
   it('returns the command outcome the worker produced: stdin payload, stdout, exit code', async () => {
-    const local = new TestCommandRunner();
+    const local = new CountingRunner();
     await withRun(local, async (runner) => {
       const ok = await runner.run(spec(['sh', '-c', 'cat']), payload('t1'), never);
       expect(ok.succeeded).toBe(true);
@@ -66,7 +66,7 @@ describe.skipIf(REDIS_SERVER === null)('queue runner and worker on a real Redis'
   });
 
   it('runs one attempt once when asked twice, and counts it once', async () => {
-    const local = new TestCommandRunner();
+    const local = new CountingRunner();
     await withRun(local, async (runner, worker) => {
       const a = runner.run(spec(['sh', '-c', 'sleep 0.2; echo once']), payload('same'), never);
       const b = runner.run(spec(['sh', '-c', 'sleep 0.2; echo once']), payload('same'), never);
@@ -81,7 +81,7 @@ describe.skipIf(REDIS_SERVER === null)('queue runner and worker on a real Redis'
   });
 
   it('many attempts at once each resolve with their own outcome', async () => {
-    const local = new TestCommandRunner();
+    const local = new CountingRunner();
     await withRun(local, async (runner) => {
       const ids = Array.from({ length: 12 }, (_, i) => `task-${i}`);
       const outcomes = await Promise.all(ids.map((id, i) => runner.run(spec(['sh', '-c', `exit ${i % 3 === 0 ? 1 : 0}`]), payload(id), never)));
@@ -122,7 +122,7 @@ describe.skipIf(REDIS_SERVER === null)('queue runner and worker on a real Redis'
   });
 
   it('aborting an attempt a worker runs stops its command on the worker', async () => {
-    const local = new TestCommandRunner();
+    const local = new CountingRunner();
     const pidFile = join(mkdtempSync(join(tmpdir(), 'phase21-queue-')), 'pid');
     const queue = new Queue(QUEUE_NAME, { connection: connectionOptions(target, 'service') });
     try {
@@ -148,14 +148,14 @@ describe.skipIf(REDIS_SERVER === null)('queue runner and worker on a real Redis'
   it('a worker stopped mid-attempt puts the job back and another worker completes it, once', async () => {
     const runId = nextRunId();
     const runner = await QueueCommandRunner.open({ target, runId, now: () => performance.now(), pollS: 1 });
-    const first = new TestCommandRunner();
+    const first = new CountingRunner();
     const a = await startQueueWorker({ target, concurrency: 1, runner: first, stall: FAST_STALL, log: () => undefined });
     let b: QueueWorker | null = null;
     try {
       const pending = runner.run(spec(['sh', '-c', 'sleep 1; echo done']), payload('moved'), never);
       await expect.poll(() => first.started, { timeout: 10_000 }).toBe(1);
       await a.stop();
-      const second = new TestCommandRunner();
+      const second = new CountingRunner();
       b = await startQueueWorker({ target, concurrency: 1, runner: second, stall: FAST_STALL, log: () => undefined });
       const outcome: CommandOutcome = await pending;
       expect(outcome).toMatchObject({ succeeded: true, stdout: 'done\n' });

@@ -50,6 +50,7 @@ export const OPTION_HELP: { readonly [K in OptionKey]: OptionHelp } = {
   duration_noise: { group: 'simulation', placeholder: 'S', defaultText: plain(V.duration_noise, '') },
   world: { group: 'simulation', placeholder: 'NAME', defaultText: plain(V.world, '') },
   outcomes: { group: 'simulation', placeholder: 'FILE', defaultText: plain(V.outcomes, 'none') },
+  queue: { group: 'simulation', placeholder: 'URL', defaultText: plain(V.queue, 'none: attempts run here') },
   epoch: { group: 'simulation', placeholder: 'TIME', defaultText: plain(V.epoch, `latest input timestamp, else ${FALLBACK_EPOCH}`) },
   retry: { group: 'retry', placeholder: 'POLICY', defaultText: plain(V.retry, '') },
   jitter: { group: 'retry', placeholder: 'MODE', defaultText: plain(V.jitter, '') },

@@ -21,6 +21,7 @@ import { exitCodeOfSignal, watchSignals } from '../signals.ts';
 import { nearestName } from '../suggest.ts';
 import { declarePhaseOptions, readCommandLine } from './phase-options.ts';
 import type { CommandLineValues, PlacedError } from './phase-options.ts';
+import { parseQueueUrl } from '../../worlds/queue/settings.ts';
 
 const SYSTEM_CLOCK: WallClock = { now: () => new Date() };
 
@@ -157,6 +158,7 @@ function crossCheck(o: RunOptions, sources: Sources): string[] {
   if (o.timeScale !== 1 && o.world !== 'subprocess') {
     errors.push(`${labelOf('time_scale', sources)}: only the subprocess world waits in real time; got --world ${o.world} (leave --time-scale out, or add --world subprocess)`);
   }
+  errors.push(...queueProblems(o, labelOf('queue', sources)));
   if (o.resume && o.dryRun) errors.push(`${labelOf('resume', sources)}: cannot be combined with --dry-run (a dry run has nothing to resume)`);
   const out = path.resolve(o.out);
   const why =
@@ -168,6 +170,18 @@ function crossCheck(o: RunOptions, sources: Sources): string[] {
     errors.push(`${labelOf('out', sources)}: refusing ${JSON.stringify(o.out)}: the output folder is deleted and rebuilt on every run, and ${why}; expected a folder of its own, e.g. outputs`);
   }
   return errors;
+}
+
+/** `--queue` only with `--world subprocess`, and a URL `npm run worker` would take too. */
+function queueProblems(o: RunOptions, label: string): string[] {
+  if (o.queue === null) return [];
+  if (o.world !== 'subprocess') return [`${label}: only with --world subprocess (workers run commands; the ${o.world} world runs none)`];
+  try {
+    parseQueueUrl(o.queue, label);
+    return [];
+  } catch (error: unknown) {
+    return [error instanceof Error ? error.message : String(error)];
+  }
 }
 
 /** True when `inner` is `outer` or lies below it (both absolute). */

@@ -96,8 +96,8 @@ async function runWorker(command: Command, ctx: CommandContext): Promise<ExitCod
   const line = workerCommandLineOf(command);
   ctx.failure.debug = line.debug;
   const target = parseQueueUrl(line.queue);
-  const makeRunner = ctx.deps.commandRunner;
-  if (makeRunner === undefined) throw new Error('no command runner');
+  const { LocalCommandRunner } = await import('../../worlds/subprocess/local-runner.ts');
+  const makeRunner = ctx.deps.commandRunner ?? (() => new LocalCommandRunner());
   const log = (text: string): void => {
     ctx.io.stderr.write(`${text}\n`);
   };

@@ -49,9 +49,21 @@ export function parseQueueUrl(text: string, flag = '--queue'): RedisTarget {
   const host = url.hostname.replace(/^\[(.*)\]$/, '$1');
   const username = url.username === '' ? null : decodeURIComponent(url.username);
   const password = url.password === '' ? null : decodeURIComponent(url.password);
-  const auth = username === null ? '' : `${url.username}${password === null ? '' : ':***'}@`;
+  const auth = username === null && password === null ? '' : `${url.username}${password === null ? '' : ':***'}@`;
   const display = `${url.protocol}//${auth}${url.hostname}:${port}${db === 0 ? '' : `/${db}`}`;
   return { host, port, db, username, password, tls: url.protocol === 'rediss:', display };
+}
+
+/**
+ * `text` as run.json records it: the parsed URL without its password (`redis://user:***@h:6379`);
+ * a URL that does not parse loses everything between `//` and `@`.
+ */
+export function maskedQueueUrl(text: string): string {
+  try {
+    return parseQueueUrl(text).display;
+  } catch {
+    return text.replace(/\/\/[^@/]*@/, '//***@');
+  }
 }
 
 /** How fast a dead worker's jobs are taken back. Seconds. */
