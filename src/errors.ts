@@ -112,6 +112,16 @@ export class ResumeError extends ExitError {
 }
 
 /**
+ * The Redis server of `--queue` cannot be used: unreachable, refusing our credentials, or
+ * gone while the run or worker needed it. Exit code 2 (a fault of the environment). Messages
+ * read `--queue: cannot reach Redis at redis://HOST:PORT: reason`.
+ */
+export class QueueError extends ExitError {
+  override readonly name = 'QueueError';
+  readonly exitCode = EXIT.usage;
+}
+
+/**
  * A replication of a tournament (`npm run tournament`) did not finish: its exit code passes
  * on when it is a known one (2 input or usage error, 4 aborted), anything else (a crash, a
  * signal from outside, a bug) is exit 3. The message names the run and quotes its stderr.

@@ -1,0 +1,333 @@
+/**
+ * One wave while it runs (contract section 4): queues, gates, attempts, retries, reroutes away
+ * from open circuits, work stealing and dependency release. The run-long state (clock, breakers,
+ * cooldown timers, earlier waves' outcomes) is the {@link Simulation}'s (./engine.ts).
+ */
+import { moveTask } from '../assign/common.ts';
+import type { StrategyState } from '../assign/types.ts';
+import type { AgentProfile, TaskRef } from '../plan/model.ts';
+import { isCapableCandidate, predictionOn } from '../plan/model.ts';
+import { applyJitter, INITIAL_BACKOFF, type BackoffStep } from './backoff.ts';
+import { admission, probeStarted, recordOutcome, type BreakerState } from './breaker.ts';
+import type { AttemptResult } from './executor.ts';
+import { dependenciesGate, runGates, type SafetyGate } from './gates.ts';
+import type { Lane, QueueItem, TaskRun } from './lane.ts';
+import { Readiness, type Released } from './readiness.ts';
+import type { SimulationConfig, WaveInput, WaveRunResult } from './simulation-config.ts';
+import type { GateDecision, TaskStatus } from './types.ts';
+import { waveExecution } from './wave-result.ts';
+
+/** Gates and retry rules, fixed for the run. */
+export interface AttemptPolicy {
+  readonly gates: readonly SafetyGate[];
+  /** null when retries are off (`--retry none`). */
+  readonly step: BackoffStep | null;
+  readonly maxAttempts: number;
+}
+
+/** Schedules the end of a breaker's cooldown (the Simulation owns those timers). */
+export type CooldownTimer = (lane: Lane, openedAtS: number, halfOpenAtS: number) => void;
+
+/** How many progress calls a wave makes at most. */
+const PROGRESS_STEPS = 200;
+
+/** Whether the breaker lets an agent steal: closed, or half-open with no probe running. */
+function mayStealNow(lane: { readonly breaker: BreakerState }): boolean {
+  const breaker = lane.breaker;
+  return breaker.kind === 'closed' || (breaker.kind === 'half-open' && !breaker.probeInFlight);
+}
+
+/** The state of one wave while it runs. */
+export class WaveRun {
+  /** Wave start, seconds since run start. */
+  readonly startS: number;
+  /** One slot per task of the wave, in plan order; filled by the assignment. */
+  readonly #runs: (TaskRun | undefined)[];
+  readonly #taskIndex: ReadonlyMap<string, number>;
+  readonly #decisions: GateDecision[] = [];
+  readonly #progressEvery: number;
+  #strategyState: StrategyState;
+  readonly #readiness: Readiness;
+  #queueSeq = 0;
+  #assigned = 0;
+  #done = 0;
+
+  constructor(
+    private readonly config: SimulationConfig,
+    private readonly lanes: readonly Lane[],
+    private readonly laneById: ReadonlyMap<string, Lane>,
+    private readonly policy: AttemptPolicy,
+    private readonly input: WaveInput,
+    earlier: (ref: TaskRef) => TaskStatus | undefined,
+    private readonly setCooldownTimer: CooldownTimer,
+  ) {
+    this.#readiness = new Readiness(input.wave.tasks, input.wave.wave, earlier);
+    this.startS = config.scheduler.now();
+    this.#strategyState = input.assignment.state;
+    this.#runs = new Array<TaskRun | undefined>(input.wave.tasks.length);
+    this.#taskIndex = new Map(input.wave.tasks.map((task, i) => [task.taskId, i]));
+    this.#progressEvery = Math.max(1, Math.ceil(input.wave.tasks.length / PROGRESS_STEPS));
+    for (const lane of lanes) lane.resetWave();
+  }
+
+  /** @throws RangeError for an unknown or twice-assigned task */
+  enqueueAssigned(taskId: string, order: number, lane: Lane): void {
+    const index = this.#taskIndex.get(taskId);
+    const task = index === undefined ? undefined : this.input.wave.tasks[index];
+    if (index === undefined || task === undefined) throw new RangeError(`assignment names unknown task ${taskId} in wave ${this.input.wave.wave}`);
+    if (this.#runs[index] !== undefined) throw new RangeError(`task ${taskId} is assigned twice in wave ${this.input.wave.wave}`);
+    const run: TaskRun = {
+      task,
+      index,
+      order,
+      assignedAgentId: lane.profile.agentId,
+      lane: lane.index,
+      attempts: [],
+      retryDelaysS: [],
+      reroutes: 0,
+      steals: 0,
+      backoff: INITIAL_BACKOFF,
+      refusal: null,
+      status: null,
+      firstLane: null,
+      readyS: this.startS,
+      startS: this.startS,
+      endS: this.startS,
+    };
+    this.#runs[index] = run;
+    this.#assigned++;
+  }
+
+  /**
+   * Runs the wave to its end on the scheduler's clock.
+   * @throws RangeError when some task of the wave was not assigned
+   * @throws StalledError (from the scheduler) if the wave can never finish: a bug
+   */
+  async run(): Promise<WaveRunResult> {
+    if (this.#assigned !== this.#runs.length) {
+      throw new RangeError(`wave ${this.input.wave.wave}: ${this.#assigned} assignments for ${this.#runs.length} tasks`);
+    }
+    this.#release(this.#readiness.initial());
+    this.dispatch();
+    await this.config.scheduler.runUntil(() => this.#done === this.#runs.length);
+    const execution = waveExecution(this.input.wave.wave, this.startS, this.#runs, this.lanes, this.#decisions);
+    return { execution, strategyState: this.#strategyState };
+  }
+
+  /**
+   * Reroutes what waits on open circuits, lets every agent start what it may, then lets agents
+   * with a free slot and nothing of their own steal (in natural order).
+   */
+  dispatch(): void {
+    this.#reroute();
+    for (const lane of this.lanes) this.#fill(lane);
+    if (this.config.steal) for (const lane of this.lanes) this.#stealInto(lane);
+  }
+
+  /**
+   * Work stealing (contract section 4.6): while `thief` has a closed circuit (or is half-open
+   * with no probe running), a free slot and nothing queued, it takes from the agent whose queue
+   * holds the most predicted work per slot (ties to natural order) the fresh task (never a
+   * retry) that agent would start last, among tasks the thief is a capable candidate for; then
+   * starts what it may. A half-open thief takes one, which becomes its probe.
+   */
+  #stealInto(thief: Lane): void {
+    const eligible = (item: QueueItem): boolean => !item.retry && isCapableCandidate(item.run.task, thief.profile);
+    while (thief.running < thief.profile.maxConcurrency && thief.queued === 0 && mayStealNow(thief)) {
+      let victim: Lane | null = null;
+      for (const lane of this.lanes) {
+        if (lane === thief || lane.queued === 0) continue;
+        if (victim !== null && !(lane.queuedWorkPerSlot > victim.queuedWorkPerSlot)) continue;
+        if (lane.holds(eligible)) victim = lane;
+      }
+      const item = victim?.dequeueLast(eligible);
+      if (victim == null || item === undefined) return;
+      const { run } = item;
+      this.#strategyState = moveTask(run.task, victim.profile, thief.profile, this.#strategyState).state;
+      run.lane = thief.index;
+      run.steals++;
+      thief.steals++;
+      this.config.onEvent?.({ type: 'task_stolen', taskId: run.task.taskId, fromAgentId: victim.profile.agentId, toAgentId: thief.profile.agentId, timeS: this.config.scheduler.now() });
+      thief.enqueue({ run, retry: false, seq: this.#queueSeq++ });
+      this.#fill(thief);
+    }
+  }
+
+  #reroute(): void {
+    let closed: AgentProfile[] | null = null;
+    for (const lane of this.lanes) {
+      if (lane.breaker.kind !== 'open' || lane.queued === 0) continue;
+      closed ??= this.lanes.filter((l) => l.breaker.kind === 'closed').map((l) => l.profile);
+      if (closed.length === 0) return; // every circuit is open: tasks wait
+      const waiting: QueueItem[] = [];
+      for (let item = lane.dequeue(); item !== undefined; item = lane.dequeue()) {
+        const task = item.run.task;
+        const allowed = closed.filter((agent) => isCapableCandidate(task, agent));
+        if (allowed.length === 0) {
+          waiting.push(item); // no closed capable candidate: it waits for its own circuit
+          continue;
+        }
+        const request = { task, from: lane.profile, allowed, agents: this.config.agents };
+        const decision = this.input.strategy.reroute(request, this.#strategyState);
+        this.#strategyState = decision.state;
+        const target = this.#lane(decision.agentId);
+        item.run.lane = target.index;
+        item.run.reroutes++;
+        const onEvent = this.config.onEvent;
+        if (onEvent !== undefined) {
+          onEvent({ type: 'task_rerouted', taskId: item.run.task.taskId, fromAgentId: lane.profile.agentId, toAgentId: target.profile.agentId, timeS: this.config.scheduler.now() });
+        }
+        target.enqueue({ run: item.run, retry: item.retry, seq: this.#queueSeq++ });
+      }
+      for (const item of waiting) lane.enqueue(item);
+    }
+  }
+
+  #fill(lane: Lane): void {
+    const nowS = this.config.scheduler.now();
+    while (lane.running < lane.profile.maxConcurrency && lane.queued > 0) {
+      const allowed = admission(lane.breaker);
+      if (allowed === 'refuse') return;
+      const item = lane.dequeue();
+      if (item === undefined) return;
+      const { run } = item;
+      const attempt = run.attempts.length;
+      const { p, predictedTimeS, risk } = predictionOn(run.task, lane.profile.agentId);
+      const refusal = runGates(this.policy.gates, {
+        task: run.task,
+        agent: lane.profile,
+        attempt,
+        p,
+        risk,
+        nowS,
+        waveStartS: this.startS,
+        options: this.config.gates,
+        agents: this.config.agents,
+        dependency: null,
+      });
+      this.#decisions.push({ wave: run.task.wave, taskId: run.task.taskId, agentId: lane.profile.agentId, attempt, timeS: nowS, refusal });
+      run.firstLane ??= lane.index;
+      if (refusal !== null) {
+        run.refusal = refusal;
+        if (attempt === 0) run.startS = nowS;
+        this.#finish(run, lane, 'blocked');
+        continue;
+      }
+      const probe = allowed === 'probe';
+      if (probe) lane.breaker = probeStarted(lane.breaker);
+      if (attempt === 0) run.startS = nowS;
+      lane.attemptStarted(nowS);
+      const request = { wave: run.task.wave, task: run.task, agent: lane.profile, attempt, p, predictedTimeS };
+      this.config.executor.start(request, (result) => {
+        this.#attemptEnded(run, lane, attempt, nowS, probe, result);
+      });
+    }
+  }
+
+  #attemptEnded(run: TaskRun, lane: Lane, attempt: number, startS: number, probe: boolean, result: AttemptResult): void {
+    const nowS = this.config.scheduler.now();
+    lane.attemptEnded(nowS, result.succeeded);
+    run.attempts.push({ attempt, agentId: lane.profile.agentId, startS, endS: nowS, succeeded: result.succeeded, probe });
+    const before = lane.breaker;
+    const transition = recordOutcome(before, result.succeeded, probe, nowS, this.config.breaker);
+    lane.breaker = transition.state;
+    if (before.kind === 'half-open' && transition.state.kind === 'closed') lane.addOpenTime(before.downSinceS, nowS, this.startS);
+    if (transition.opened && transition.state.kind === 'open') {
+      lane.circuitOpenings++;
+      this.config.onEvent?.({ type: 'circuit_opened', agentId: lane.profile.agentId, timeS: nowS });
+      this.setCooldownTimer(lane, transition.state.openedAtS, transition.state.halfOpenAtS);
+    } else if (before.kind === 'half-open' && transition.state.kind === 'closed') {
+      this.config.onEvent?.({ type: 'circuit_closed', agentId: lane.profile.agentId, timeS: nowS });
+    }
+    if (result.succeeded) this.#finish(run, lane, 'succeeded');
+    else if (this.policy.step === null || run.attempts.length >= this.policy.maxAttempts) this.#finish(run, lane, 'failed');
+    else this.#scheduleRetry(run, lane, attempt);
+    this.dispatch();
+  }
+
+  #scheduleRetry(run: TaskRun, lane: Lane, failedAttempt: number): void {
+    const step = this.policy.step;
+    if (step === null) return;
+    const [delayS, next] = step(run.backoff);
+    const u = this.config.rng.uniform({
+      wave: run.task.wave,
+      taskId: run.task.taskId,
+      agentId: lane.profile.agentId,
+      attempt: failedAttempt,
+      purpose: 'jitter',
+    });
+    const jittered = applyJitter(delayS, this.config.retry.jitter, u);
+    run.backoff = next;
+    run.retryDelaysS.push(jittered);
+    this.config.scheduler.at(this.config.scheduler.now() + jittered, () => {
+      const target = this.lanes[run.lane] ?? lane;
+      target.enqueue({ run, retry: true, seq: this.#queueSeq++ });
+      this.dispatch();
+    });
+  }
+
+  /** Ends a task and releases (or refuses, cascading) the tasks that depend on it. */
+  #finish(run: TaskRun, lane: Lane, status: TaskStatus): void {
+    this.#record(run, lane, status);
+    this.#release(this.#readiness.ended(run.index, run.task, status));
+  }
+
+  /**
+   * Queues tasks that became ready (on the agent they are on now; a reroute follows if its
+   * circuit is open) and refuses, through the `dependencies` gate, those whose dependency did
+   * not succeed, cascading to their own dependents, all at the current time.
+   */
+  #release(first: Released): void {
+    const nowS = this.config.scheduler.now();
+    // First in, first out: a task refused earlier passes its refusal on earlier (breadth first).
+    const work: Released[] = [first];
+    for (let i = 0; i < work.length; i++) {
+      const released = work[i];
+      if (released === undefined) continue;
+      for (const index of released.ready) {
+        const run = this.#runs[index];
+        if (run === undefined || run.status !== null) continue;
+        run.readyS = nowS;
+        this.#laneOf(run).enqueue({ run, retry: false, seq: this.#queueSeq++ });
+      }
+      for (const { index, failure } of released.refused) {
+        const run = this.#runs[index];
+        if (run === undefined || run.status !== null) continue;
+        const lane = this.#laneOf(run);
+        const { p, risk } = predictionOn(run.task, lane.profile.agentId);
+        const context = { task: run.task, agent: lane.profile, attempt: 0, p, risk, nowS, waveStartS: this.startS, options: this.config.gates, agents: this.config.agents, dependency: failure };
+        const verdict = dependenciesGate.check(context);
+        run.refusal = { gate: dependenciesGate.name, reason: verdict.kind === 'refuse' ? verdict.reason : 'a dependency did not succeed' };
+        this.#decisions.push({ wave: run.task.wave, taskId: run.task.taskId, agentId: lane.profile.agentId, attempt: 0, timeS: nowS, refusal: run.refusal });
+        run.firstLane ??= lane.index;
+        run.readyS = nowS;
+        run.startS = nowS;
+        this.#record(run, lane, 'blocked');
+        work.push(this.#readiness.ended(index, run.task, 'blocked'));
+      }
+    }
+  }
+
+  #laneOf(run: TaskRun): Lane {
+    const lane = this.lanes[run.lane];
+    if (lane === undefined) throw new RangeError(`task ${run.task.taskId} lost its agent`);
+    return lane;
+  }
+
+  #record(run: TaskRun, lane: Lane, status: TaskStatus): void {
+    run.status = status;
+    run.endS = this.config.scheduler.now();
+    lane.tasks++;
+    this.#done++;
+    const onProgress = this.input.onProgress;
+    if (onProgress !== undefined && (this.#done % this.#progressEvery === 0 || this.#done === this.#runs.length)) {
+      onProgress(this.#done, this.#runs.length);
+    }
+  }
+
+  #lane(agentId: string): Lane {
+    const lane = this.laneById.get(agentId);
+    if (lane === undefined) throw new RangeError(`strategy rerouted to unknown agent ${agentId}`);
+    return lane;
+  }
+}
