@@ -20,6 +20,10 @@ export type JitterMode = (typeof JITTER_MODES)[number];
 export const BREAKER_POLICIES = ['sampling', 'consecutive'] as const;
 export type BreakerPolicyName = (typeof BREAKER_POLICIES)[number];
 
+/** Where attempts run (contract section 11); the registry is src/worlds/registry.ts. */
+export const WORLD_NAMES = ['simulated', 'replay', 'subprocess'] as const;
+export type WorldName = (typeof WORLD_NAMES)[number];
+
 /** What to do with bad input lines (contract section 2). */
 export const ON_INVALID = ['fail', 'quarantine'] as const;
 export type OnInvalid = (typeof ON_INVALID)[number];
@@ -78,6 +82,10 @@ export interface SimulationOptions {
   readonly durationNoise: number;
   /** Seed of the keyed generator; safe integer; default 21. */
   readonly seed: number;
+  /** Where attempts run (contract section 11); default `simulated`. */
+  readonly world: WorldName;
+  /** `--world replay`: the recorded outcomes file (JSONL); null = none. */
+  readonly outcomes: string | null;
 }
 
 /** A full run: simulation options plus where to read and write and how to behave. */
@@ -115,7 +123,7 @@ export interface RunOptions extends SimulationOptions {
 }
 
 /** Version of every artifact's record schema; bumped on any breaking change. */
-export const SCHEMA_VERSION = '2.0.0';
+export const SCHEMA_VERSION = '2.1.0';
 
 /** The contract's defaults. */
 export const DEFAULT_OPTIONS: RunOptions = {
@@ -130,6 +138,8 @@ export const DEFAULT_OPTIONS: RunOptions = {
   steal: true,
   durationNoise: 0.25,
   seed: 21,
+  world: 'simulated',
+  outcomes: null,
   epoch: null,
   agentsFile: null,
   onInvalid: 'fail',

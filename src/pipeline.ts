@@ -30,6 +30,7 @@ import { horizonProblem } from './simulate/horizon.ts';
 import { escapeText } from './util/escape.ts';
 import { plural } from './util/format.ts';
 import { epochRangeProblem, parseInstant, SimulatedCalendar } from './util/time.ts';
+import { getWorld, UnknownWorldError, type PreparedWorld } from './worlds/registry.ts';
 
 export type { HealthGrade } from './schema/measures.ts';
 export type { RunEnvironment, RunResult } from './run/result.ts';
@@ -78,6 +79,7 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
     const calendar = new SimulatedCalendar(resolveEpochMs(options.epoch, loaded.plan.latestTimestamp));
     const beyond = horizonProblem(loaded.plan, options, calendar.epochMs);
     if (beyond !== null) throw inputError([errorAt(options.input, null, '(simulated time)', beyond)]);
+    const world = await prepareWorld(options, loaded, env);
     const ctx: RunContext = {
       options,
       clock: env.clock,
@@ -87,6 +89,7 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
       outputFs,
       loaded,
       strategy,
+      world,
       calendar,
       startedAt,
       reportFile,
@@ -134,6 +137,22 @@ function describePlan(loaded: LoadResult): string {
   const rejected = loaded.rejected.length === 0 ? '' : `, ${plural(loaded.rejected.length, 'line')} rejected`;
   const skipped = loaded.skippedPaths.length === 0 ? '' : `, ${plural(loaded.skippedPaths.length, 'path')} not read`;
   return `${plural(plan.waves.length, 'wave')}, ${plural(tasks, 'task')}, ${plural(plan.agents.length, 'agent')} (${plural(rows, 'prediction row')}${rejected}${skipped})`;
+}
+
+/**
+ * The `--world` from the registry, prepared (its files read and validated) before anything is written.
+ * @throws UsageError for a world not in the registry or not built, or an option it lacks
+ * @throws InputError for a bad file the world reads (`--outcomes`)
+ */
+async function prepareWorld(options: RunOptions, loaded: LoadResult, env: RunEnvironment): Promise<PreparedWorld> {
+  try {
+    const world = await getWorld(options.world).prepare({ options, plan: loaded.plan, progress: env.progress });
+    if (world.name !== 'simulated') env.progress.stage('world', `${world.name}: ${world.detail}`);
+    return world;
+  } catch (error: unknown) {
+    if (error instanceof UnknownWorldError) throw new UsageError(`--world: ${error.message}`);
+    throw error;
+  }
 }
 
 /** @throws UsageError naming the known strategies */

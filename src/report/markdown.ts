@@ -102,6 +102,7 @@ function executiveSummary(input: RunReportInput): string[] {
     `The run used the ${code(summary.strategy)} strategy with seed ${summary.seed}; the simulated makespan was ` +
       `${secs(summary.makespan_s)} s, with ${plural(t.retries, 'retry', 'retries')}, ${plural(t.reroutes, 'reroute')}, ` +
       `${plural(t.steals, 'steal')} and ${plural(t.circuit_openings, 'circuit opening')}.`,
+    worldSentence(summary),
   ];
   if (t.rejected_lines > 0) {
     sentences.push(
@@ -125,6 +126,17 @@ function executiveSummary(input: RunReportInput): string[] {
     [1],
   );
   return [sentences.join(' '), keyFigures];
+}
+
+/** Words for each attempt source (contract section 11). */
+const SOURCE_WORDS = { recorded: 'recorded', simulated: 'simulated', subprocess: 'run as a real command' } as const;
+
+/** `World: `replay` — 812 attempts recorded, 37 simulated.` (sources with no attempt left out). */
+export function worldSentence(summary: Pick<ExecutionSummary, 'world' | 'totals'>): string {
+  const counts = summary.totals.attempts_by_source;
+  const order = ['recorded', 'subprocess', 'simulated'] as const;
+  const parts = order.filter((s) => counts[s] > 0).map((s, i) => (i === 0 ? `${plural(counts[s], 'attempt')} ${SOURCE_WORDS[s]}` : `${counts[s]} ${SOURCE_WORDS[s]}`));
+  return `World: ${code(summary.world)} — ${parts.length === 0 ? 'no attempt ran' : parts.join(', ')}.`;
 }
 
 function healthTrend(health: SystemHealth): string[] {

@@ -103,6 +103,13 @@ export function executedTaskRecord(outcome: TaskOutcome, calendar: SimulatedCale
       duration_s: round(attempt.endS - attempt.startS),
       success: attempt.succeeded,
       probe: attempt.probe,
+      source: attempt.source,
+      exit_code: attempt.process?.exitCode ?? null,
+      signal: attempt.process?.signal ?? null,
+      timed_out: attempt.process?.timedOut ?? null,
+      stdout: attempt.process?.stdout ?? null,
+      stderr: attempt.process?.stderr ?? null,
+      output_truncated: attempt.process?.outputTruncated ?? null,
     })),
   };
 }

@@ -3,7 +3,8 @@
  * the manifest (src/schema/summaries.ts).
  */
 import type { InputFileInfo } from '../io/load.ts';
-import { SCHEMA_VERSION, type RunOptions, type StrategyName } from '../options.ts';
+import { SCHEMA_VERSION, type RunOptions, type StrategyName, type WorldName } from '../options.ts';
+import { ATTEMPT_SOURCES, type AttemptSourceCounts } from '../ports.ts';
 import { ANOMALY_TYPES, type Anomaly, type Health, type RunMetrics, type WaveMetrics } from '../schema/measures.ts';
 import { SIGNAL_TYPES, type Signal } from '../schema/signals.ts';
 import type { ExecutionSummary, Manifest, ManifestOptions, ResumeRecord, SystemHealth, WaveHeadline } from '../schema/summaries.ts';
@@ -16,11 +17,15 @@ export interface WaveResult {
   readonly metrics: WaveMetrics;
   readonly health: Health;
   readonly anomalies: readonly Anomaly[];
+  /** The wave's attempts by where their outcome came from (contract section 11). */
+  readonly sources: AttemptSourceCounts;
 }
 
 /** Everything the run-level summaries are built from. */
 export interface RunResults {
   readonly strategy: StrategyName;
+  /** Where attempts ran (contract section 11). */
+  readonly world: WorldName;
   readonly seed: number;
   readonly agents: readonly string[];
   readonly waves: readonly WaveResult[];
@@ -42,12 +47,19 @@ function tally<K extends string>(keys: readonly K[], values: readonly K[]): Reco
   return counts;
 }
 
+/** The sum of `counts` per source; every source present, in {@link ATTEMPT_SOURCES} order. */
+export function sumSources(counts: readonly AttemptSourceCounts[]): AttemptSourceCounts {
+  const sum = Object.fromEntries(ATTEMPT_SOURCES.map((s) => [s, 0])) as Record<keyof AttemptSourceCounts, number>;
+  for (const c of counts) for (const s of ATTEMPT_SOURCES) sum[s] += c[s];
+  return sum;
+}
+
 /** `phase21_execution_summary.json`. */
 export function buildExecutionSummary(results: RunResults, calendar: SimulatedCalendar): ExecutionSummary {
   const first = results.waves[0]?.execution;
   const last = results.waves.at(-1)?.execution;
   const m = results.metrics;
-  const waves: WaveHeadline[] = results.waves.map(({ execution, metrics, health, anomalies }) => ({
+  const waves: WaveHeadline[] = results.waves.map(({ execution, metrics, health, anomalies, sources }) => ({
     wave: execution.wave,
     tasks: metrics.tasks,
     succeeded: metrics.succeeded,
@@ -60,6 +72,7 @@ export function buildExecutionSummary(results: RunResults, calendar: SimulatedCa
     start_time: calendar.iso(execution.startS),
     end_time: calendar.iso(execution.endS),
     anomalies: anomalies.length,
+    attempts_by_source: { ...sumSources([sources]) },
   }));
   return {
     schema_version: SCHEMA_VERSION,
@@ -67,6 +80,7 @@ export function buildExecutionSummary(results: RunResults, calendar: SimulatedCa
     reason: results.reason,
     strategy: results.strategy,
     seed: results.seed,
+    world: results.world,
     epoch: calendar.epoch,
     start_time: calendar.iso(first?.startS ?? 0),
     end_time: calendar.iso(last?.endS ?? 0),
@@ -84,6 +98,7 @@ export function buildExecutionSummary(results: RunResults, calendar: SimulatedCa
       steals: m.steals,
       circuit_openings: m.circuit_openings,
       rejected_lines: results.rejectedLines,
+      attempts_by_source: { ...sumSources(results.waves.map((w) => w.sources)) },
     },
     success_rate: m.success_rate,
     health_score: results.health.score,
@@ -139,6 +154,8 @@ export function manifestOptions(o: RunOptions): ManifestOptions {
     strategy: o.strategy,
     seed: o.seed,
     duration_noise: o.durationNoise,
+    world: o.world,
+    outcomes: o.outcomes,
     epoch: o.epoch,
     retry: o.retry.policy,
     jitter: o.retry.jitter,

@@ -79,7 +79,7 @@ function breakerOf(record: BreakerStateRecord): BreakerState {
 }
 
 function waveResultRecord(w: WaveResult): WaveResultRecord {
-  return { wave: w.execution.wave, start_s: w.execution.startS, end_s: w.execution.endS, health: w.health, metrics: w.metrics, anomalies: [...w.anomalies] };
+  return { wave: w.execution.wave, start_s: w.execution.startS, end_s: w.execution.endS, health: w.health, metrics: w.metrics, anomalies: [...w.anomalies], attempts_by_source: { ...w.sources } };
 }
 
 /** The live state back from a checkpoint (the files are verified by the caller). */
@@ -98,7 +98,7 @@ export interface RestoredState {
 export function restoreCheckpoint(checkpoint: Checkpoint): RestoredState {
   const digest = (f: Checkpoint['files'][number]): FileDigest => ({ path: f.path, bytes: f.bytes, sha256: f.sha256 });
   return {
-    waves: checkpoint.waves.map((w) => ({ execution: { wave: w.wave, startS: w.start_s, endS: w.end_s }, metrics: w.metrics, health: w.health, anomalies: w.anomalies })),
+    waves: checkpoint.waves.map((w) => ({ execution: { wave: w.wave, startS: w.start_s, endS: w.end_s }, metrics: w.metrics, health: w.health, anomalies: w.anomalies, sources: w.attempts_by_source })),
     clockS: checkpoint.clock_s,
     eventsWritten: checkpoint.events_written,
     simulation: {

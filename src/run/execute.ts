@@ -21,11 +21,12 @@ import type { Signal } from '../schema/signals.ts';
 import type { ResumeRecord } from '../schema/summaries.ts';
 import { buildSignals } from '../signals/index.ts';
 import { Simulation } from '../simulate/engine.ts';
-import { SimulatedExecutor } from '../simulate/executor.ts';
 import { createKeyedRandom } from '../simulate/rng.ts';
-import { VirtualScheduler } from '../simulate/scheduler.ts';
 import type { SimulationSnapshot } from '../simulate/types.ts';
+import type { Scheduler } from '../ports.ts';
 import { percent, plural } from '../util/format.ts';
+import type { WorldInstance } from '../worlds/registry.ts';
+import { countSources } from '../worlds/sources.ts';
 import { buildCheckpoint } from './checkpoint.ts';
 import { EventLog } from './events.ts';
 import type { RunResult } from './result.ts';
@@ -50,7 +51,9 @@ export interface Continuation {
 
 /** The live state of a run between waves. */
 interface LiveState {
-  readonly scheduler: VirtualScheduler;
+  /** The world's executor and scheduler; closed when the run stops, however it stops. */
+  readonly world: WorldInstance;
+  readonly scheduler: Scheduler;
   readonly simulation: Simulation;
   readonly metrics: RunMetricsAccumulator;
   readonly waves: WaveResult[];
@@ -139,6 +142,8 @@ export async function executeRun(ctx: RunContext, beginning: Beginning, resume: 
     const note = session.recordFailure(error, state?.waves.length ?? 0);
     if (note !== null && error instanceof OutputError) throw new OutputError(`${error.message}\n${note}`, { cause: error });
     throw error;
+  } finally {
+    await state?.world.close();
   }
 }
 
@@ -173,9 +178,9 @@ function liveState(
   },
 ): LiveState {
   const { options, loaded } = ctx;
-  const scheduler = new VirtualScheduler(from.clockS);
   const rng = createKeyedRandom(options.seed);
-  const executor = new SimulatedExecutor(rng, { durationNoise: options.durationNoise }, scheduler);
+  const world = ctx.world.create({ rng, startS: from.clockS, signal: ctx.signal });
+  const { scheduler, executor } = world;
   const events = new EventLog(ctx.calendar, (line) => {
     writer.appendEventLine(line);
   }, from.eventsWritten);
@@ -192,7 +197,7 @@ function liveState(
       events.addSimulation(event, holder.state?.currentWave ?? 0);
     },
   });
-  const state: LiveState = { scheduler, simulation, metrics: from.metrics, waves: from.waves, signals: from.signals, events, strategy: from.strategy, currentWave: 0 };
+  const state: LiveState = { world, scheduler, simulation, metrics: from.metrics, waves: from.waves, signals: from.signals, events, strategy: from.strategy, currentWave: 0 };
   holder.state = state;
   return state;
 }
@@ -222,7 +227,7 @@ async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState
   writer.appendSignals(signals);
   state.signals.push(...signals);
   state.metrics.addWave(execution);
-  state.waves.push({ execution: { wave: execution.wave, startS: execution.startS, endS: execution.endS }, metrics, health, anomalies });
+  state.waves.push({ execution: { wave: execution.wave, startS: execution.startS, endS: execution.endS }, metrics, health, anomalies, sources: countSources(execution) });
   const endS = state.scheduler.now();
   state.events.add({ type: 'wave_completed', wave: wave.wave, timeS: endS });
   state.events.add({ type: 'checkpoint_written', wave: wave.wave, timeS: endS });
@@ -252,6 +257,7 @@ function finish(ctx: RunContext, session: RunSession, writer: ArtifactWriter, st
   const anomalies = state.waves.flatMap((w) => w.anomalies);
   const results: RunResults = {
     strategy: ctx.strategy.name,
+    world: ctx.world.name,
     seed: options.seed,
     agents: loaded.plan.agents.map((a) => a.agentId),
     waves: state.waves,

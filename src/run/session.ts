@@ -24,6 +24,7 @@ import { buildManifest } from '../report/summaries.ts';
 import type { Manifest, ResumeRecord, RunState } from '../schema/summaries.ts';
 import { jsonDocument } from '../util/json.ts';
 import type { SimulatedCalendar } from '../util/time.ts';
+import type { PreparedWorld } from '../worlds/registry.ts';
 
 /** Everything a run reads: options, environment, the loaded input. */
 export interface RunContext {
@@ -35,6 +36,8 @@ export interface RunContext {
   readonly outputFs: OutputFs;
   readonly loaded: LoadResult;
   readonly strategy: Strategy;
+  /** The `--world`, prepared (src/worlds/registry.ts). */
+  readonly world: PreparedWorld;
   readonly calendar: SimulatedCalendar;
   readonly startedAt: Date;
   /** The report file (inside `--report-dir`). */
@@ -132,7 +135,7 @@ export class RunSession {
       startedAt: this.#startedAt,
       finishedAt: finished ? ctx.clock.now() : null,
       node: process.version,
-      backend: 'simulated',
+      backend: ctx.world.name,
       epoch: ctx.calendar.epoch,
       layout: ctx.loaded.layout,
       inputs: ctx.loaded.files,

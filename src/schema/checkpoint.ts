@@ -130,6 +130,7 @@ export const waveResultSchema = z
     health: HealthSchema,
     metrics: WaveMetricsSchema,
     anomalies: z.array(AnomalySchema),
+    attempts_by_source: z.object({ simulated: count, recorded: count, subprocess: count }).strict(),
   })
   .strict();
 export type WaveResultRecord = z.infer<typeof waveResultSchema>;

@@ -11,7 +11,7 @@
  * (`src/cli/config-file.ts`) validates it; until then `subprocess` is an unknown key.
  */
 import { z } from 'zod';
-import { BREAKER_POLICIES, DEFAULT_OPTIONS, JITTER_MODES, ON_INVALID, RETRY_POLICIES, STRATEGY_NAMES } from '../options.ts';
+import { BREAKER_POLICIES, DEFAULT_OPTIONS, JITTER_MODES, ON_INVALID, RETRY_POLICIES, STRATEGY_NAMES, WORLD_NAMES } from '../options.ts';
 import type { RunOptions } from '../options.ts';
 import { INSTANT_PATTERN, normaliseInstant } from '../util/instant.ts';
 
@@ -74,6 +74,8 @@ export const OPTION_VALUES = {
   strategy: choice(STRATEGY_NAMES, 'how tasks are assigned to agents'),
   seed: spec('integer', integerAtLeast(-Number.MAX_SAFE_INTEGER), 'a safe integer (|N| <= 9007199254740991)', 'seed of every random draw of the simulated world'),
   duration_noise: spec('number', z.number().min(0), 'a number >= 0', 'log-normal spread s of simulated durations (0 = durations exactly as predicted x speed)'),
+  world: choice(WORLD_NAMES, 'where attempts run: simulated = drawn from the world model; replay = recorded outcomes from --outcomes, drawn where none is recorded; subprocess = a real command per attempt'),
+  outcomes: spec('string', PATH, PATH_TEXT, '--world replay: recorded outcomes, JSONL rows {wave, task_id, agent_id, attempt?, success, duration_s}'),
   epoch: spec('string', INSTANT, 'an ISO-8601 instant with a time zone, e.g. 2024-05-01T00:00:00Z', 'simulated time zero; artifact times are this plus simulated seconds (a date alone means 00:00Z)'),
   retry: choice(RETRY_POLICIES, 'backoff between attempts; none = one attempt per task, whatever --max-attempts says'),
   jitter: choice(JITTER_MODES, 'randomisation of each delay: full = uniform(0, d); equal = d/2 + uniform(0, d/2)'),
@@ -101,7 +103,7 @@ export const OPTION_VALUES = {
 } as const;
 
 /** The options whose value is a path (a config file's relative paths are relative to its folder). */
-export const PATH_KEYS = ['input', 'out', 'report_dir', 'agents_file'] as const satisfies readonly (keyof typeof OPTION_VALUES)[];
+export const PATH_KEYS = ['input', 'out', 'report_dir', 'agents_file', 'outcomes'] as const satisfies readonly (keyof typeof OPTION_VALUES)[];
 
 /** A config name: `max_attempts`. */
 export type OptionKey = keyof typeof OPTION_VALUES;
@@ -136,6 +138,8 @@ export const OPTION_DEFAULTS: { readonly [K in OptionKey]: OptionValue<K> | null
   strategy: D.strategy,
   seed: D.seed,
   duration_noise: D.durationNoise,
+  world: D.world,
+  outcomes: D.outcomes,
   epoch: D.epoch,
   retry: D.retry.policy,
   jitter: D.retry.jitter,
@@ -199,6 +203,8 @@ export function optionsFromValues(v: OptionValues): RunOptions {
     steal: v.steal ?? D.steal,
     durationNoise: v.duration_noise ?? D.durationNoise,
     seed: v.seed ?? D.seed,
+    world: v.world ?? D.world,
+    outcomes: v.outcomes ?? D.outcomes,
     epoch: v.epoch ?? D.epoch,
     agentsFile: v.agents_file ?? D.agentsFile,
     onInvalid: v.on_invalid ?? D.onInvalid,

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { SCHEMA_VERSION, STRATEGY_NAMES } from '../options.ts';
+import { ATTEMPT_SOURCES } from '../ports.ts';
 
 const isoTime = z.iso.datetime().describe('ISO-8601 UTC instant: --epoch plus simulated seconds');
 const seconds = z.number().min(0).describe('seconds (simulated)');
@@ -59,6 +60,13 @@ export const attemptRecordSchema = z
     duration_s: seconds,
     success: z.boolean(),
     probe: z.boolean().describe('the half-open probe of its circuit'),
+    source: z.enum(ATTEMPT_SOURCES).describe('where the outcome came from: simulated (drawn, contract section 3), recorded (--outcomes), subprocess (a real command)'),
+    exit_code: z.number().int().nullable().describe('subprocess world: the command\'s exit code; null when a signal ended it, and in other worlds'),
+    signal: z.string().nullable().describe('subprocess world: the signal that ended the command (SIGTERM, SIGKILL); null otherwise'),
+    timed_out: z.boolean().nullable().describe('subprocess world: the command ran past timeout_s and was killed; null in other worlds'),
+    stdout: z.string().nullable().describe('subprocess world: standard output, cut to max_output_bytes; null in other worlds'),
+    stderr: z.string().nullable().describe('subprocess world: standard error, cut to max_output_bytes; null in other worlds'),
+    output_truncated: z.boolean().nullable().describe('subprocess world: stdout or stderr was cut to max_output_bytes; null in other worlds'),
   })
   .strict();
 

@@ -4,13 +4,18 @@
  * `wave_<w>/wave_summary.json` and the rows of `wave_<w>/agent_<a>/agent_metrics.jsonl`.
  */
 import { z } from 'zod';
-import { BREAKER_POLICIES, JITTER_MODES, ON_INVALID, RETRY_POLICIES, SCHEMA_VERSION, STRATEGY_NAMES } from '../options.ts';
+import { BREAKER_POLICIES, JITTER_MODES, ON_INVALID, RETRY_POLICIES, SCHEMA_VERSION, STRATEGY_NAMES, WORLD_NAMES } from '../options.ts';
 import { AgentMetricsSchema, ANOMALY_TYPES, HEALTH_GRADES, HealthSchema, RunMetricsSchema, WaveMetricsSchema } from './measures.ts';
 import { SIGNAL_TYPES } from './signals.ts';
 
 const schemaVersion = z.literal(SCHEMA_VERSION).describe('artifact schema version (semver)');
 const isoTime = z.iso.datetime().describe('ISO-8601 UTC instant');
 const count = z.number().int().min(0);
+/** Attempts by where their outcome came from (contract section 11); every source present. */
+const attemptsBySource = z
+  .object({ simulated: count, recorded: count, subprocess: count })
+  .strict()
+  .describe('attempts by where their outcome came from: simulated = drawn (contract section 3), recorded = --outcomes (replay world), subprocess = a real command');
 
 /** One input file as recorded in the manifest. */
 export const inputFileRecordSchema = z
@@ -44,6 +49,8 @@ export const manifestOptionsSchema = z
     strategy: z.enum(STRATEGY_NAMES),
     seed: z.number().int(),
     duration_noise: z.number().min(0),
+    world: z.enum(WORLD_NAMES),
+    outcomes: z.string().nullable().describe('--world replay: the outcomes file, as given; null = none'),
     epoch: z.string().nullable().describe('as given; null = from the input (the resolved epoch is the manifest\'s epoch)'),
     retry: z.enum(RETRY_POLICIES),
     jitter: z.enum(JITTER_MODES),
@@ -129,6 +136,7 @@ export const waveHeadlineSchema = z
     start_time: isoTime,
     end_time: isoTime,
     anomalies: count,
+    attempts_by_source: attemptsBySource,
   })
   .strict();
 export type WaveHeadline = z.infer<typeof waveHeadlineSchema>;
@@ -141,6 +149,7 @@ export const executionSummarySchema = z
     reason: z.string().nullable().describe('why the run was aborted; null when completed'),
     strategy: z.enum(STRATEGY_NAMES),
     seed: z.number().int(),
+    world: z.enum(WORLD_NAMES).describe('where attempts ran (contract section 11)'),
     epoch: isoTime,
     start_time: isoTime,
     end_time: isoTime,
@@ -159,6 +168,7 @@ export const executionSummarySchema = z
         steals: count,
         circuit_openings: count,
         rejected_lines: count,
+        attempts_by_source: attemptsBySource,
       })
       .strict(),
     success_rate: z.number().min(0).max(1).nullable(),

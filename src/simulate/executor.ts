@@ -1,44 +1,11 @@
 /**
- * The executor port: how one attempt runs. The engine hands it a request and a completion
- * callback; the simulated backend draws the outcome from the world model (contract section 3)
- * and completes on the virtual clock. A real backend (an agent run as a subprocess) implements
- * the same interface and completes when the process exits. Conformance tests for any
- * implementation live in test/simulate/executor-conformance.ts.
+ * The simulated world (contract section 3): the outcome and duration of an attempt drawn from
+ * the world model, completed on the virtual clock. The executor port itself (`AttemptRequest`,
+ * `AttemptResult`, `Executor`) lives in src/ports.ts; every world passes the conformance suite
+ * in test/worlds/executor-conformance.ts.
  */
-import type { AgentProfile, Task } from '../plan/model.ts';
+import type { AttemptRequest, AttemptResult, Executor, Scheduler } from '../ports.ts';
 import type { KeyedRandom } from './rng.ts';
-import type { Scheduler } from './scheduler.ts';
-
-/** One attempt to run. */
-export interface AttemptRequest {
-  readonly wave: number;
-  readonly task: Task;
-  readonly agent: AgentProfile;
-  /** 0 for the first attempt of the task (counted across agents). */
-  readonly attempt: number;
-  /** p(t, a), or the task's mean p when the agent is no candidate (contract section 3). */
-  readonly p: number;
-  /** predicted_execution_time(t, a), or the task's mean, seconds. */
-  readonly predictedTimeS: number;
-}
-
-/** How an attempt ended. */
-export interface AttemptResult {
-  readonly succeeded: boolean;
-  /** Time the attempt took, seconds, > 0. */
-  readonly durationS: number;
-}
-
-/** Runs attempts. */
-export interface Executor {
-  /** Backend name, recorded in run.json (`simulated`). */
-  readonly name: string;
-  /**
-   * Starts `request` now. Must call `done` exactly once, later (never synchronously), at the
-   * scheduler time the attempt ends.
-   */
-  start(request: AttemptRequest, done: (result: AttemptResult) => void): void;
-}
 
 /** The world model's knobs. */
 export interface WorldOptions {
@@ -77,7 +44,7 @@ export function drawAttempt(rng: KeyedRandom, request: AttemptRequest, world: Wo
   const s = world.durationNoise;
   const z = s === 0 ? 0 : rng.normal({ ...key, purpose: 'duration' });
   const durationS = request.predictedTimeS * request.agent.speed * Math.exp(s * z - (s * s) / 2);
-  return { succeeded: u < q, durationS };
+  return { succeeded: u < q, durationS, source: 'simulated' };
 }
 
 /** The simulated backend: outcomes from {@link drawAttempt}, completion on the virtual clock. */

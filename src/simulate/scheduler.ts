@@ -1,26 +1,11 @@
 /**
- * The clock-and-timers port the engine runs on. The simulated backend is {@link VirtualScheduler}:
- * virtual time that jumps from event to event, so a day of simulated work runs in milliseconds.
- * A real backend (subprocess agents) would implement the same port over the wall clock and
- * `setTimeout`; the engine does not change (docs/architecture.md).
+ * The simulated worlds' clock: {@link VirtualScheduler} implements the `Scheduler` port
+ * (src/ports.ts) in virtual time that jumps from event to event, so a day of simulated work
+ * runs in milliseconds. A real world (subprocess agents) implements the same port over the wall
+ * clock and `setTimeout`; the engine does not change (docs/architecture.md).
  */
+import type { Scheduler } from '../ports.ts';
 import { EventQueue } from './event-queue.ts';
-
-/** Time and timers for the engine. Times are seconds. */
-export interface Scheduler {
-  /** The current time, seconds. */
-  now(): number;
-  /**
-   * Runs `action` at `timeS`. Actions at equal times run in the order they were scheduled.
-   * @throws RangeError when `timeS` is earlier than `now()` or not finite.
-   */
-  at(timeS: number, action: () => void): void;
-  /**
-   * Runs due actions in time order until `done()` holds.
-   * Rejects with {@link StalledError} when nothing is left to run and `done()` is still false.
-   */
-  runUntil(done: () => boolean): Promise<void>;
-}
 
 /** The engine waited for an event that can never come: a bug, reported as an internal error. */
 export class StalledError extends Error {

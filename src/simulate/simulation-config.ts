@@ -4,11 +4,10 @@
  */
 import type { Strategy, StrategyState, WaveAssignment } from '../assign/types.ts';
 import type { BreakerOptions, GateOptions, RetryOptions } from '../options.ts';
+import type { Executor, Scheduler } from '../ports.ts';
 import type { AgentProfile, TaskRef, WavePlan } from '../plan/model.ts';
-import type { Executor } from './executor.ts';
 import type { SafetyGate } from './gates.ts';
 import type { KeyedRandom } from './rng.ts';
-import type { Scheduler } from './scheduler.ts';
 import type { SimulationEvent, SimulationSnapshot, WaveExecution } from './types.ts';
 
 /** What the engine needs for a whole run. */

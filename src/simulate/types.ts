@@ -3,6 +3,7 @@
  * decision of a wave. Times are simulated seconds since the run began (time zero is
  * `--epoch`); artifacts turn them into ISO-8601 strings at the edge.
  */
+import type { AttemptProcess, AttemptSource } from '../ports.ts';
 import type { BreakerState } from './breaker.ts';
 
 /** How a task ended (contract section 1). */
@@ -19,6 +20,10 @@ export interface AttemptRecord {
   readonly succeeded: boolean;
   /** True when this attempt was the half-open probe of its agent's circuit. */
   readonly probe: boolean;
+  /** Where the outcome came from (the world's executor). */
+  readonly source: AttemptSource;
+  /** The command's exit and output (`--world subprocess`); null in other worlds. */
+  readonly process: AttemptProcess | null;
 }
 
 /** A safety gate's refusal. */

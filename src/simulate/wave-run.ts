@@ -6,10 +6,10 @@
 import { moveTask } from '../assign/common.ts';
 import type { StrategyState } from '../assign/types.ts';
 import type { AgentProfile, TaskRef } from '../plan/model.ts';
+import type { AttemptResult } from '../ports.ts';
 import { isCapableCandidate, predictionOn } from '../plan/model.ts';
 import { applyJitter, INITIAL_BACKOFF, type BackoffStep } from './backoff.ts';
 import { admission, probeStarted, recordOutcome, type BreakerState } from './breaker.ts';
-import type { AttemptResult } from './executor.ts';
 import { dependenciesGate, runGates, type SafetyGate } from './gates.ts';
 import type { Lane, QueueItem, TaskRun } from './lane.ts';
 import { Readiness, type Released } from './readiness.ts';
@@ -227,7 +227,7 @@ export class WaveRun {
   #attemptEnded(run: TaskRun, lane: Lane, attempt: number, startS: number, probe: boolean, result: AttemptResult): void {
     const nowS = this.config.scheduler.now();
     lane.attemptEnded(nowS, result.succeeded);
-    run.attempts.push({ attempt, agentId: lane.profile.agentId, startS, endS: nowS, succeeded: result.succeeded, probe });
+    run.attempts.push({ attempt, agentId: lane.profile.agentId, startS, endS: nowS, succeeded: result.succeeded, probe, source: result.source, process: result.process ?? null });
     const before = lane.breaker;
     const transition = recordOutcome(before, result.succeeded, probe, nowS, this.config.breaker);
     lane.breaker = transition.state;

@@ -26,7 +26,7 @@ export function profile(agentId: string): AgentProfile {
 export const AGENTS: readonly AgentProfile[] = [profile('agent_1'), profile('agent_2')];
 
 function attempt(attemptNo: number, agentId: string, startS: number, endS: number, succeeded: boolean): AttemptRecord {
-  return { attempt: attemptNo, agentId, startS, endS, succeeded, probe: false };
+  return { attempt: attemptNo, agentId, startS, endS, succeeded, probe: false, source: 'simulated', process: null };
 }
 
 interface OutcomeSpec {

@@ -4,7 +4,7 @@
  * health 60.00 then 70.50 (sparkline bins floor(s x 8 / 100): 4 -> ▅, 5 -> ▆).
  */
 import { describe, expect, it } from 'vitest';
-import { renderRunReport, RUN_REPORT_SECTIONS, RUN_REPORT_TITLE } from '../../src/report/markdown.ts';
+import { renderRunReport, RUN_REPORT_SECTIONS, RUN_REPORT_TITLE, worldSentence } from '../../src/report/markdown.ts';
 import type { RunReportInput } from '../../src/report/markdown.ts';
 import { SCHEMA_VERSION } from '../../src/options.ts';
 import type { AgentMetrics, Anomaly, Health, MetricsCore, WaveMetrics } from '../../src/schema/measures.ts';
@@ -62,13 +62,13 @@ function systemHealth(scores: readonly [number, number] = [60, 70.5]): SystemHea
 
 const T = '2025-01-01T00:00:00.000Z';
 const SUMMARY: ExecutionSummary = {
-  schema_version: SCHEMA_VERSION, status: 'completed', reason: null, strategy: 'load_balanced', seed: 21, epoch: T, start_time: T,
+  schema_version: SCHEMA_VERSION, status: 'completed', reason: null, strategy: 'load_balanced', seed: 21, world: 'simulated', epoch: T, start_time: T,
   end_time: '2025-01-01T00:04:10.260Z', makespan_s: 250.26, agent_ids: ['agent_2', 'agent_10'],
-  totals: { waves: 2, tasks: 8, succeeded: 6, failed: 1, blocked: 1, attempts: 11, retries: 3, reroutes: 1, steals: 0, circuit_openings: 0, rejected_lines: 2 },
+  totals: { waves: 2, tasks: 8, succeeded: 6, failed: 1, blocked: 1, attempts: 11, retries: 3, reroutes: 1, steals: 0, circuit_openings: 0, rejected_lines: 2, attempts_by_source: { simulated: 11, recorded: 0, subprocess: 0 } },
   success_rate: 0.75, health_score: 64.1, health_grade: 'FAIR',
   waves: [
-    { wave: 1, tasks: 4, succeeded: 3, failed: 0, blocked: 1, success_rate: 0.75, health_score: 60, health_grade: 'FAIR', makespan_s: 100, start_time: T, end_time: T, anomalies: 1 },
-    { wave: 2, tasks: 4, succeeded: 3, failed: 1, blocked: 0, success_rate: 0.75, health_score: 70.5, health_grade: 'GOOD', makespan_s: 150.26, start_time: T, end_time: T, anomalies: 1 },
+    { wave: 1, tasks: 4, succeeded: 3, failed: 0, blocked: 1, success_rate: 0.75, health_score: 60, health_grade: 'FAIR', makespan_s: 100, start_time: T, end_time: T, anomalies: 1, attempts_by_source: { simulated: 5, recorded: 0, subprocess: 0 } },
+    { wave: 2, tasks: 4, succeeded: 3, failed: 1, blocked: 0, success_rate: 0.75, health_score: 70.5, health_grade: 'GOOD', makespan_s: 150.26, start_time: T, end_time: T, anomalies: 1, attempts_by_source: { simulated: 6, recorded: 0, subprocess: 0 } },
   ],
   anomalies_by_type: { agent_failure: 1, coordination_issue: 0, prediction_drift: 0, load_imbalance: 1 },
   signals_by_type: { agent_performance: 1, multi_agent_coordination: 1, heuristic_feedback: 0, prediction_validation: 1 },
@@ -158,6 +158,7 @@ describe('renderRunReport', () => {
     expect(s).toContain(
       'Run health is 64.10 (FAIR) with a success rate of 75.0%. Of 8 tasks in 2 waves, 6 succeeded, 1 failed and 1 was blocked by a safety gate. ' +
         'The run used the `load_balanced` strategy with seed 21; the simulated makespan was 250.3 s, with 3 retries, 1 reroute, 0 steals and 0 circuit openings. ' +
+        'World: `simulated` — 11 attempts simulated. ' +
         '2 input lines were rejected and written to `rejected.jsonl`. ' +
         'Files named in this report are relative to the output folder; its path and the input files are in `run.json`.',
     );
@@ -169,6 +170,16 @@ describe('renderRunReport', () => {
     expect(s).toContain('| Load balance | 81.2% |');
     expect(s).toContain('| Utilization | 50.0% |');
     expect(s).toContain('| Duration MAPE (first attempts) | n/a |');
+  });
+
+  it('says which world ran and, replaying, how many attempts were recorded and how many simulated', () => {
+    const totals = (simulated: number, recorded: number, subprocess: number) => ({ ...SUMMARY.totals, attempts_by_source: { simulated, recorded, subprocess } });
+    expect(worldSentence({ world: 'replay', totals: totals(37, 812, 0) })).toBe('World: `replay` — 812 attempts recorded, 37 simulated.');
+    expect(worldSentence({ world: 'replay', totals: totals(0, 1, 0) })).toBe('World: `replay` — 1 attempt recorded.');
+    expect(worldSentence({ world: 'subprocess', totals: totals(0, 0, 5) })).toBe('World: `subprocess` — 5 attempts run as a real command.');
+    expect(worldSentence({ world: 'simulated', totals: totals(0, 0, 0) })).toBe('World: `simulated` — no attempt ran.');
+    const md = renderRunReport(input({ summary: { ...SUMMARY, world: 'replay', totals: totals(3, 8, 0) } }));
+    expect(section(md, 'Executive Summary')).toContain('0 circuit openings. World: `replay` — 8 attempts recorded, 3 simulated. 2 input lines');
   });
 
   it('leaves out the rejected sentence when nothing was rejected', () => {

@@ -51,7 +51,7 @@ describe('order, ids and routing', () => {
   it('every record validates, with keys in the fixed order, and the schema converts to JSON Schema', () => {
     for (const s of SIGNALS) expect(SignalSchema.parse(s)).toEqual(s);
     expect(Object.keys(SIGNALS[0] ?? {})).toEqual(['schema_version', 'signal_id', 'signal_type', 'target_phase', 'wave', 'subject', 'confidence', 'content', 'recommendations']);
-    expect(new Set(SIGNALS.map((s) => s.schema_version))).toEqual(new Set(['2.0.0']));
+    expect(new Set(SIGNALS.map((s) => s.schema_version))).toEqual(new Set(['2.1.0']));
     expect(() => z.toJSONSchema(SignalSchema)).not.toThrow();
   });
 

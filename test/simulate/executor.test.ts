@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { drawAttempt, SimulatedExecutor, trueSuccessProbability } from '../../src/simulate/executor.ts';
+import { drawAttempt, trueSuccessProbability } from '../../src/simulate/executor.ts';
 import { createKeyedRandom } from '../../src/simulate/rng.ts';
 import { pred, profile, task } from '../helpers/builders.ts';
-import { describeExecutorConformance } from './executor-conformance.ts';
-
-describeExecutorConformance('SimulatedExecutor', (scheduler) => new SimulatedExecutor(createKeyedRandom(21), { durationNoise: 0.25 }, scheduler));
 
 describe('world model (contract section 3)', () => {
   it('q = clamp(p + offset - 0.05 k, 0.01, 0.99)', () => {

@@ -3,9 +3,9 @@ import type { Strategy, StrategyState, WaveAssignment } from '../../src/assign/t
 import { DEFAULT_OPTIONS, type BreakerOptions, type RetryOptions } from '../../src/options.ts';
 import type { AgentProfile, WavePlan } from '../../src/plan/model.ts';
 import { Simulation } from '../../src/simulate/engine.ts';
-import type { AttemptRequest, AttemptResult, Executor } from '../../src/simulate/executor.ts';
 import { createKeyedRandom } from '../../src/simulate/rng.ts';
-import { VirtualScheduler, type Scheduler } from '../../src/simulate/scheduler.ts';
+import type { AttemptRequest, AttemptResult, Executor, Scheduler } from '../../src/ports.ts';
+import { VirtualScheduler } from '../../src/simulate/scheduler.ts';
 import type { TaskOutcome, WaveExecution } from '../../src/simulate/types.ts';
 
 /** Outcomes written out by hand: `${taskId}#${attempt}` -> [succeeded, duration]. */
@@ -25,7 +25,7 @@ export class ScriptedExecutor implements Executor {
     if (entry === undefined) throw new Error(`no scripted outcome for ${key}`);
     this.started.push(`${key}@${request.agent.agentId}@${this.scheduler.now()}`);
     this.scheduler.at(this.scheduler.now() + entry[1], () => {
-      done({ succeeded: entry[0], durationS: entry[1] });
+      done({ succeeded: entry[0], durationS: entry[1], source: 'simulated' });
     });
   }
 }

@@ -1,7 +1,7 @@
 /**
  * The registry of commands, by name. A new command (`compare`, `import`, `tournament`,
  * `worker`) is a module exporting a {@link CliCommand}, listed here, and an npm script
- * `node --import tsx src/cli/main.ts NAME`; parsing, help, errors and exit codes come from
+ * `node dist/cli/main.js NAME` (the build of scripts/build.ts); parsing, help, errors and exit codes come from
  * src/cli/program.ts and src/cli/failure.ts.
  */
 import type { CliCommand } from '../program.ts';

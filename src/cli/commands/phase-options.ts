@@ -48,6 +48,8 @@ export const OPTION_HELP: { readonly [K in OptionKey]: OptionHelp } = {
   strategy: { group: 'simulation', placeholder: 'NAME', defaultText: plain(V.strategy, '') },
   seed: { group: 'simulation', placeholder: 'N', defaultText: plain(V.seed, '') },
   duration_noise: { group: 'simulation', placeholder: 'S', defaultText: plain(V.duration_noise, '') },
+  world: { group: 'simulation', placeholder: 'NAME', defaultText: plain(V.world, '') },
+  outcomes: { group: 'simulation', placeholder: 'FILE', defaultText: plain(V.outcomes, 'none') },
   epoch: { group: 'simulation', placeholder: 'TIME', defaultText: plain(V.epoch, `latest input timestamp, else ${FALLBACK_EPOCH}`) },
   retry: { group: 'retry', placeholder: 'POLICY', defaultText: plain(V.retry, '') },
   jitter: { group: 'retry', placeholder: 'MODE', defaultText: plain(V.jitter, '') },
