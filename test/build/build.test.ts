@@ -66,6 +66,7 @@ describe('the built CLI', () => {
     expect(text).not.toContain('function runPhase21(');
     expect(text).not.toContain('function compareRuns(');
     expect(text).not.toContain('function checkWfCommonsInstance(');
+    expect(text).not.toContain('function runTournament(');
   });
 
   it('writes the same artifacts as the sources, and the same errors', async () => {
