@@ -3,6 +3,7 @@
  * interval, as a vega-lite specification (points with error bars, one row per strategy, in
  * the order given) rendered to SVG. Deterministic: the spec depends on the document alone.
  */
+import { renderSvg, type ChartSpec } from '../charts/render.ts';
 import { HEADLINE_MEASURE } from './measures.ts';
 import type { TournamentDocument } from './schema.ts';
 
@@ -23,7 +24,7 @@ export function chartRows(doc: TournamentDocument): ChartRow[] {
  * The vega-lite (v5) specification: a layer of error bars (ci_low to ci_high) and points (the
  * mean) per strategy, strategies on the y axis in the order given, the measure on x.
  */
-export function tournamentChartSpec(doc: TournamentDocument): Record<string, unknown> {
+export function tournamentChartSpec(doc: TournamentDocument): ChartSpec {
   const rows = chartRows(doc);
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v5.json',
@@ -36,7 +37,7 @@ export function tournamentChartSpec(doc: TournamentDocument): Record<string, unk
     },
     layer: [
       {
-        mark: { type: 'rule', strokeWidth: 2 },
+        mark: { type: 'rule', strokeWidth: 2, color: '#4c78a8' },
         encoding: {
           x: { field: 'ci_low', type: 'quantitative', scale: { zero: false }, title: HEADLINE_MEASURE },
           x2: { field: 'ci_high' },
@@ -50,49 +51,12 @@ export function tournamentChartSpec(doc: TournamentDocument): Record<string, unk
   };
 }
 
-const xml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const num = (x: number): string => String(Math.round(x * 100) / 100);
-
 /**
- * The chart as SVG text: {@link tournamentChartSpec} drawn directly (rows of an interval line
- * and a mean dot on a shared x axis with 5 ticks). Resolves with the same bytes for the same
- * document.
+ * The chart as SVG text: {@link tournamentChartSpec} rendered by the charts renderer
+ * (src/charts/render.ts: vega-lite compiled and rendered by vega in Node), the same bytes for
+ * the same document in any process and time zone.
+ * @throws Error when the spec does not compile or render (a bug)
  */
 export function renderTournamentChart(doc: TournamentDocument): Promise<string> {
-  const rows = chartRows(doc);
-  const values = rows.flatMap((r) => [r.mean, r.ci_low, r.ci_high]).filter((x): x is number => x !== null);
-  let lo = values.length === 0 ? 0 : Math.min(...values);
-  let hi = values.length === 0 ? 1 : Math.max(...values);
-  if (hi - lo < 1e-9) {
-    lo -= 1;
-    hi += 1;
-  }
-  const pad = (hi - lo) * 0.05;
-  lo -= pad;
-  hi += pad;
-  const left = 140;
-  const width = 480;
-  const top = 40;
-  const step = 28;
-  const height = rows.length * step;
-  const x = (v: number): number => left + ((v - lo) / (hi - lo)) * width;
-  const parts: string[] = [];
-  const total = { w: left + width + 20, h: top + height + 50 };
-  parts.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${total.w}" height="${total.h}" viewBox="0 0 ${total.w} ${total.h}" font-family="sans-serif" font-size="11">`);
-  parts.push(`<rect width="${total.w}" height="${total.h}" fill="white"/>`);
-  parts.push(`<text x="${left}" y="20" font-size="13" font-weight="bold">${xml(String(tournamentChartSpec(doc).title))}</text>`);
-  for (let t = 0; t <= 4; t++) {
-    const v = lo + ((hi - lo) * t) / 4;
-    parts.push(`<line x1="${num(x(v))}" y1="${top}" x2="${num(x(v))}" y2="${top + height}" stroke="#ddd"/>`);
-    parts.push(`<text x="${num(x(v))}" y="${top + height + 16}" text-anchor="middle">${num(v)}</text>`);
-  }
-  parts.push(`<text x="${left + width / 2}" y="${top + height + 36}" text-anchor="middle">${xml(HEADLINE_MEASURE)}</text>`);
-  rows.forEach((r, i) => {
-    const y = top + i * step + step / 2;
-    parts.push(`<text x="${left - 8}" y="${y + 4}" text-anchor="end">${xml(r.strategy)}</text>`);
-    if (r.ci_low !== null && r.ci_high !== null) parts.push(`<line x1="${num(x(r.ci_low))}" y1="${y}" x2="${num(x(r.ci_high))}" y2="${y}" stroke="#4c78a8" stroke-width="2"/>`);
-    if (r.mean !== null) parts.push(`<circle cx="${num(x(r.mean))}" cy="${y}" r="5" fill="#4c78a8"/>`);
-  });
-  parts.push('</svg>');
-  return Promise.resolve(`${parts.join('\n')}\n`);
+  return renderSvg(tournamentChartSpec(doc));
 }

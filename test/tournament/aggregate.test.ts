@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildTournament, type ReplicationResult } from '../../src/tournament/aggregate.ts';
+import { chartRows, renderTournamentChart } from '../../src/tournament/chart.ts';
 import { renderTournamentMarkdown } from '../../src/tournament/markdown.ts';
 import type { MeasureValues } from '../../src/tournament/measures.ts';
 import { tournamentSchema } from '../../src/tournament/schema.ts';
@@ -87,7 +88,7 @@ describe('renderTournamentMarkdown', () => {
   const md = renderTournamentMarkdown(buildTournament(input(results())));
 
   it('ranks by health_score and links the chart', () => {
-    // round_robin: mean 92.025, s = sqrt(7.7875 / 3) = 1.611159, half 3.182446 x 1.611159 / 2 = 2.563700
+    // round_robin: mean 92.025, s = sqrt(7.7875 / 3) = 1.611159, half 3.182446 x 1.611159 / 2 = 2.563714
     expect(md).toContain('![health_score: mean and 95% interval per strategy](tournament.svg)');
     expect(md).toContain('| 1 | round_robin | 92.03 | [89.46, 94.59] | 1.61 | 4 |');
     expect(md).toContain('| 2 | load_balanced | 91.50 | [89.45, 93.55] | 1.29 | 4 |');
@@ -97,5 +98,23 @@ describe('renderTournamentMarkdown', () => {
   it('shows each paired difference with its interval, W+, p and method', () => {
     expect(md).toContain('| load_balanced | round_robin | +0.53 | [-0.34, 1.39] | 4 | 9.0 | 0.2500 | exact |');
     expect(md).toContain('| load_balanced | round_robin | 0.0 | [0.0, 0.0] | 4 | n/a | n/a | none |');
+  });
+});
+
+describe('the chart', () => {
+  const doc = buildTournament(input(results()));
+
+  it('has one row per strategy, in the order given, with the headline mean and interval', () => {
+    expect(chartRows(doc)).toEqual([
+      { strategy: 'load_balanced', mean: 91.5, ci_low: 89.44574, ci_high: 93.55426 },
+      { strategy: 'round_robin', mean: 92.025, ci_low: 89.461286, ci_high: 94.588714 },
+    ]);
+  });
+
+  it('renders to the same SVG bytes twice, naming every strategy and the measure', async () => {
+    const first = await renderTournamentChart(doc);
+    expect(await renderTournamentChart(doc)).toBe(first);
+    expect(first.startsWith('<svg')).toBe(true);
+    for (const text of ['load_balanced', 'round_robin', 'health_score: mean and 95% interval over 4 replications']) expect(first).toContain(text);
   });
 });
