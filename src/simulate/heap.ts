@@ -31,7 +31,22 @@ export class BinaryHeap<T> {
 
   /** Removes and returns the first item, or undefined when empty. */
   pop(): T | undefined {
-    return this.#removeAt(0);
+    const items = this.#items;
+    const first = items[0];
+    const last = items.pop();
+    if (first === undefined || last === undefined || items.length === 0) return first;
+    items[0] = last;
+    let i = 0;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let next = i;
+      if (left < items.length && this.before(items[left] as T, items[next] as T)) next = left;
+      if (right < items.length && this.before(items[right] as T, items[next] as T)) next = right;
+      if (next === i) return first;
+      this.#swap(i, next);
+      i = next;
+    }
   }
 
   /**
@@ -52,31 +67,6 @@ export class BinaryHeap<T> {
   /** Every item, in heap (not pop) order; for reading only. */
   items(): readonly T[] {
     return this.#items;
-  }
-
-  #removeAt(index: number): T | undefined {
-    const items = this.#items;
-    const removed = items[index];
-    const last = items.pop();
-    if (removed === undefined || last === undefined || index === items.length) return removed;
-    items[index] = last;
-    let i = index;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (!this.before(items[i] as T, items[parent] as T)) break;
-      this.#swap(i, parent);
-      i = parent;
-    }
-    for (;;) {
-      const left = 2 * i + 1;
-      const right = left + 1;
-      let first = i;
-      if (left < items.length && this.before(items[left] as T, items[first] as T)) first = left;
-      if (right < items.length && this.before(items[right] as T, items[first] as T)) first = right;
-      if (first === i) return removed;
-      this.#swap(i, first);
-      i = first;
-    }
   }
 
   #swap(i: number, j: number): void {

@@ -161,7 +161,8 @@ async function runTournamentCommand(command: Command, ctx: CommandContext): Prom
     OPTION_KEYS.filter((key) => merged[key] !== undefined && !NOT_SHARED.has(key) && !OWN.has(key) && key !== 'debug' && !(PATH_KEYS as readonly string[]).includes(key)).map((key) => [key, merged[key] as string | number | boolean | null]),
   );
 
-  // The tournament's modules are loaded only when it runs, not for --help.
+  // The tournament's work (statistics libraries, the renderer) loads only when it runs, so
+  // `--help` stays fast (test/build/build.test.ts).
   const [{ processLauncher }, { renderTournamentChart }, { runTournament, TOURNAMENT_FILES }] = await Promise.all([
     import('../../tournament/launcher.ts'),
     import('../../tournament/chart.ts'),
