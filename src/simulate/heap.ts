@@ -49,21 +49,6 @@ export class BinaryHeap<T> {
     }
   }
 
-  /**
-   * Removes and returns the item that would pop LAST among those `eligible` accepts (the
-   * greatest under `before`), or undefined when none does. O(n): a scan, then one sift; an
-   * agent's queue steals through {@link DoubleEndedHeap} instead.
-   */
-  removeLast(eligible: (item: T) => boolean): T | undefined {
-    const items = this.#items;
-    let at = -1;
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i] as T;
-      if (eligible(item) && (at < 0 || this.before(items[at] as T, item))) at = i;
-    }
-    return at < 0 ? undefined : this.#removeAt(at);
-  }
-
   /** Every item, in heap (not pop) order; for reading only. */
   items(): readonly T[] {
     return this.#items;
