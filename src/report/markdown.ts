@@ -19,6 +19,7 @@ import { SIGNAL_TYPES } from '../schema/signals.ts';
 import type { ExecutionSummary, SystemHealth } from '../schema/summaries.ts';
 import { signalFile, TARGET_PHASE } from '../signals/index.ts';
 import { plural } from '../util/format.ts';
+import { calibrationSection } from './calibration-markdown.ts';
 import { sortNatural } from '../util/natural.ts';
 import {
   code,
@@ -54,6 +55,7 @@ export const RUN_REPORT_SECTIONS = [
   'Health Trend',
   'Wave Breakdown',
   'Agent Performance',
+  'Calibration',
   'Anomalies and Alerts',
   'Learning Signals',
   'Recommendations',
@@ -80,6 +82,7 @@ export function renderRunReport(input: RunReportInput): string {
     healthTrend(input.health),
     waveBreakdown(input.summary, input.health),
     agentPerformance(input.health.run.metrics.per_agent),
+    calibrationSection(input.health.run.metrics),
     anomaliesSection(input.anomalies),
     learningSignals(input.signals),
     recommendationsSection(input.signals),
