@@ -258,6 +258,17 @@ export class StreamFile {
     if (this.#buffered >= FLUSH_THRESHOLD) this.flush();
   }
 
+  /** Appends bytes: the buffered text first, then these, written at once. @throws OutputError on a fault of the environment */
+  appendBytes(data: Uint8Array): void {
+    this.flush();
+    const at = this.position;
+    asOutputError(this.folder.label, `write ${tempPathOf(this.path)}`, () => {
+      this.folder.fs.write(this.fd, data, at);
+    });
+    this.hash.update(data);
+    this.position += data.length;
+  }
+
   /** Writes the buffered text. @throws OutputError on a fault of the environment */
   flush(): void {
     if (this.#chunks.length === 0) return;

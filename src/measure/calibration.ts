@@ -14,6 +14,9 @@
 import { round } from '../util/json.ts';
 import type { CalibrationState } from '../schema/checkpoint.ts';
 import type { ReliabilityBin } from '../schema/measures.ts';
+import { eceBootstrapInterval, type BootstrapCell, type BootstrapKey } from './bootstrap.ts';
+import { equalMassBins, GRID_PER_BIN, gridEqualMassBins } from './equal-mass.ts';
+import { brierDecomposition, type BinSums, type BrierDecomposition } from './murphy.ts';
 
 /** Bins used by every metric of the harness (contract section 6). */
 export const DEFAULT_BINS = 10;
@@ -48,6 +51,33 @@ export interface CalibrationSummary {
   readonly observedRate: number | null;
   /** Non-empty bins, ascending. */
   readonly bins: readonly CalibrationBin[];
+  /** Murphy's terms over the uniform bins with Stephenson's within-bin terms (src/measure/murphy.ts); null when empty. */
+  readonly decomposition: BrierDecomposition | null;
+  /** Non-empty equal-mass bins (src/measure/equal-mass.ts): exact when values are kept, else from the grid. */
+  readonly equalMassBins: readonly CalibrationBin[];
+  /** Bootstrap 95% interval of ECE (src/measure/bootstrap.ts); null when empty or not asked for. */
+  readonly eceInterval: { readonly low: number; readonly high: number } | null;
+}
+
+/** Growable parallel arrays of the pairs, for exact equal-mass bins. */
+class PairValues {
+  p = new Float64Array(64);
+  y = new Uint8Array(64);
+  length = 0;
+
+  push(p: number, y: number): void {
+    if (this.length === this.p.length) {
+      const grownP = new Float64Array(this.p.length * 2);
+      grownP.set(this.p);
+      this.p = grownP;
+      const grownY = new Uint8Array(this.y.length * 2);
+      grownY.set(this.y);
+      this.y = grownY;
+    }
+    this.p[this.length] = p;
+    this.y[this.length] = y;
+    this.length += 1;
+  }
 }
 
 /**
@@ -78,27 +108,52 @@ export function binIndex(p: number, edges: Float64Array): number {
 
 /**
  * Accumulates (p, outcome) pairs; {@link summary} gives every calibration figure.
- * Memory is O(nBins) whatever the number of pairs.
+ *
+ * Memory is O(nBins x GRID_PER_BIN) whatever the number of pairs: per uniform bin the count
+ * and the sums of p, y, p^2, p y and p^2 y (Brier decomposition, bootstrap cells), and a fine
+ * grid of GRID_PER_BIN cells per bin (count, sum p, sum y) for the run's equal-mass bins. With
+ * `keepValues` it also keeps the pairs (9 bytes each) for exact equal-mass bins: for a wave,
+ * never for the run.
  */
 export class CalibrationAccumulator {
   readonly nBins: number;
   private readonly edges: Float64Array;
-  private readonly binCount: Float64Array;
+  /** Per (bin, outcome) cell, index 2 x bin + outcome: count, sum of p, sum of p^2. */
+  private readonly cellCount: Float64Array;
+  private readonly cellSumP: Float64Array;
+  private readonly cellSumP2: Float64Array;
+  /** Per bin, sum of p in the order added (as numpy's bincount, so the bins match scikit-learn bit for bit). */
   private readonly binSumP: Float64Array;
-  private readonly binPositives: Float64Array;
+  /** The fine grid (count, sum p, sum y per cell); filled only when the pairs are not kept. */
+  private readonly grid: { readonly count: Float64Array; readonly sumP: Float64Array; readonly positives: Float64Array };
+  private readonly values: PairValues | null;
   private n = 0;
   private sumP = 0;
   private positives = 0;
   private squaredErrorSum = 0;
   private logLossSum = 0;
 
-  /** @throws RangeError unless `nBins` is an integer >= 1. */
-  constructor(nBins: number = DEFAULT_BINS) {
+  /**
+   * @param nBins - uniform bins, default 10
+   * @param keepValues - keep the pairs for exact equal-mass bins (default false: grid bins)
+   * @throws RangeError unless `nBins` is an integer >= 1.
+   */
+  constructor(nBins: number = DEFAULT_BINS, keepValues = false) {
     this.nBins = nBins;
     this.edges = uniformBinEdges(nBins);
-    this.binCount = new Float64Array(nBins);
+    this.cellCount = new Float64Array(2 * nBins);
+    this.cellSumP = new Float64Array(2 * nBins);
+    this.cellSumP2 = new Float64Array(2 * nBins);
     this.binSumP = new Float64Array(nBins);
-    this.binPositives = new Float64Array(nBins);
+    const cells = keepValues ? 0 : nBins * GRID_PER_BIN;
+    this.grid = { count: new Float64Array(cells), sumP: new Float64Array(cells), positives: new Float64Array(cells) };
+    this.values = keepValues ? new PairValues() : null;
+  }
+
+  /** Boundary c of the fine grid: c / (nBins x GRID_PER_BIN), as numpy's linspace would give it. */
+  private gridEdge(c: number): number {
+    const cells = this.nBins * GRID_PER_BIN;
+    return c >= cells ? 1 : c * (1 / cells);
   }
 
   /** Pairs added so far. */
@@ -106,21 +161,38 @@ export class CalibrationAccumulator {
     return this.n;
   }
 
-  /** The sums, for checkpoint.json (exact doubles). */
+  /**
+   * The sums, for checkpoint.json (exact doubles; the grid's non-empty cells only).
+   * @throws RangeError for an accumulator that keeps its pairs (a wave's), which has no grid
+   */
   snapshot(): CalibrationState {
+    if (this.values !== null) throw new RangeError('an accumulator that keeps its pairs has no snapshot');
+    const bins = this.binSums();
+    const grid: CalibrationState['grid'] = [];
+    for (let c = 0; c < this.grid.count.length; c++) {
+      const count = this.grid.count[c] ?? 0;
+      if (count > 0) grid.push({ cell: c, count, sum_p: this.grid.sumP[c] ?? 0, positives: this.grid.positives[c] ?? 0 });
+    }
     return {
       n: this.n,
       sum_p: this.sumP,
       positives: this.positives,
       squared_error_sum: this.squaredErrorSum,
       log_loss_sum: this.logLossSum,
-      bin_count: [...this.binCount],
+      bin_count: [...bins.count],
       bin_sum_p: [...this.binSumP],
-      bin_positives: [...this.binPositives],
+      bin_positives: [...bins.positives],
+      cell_count: [...this.cellCount],
+      cell_sum_p: [...this.cellSumP],
+      cell_sum_p2: [...this.cellSumP2],
+      grid,
     };
   }
 
-  /** An accumulator continuing from {@link snapshot}'s state (its bin count gives nBins). */
+  /**
+   * An accumulator continuing from {@link snapshot}'s state (its bin count gives nBins; it keeps
+   * no pairs). @throws RangeError when a grid cell is outside the grid
+   */
   static restore(state: CalibrationState): CalibrationAccumulator {
     const acc = new CalibrationAccumulator(state.bin_count.length);
     acc.n = state.n;
@@ -128,9 +200,16 @@ export class CalibrationAccumulator {
     acc.positives = state.positives;
     acc.squaredErrorSum = state.squared_error_sum;
     acc.logLossSum = state.log_loss_sum;
-    acc.binCount.set(state.bin_count);
     acc.binSumP.set(state.bin_sum_p);
-    acc.binPositives.set(state.bin_positives);
+    acc.cellCount.set(state.cell_count);
+    acc.cellSumP.set(state.cell_sum_p);
+    acc.cellSumP2.set(state.cell_sum_p2);
+    for (const cell of state.grid) {
+      if (cell.cell >= acc.grid.count.length) throw new RangeError(`calibration grid cell ${cell.cell} is outside a grid of ${acc.grid.count.length}`);
+      acc.grid.count[cell.cell] = cell.count;
+      acc.grid.sumP[cell.cell] = cell.sum_p;
+      acc.grid.positives[cell.cell] = cell.positives;
+    }
     return acc;
   }
 
@@ -151,28 +230,86 @@ export class CalibrationAccumulator {
     this.squaredErrorSum += (p - y) * (p - y);
     const clipped = Math.min(1 - LOG_LOSS_EPSILON, Math.max(LOG_LOSS_EPSILON, p));
     this.logLossSum -= y === 1 ? Math.log(clipped) : Math.log(1 - clipped);
-    this.binCount[bin] = (this.binCount[bin] ?? 0) + 1;
+    const c = 2 * bin + y;
+    this.cellCount[c] = (this.cellCount[c] ?? 0) + 1;
+    this.cellSumP[c] = (this.cellSumP[c] ?? 0) + p;
+    this.cellSumP2[c] = (this.cellSumP2[c] ?? 0) + p * p;
     this.binSumP[bin] = (this.binSumP[bin] ?? 0) + p;
-    this.binPositives[bin] = (this.binPositives[bin] ?? 0) + y;
+    if (this.values !== null) {
+      this.values.push(p, y);
+      return;
+    }
+    const grid = this.grid;
+    // The fine cell (c / cells, (c + 1) / cells], right-closed like the bins, kept inside the bin.
+    const first = bin * GRID_PER_BIN;
+    let cell = Math.ceil(p * grid.count.length) - 1;
+    if (cell > first && p <= this.gridEdge(cell)) cell -= 1;
+    else if (cell < first + GRID_PER_BIN - 1 && p > this.gridEdge(cell + 1)) cell += 1;
+    cell = cell < first ? first : cell > first + GRID_PER_BIN - 1 ? first + GRID_PER_BIN - 1 : cell;
+    grid.count[cell] = (grid.count[cell] ?? 0) + 1;
+    grid.sumP[cell] = (grid.sumP[cell] ?? 0) + p;
+    grid.positives[cell] = (grid.positives[cell] ?? 0) + y;
   }
 
-  /** Every figure of the pairs added so far (unrounded); nulls and no bins when none were. */
-  summary(): CalibrationSummary {
+  /** Per-bin sums from the (bin, outcome) cells. */
+  private binSums(): BinSums & { readonly count: Float64Array; readonly sumP: Float64Array; readonly positives: Float64Array } {
+    const k = this.nBins;
+    const count = new Float64Array(k);
+    const sumP = new Float64Array(k);
+    const positives = new Float64Array(k);
+    const sumP2 = new Float64Array(k);
+    const sumPY = new Float64Array(k);
+    for (let b = 0; b < k; b++) {
+      const n0 = this.cellCount[2 * b] ?? 0;
+      const n1 = this.cellCount[2 * b + 1] ?? 0;
+      count[b] = n0 + n1;
+      positives[b] = n1;
+      sumPY[b] = this.cellSumP[2 * b + 1] ?? 0;
+      sumP[b] = this.binSumP[b] ?? 0;
+      sumP2[b] = (this.cellSumP2[2 * b] ?? 0) + (this.cellSumP2[2 * b + 1] ?? 0);
+    }
+    return { count, sumP, positives, sumP2, sumPY };
+  }
+
+  /** The non-empty (bin, outcome) cells, bin then outcome ascending, for the bootstrap. */
+  private bootstrapCells(): BootstrapCell[] {
+    const cells: BootstrapCell[] = [];
+    for (let c = 0; c < 2 * this.nBins; c++) {
+      const count = this.cellCount[c] ?? 0;
+      if (count === 0) continue;
+      const bin = c >> 1;
+      const outcome = (c & 1) === 1 ? 1 : 0;
+      cells.push({ bin, lower: this.edges[bin] ?? 0, upper: this.edges[bin + 1] ?? 1, outcome, count, sumP: this.cellSumP[c] ?? 0, sumP2: this.cellSumP2[c] ?? 0 });
+    }
+    return cells;
+  }
+
+  /**
+   * Every figure of the pairs added so far (unrounded); nulls and no bins when none were.
+   * @param bootstrap - seed, wave and subject of the ECE interval; without it the interval is null
+   */
+  summary(bootstrap?: BootstrapKey): CalibrationSummary {
     const n = this.n;
+    const sums = this.binSums();
     const bins: CalibrationBin[] = [];
     let ece = 0;
     let mce = 0;
     for (let i = 0; i < this.nBins; i++) {
-      const c = this.binCount[i] ?? 0;
+      const c = sums.count[i] ?? 0;
       if (c === 0) continue;
-      const meanPredicted = (this.binSumP[i] ?? 0) / c;
-      const observedRate = (this.binPositives[i] ?? 0) / c;
+      const meanPredicted = (sums.sumP[i] ?? 0) / c;
+      const observedRate = (sums.positives[i] ?? 0) / c;
       const gap = Math.abs(observedRate - meanPredicted);
       ece += (c / n) * gap;
       if (gap > mce) mce = gap;
       bins.push({ index: i, lower: this.edges[i] ?? 0, upper: this.edges[i + 1] ?? 1, count: c, meanPredicted, observedRate });
     }
-    if (n === 0) return { n: 0, brier: null, logLoss: null, ece: null, mce: null, meanPredicted: null, observedRate: null, bins };
+    if (n === 0) {
+      return { n: 0, brier: null, logLoss: null, ece: null, mce: null, meanPredicted: null, observedRate: null, bins, decomposition: null, equalMassBins: [], eceInterval: null };
+    }
+    const equalMass = this.values === null
+      ? gridEqualMassBins(this.grid, this.nBins, (c) => this.gridEdge(c))
+      : equalMassBins(this.values.p.subarray(0, this.values.length), this.values.y.subarray(0, this.values.length), this.nBins);
     return {
       n,
       brier: this.squaredErrorSum / n,
@@ -182,6 +319,9 @@ export class CalibrationAccumulator {
       meanPredicted: this.sumP / n,
       observedRate: this.positives / n,
       bins,
+      decomposition: brierDecomposition(sums),
+      equalMassBins: equalMass,
+      eceInterval: bootstrap === undefined ? null : eceBootstrapInterval(this.bootstrapCells(), this.nBins, bootstrap),
     };
   }
 }
@@ -195,7 +335,7 @@ export class CalibrationAccumulator {
  */
 export function calibrate(y: ArrayLike<number>, p: ArrayLike<number>, nBins: number = DEFAULT_BINS): CalibrationSummary {
   if (y.length !== p.length) throw new RangeError(`y and p differ in length: ${y.length} vs ${p.length}`);
-  const acc = new CalibrationAccumulator(nBins);
+  const acc = new CalibrationAccumulator(nBins, true);
   for (let i = 0; i < y.length; i++) acc.add(p[i] ?? Number.NaN, y[i] ?? Number.NaN);
   return acc.summary();
 }
@@ -229,12 +369,14 @@ export function maxCalibrationError(y: ArrayLike<number>, p: ArrayLike<number>, 
 }
 
 /**
- * `sklearn.calibration.calibration_curve(y, p, n_bins=nBins, strategy='uniform')`: the
- * observed rate (`probTrue`) and mean prediction (`probPred`) of each non-empty bin, ascending.
+ * `sklearn.calibration.calibration_curve(y, p, n_bins=nBins, strategy)`: the observed rate
+ * (`probTrue`) and mean prediction (`probPred`) of each non-empty bin, ascending; `strategy`
+ * 'uniform' (default) or 'quantile' (equal-mass bins).
  * @throws RangeError as {@link calibrate}
  */
-export function calibrationCurve(y: ArrayLike<number>, p: ArrayLike<number>, nBins: number): { probTrue: number[]; probPred: number[] } {
-  const bins = calibrate(y, p, nBins).bins;
+export function calibrationCurve(y: ArrayLike<number>, p: ArrayLike<number>, nBins: number, strategy: 'uniform' | 'quantile' = 'uniform'): { probTrue: number[]; probPred: number[] } {
+  const summary = calibrate(y, p, nBins);
+  const bins = strategy === 'uniform' ? summary.bins : summary.equalMassBins;
   return { probTrue: bins.map((b) => b.observedRate), probPred: bins.map((b) => b.meanPredicted) };
 }
 
@@ -245,6 +387,22 @@ export interface CalibrationFields {
   ece: number | null;
   mce: number | null;
   reliability_bins: ReliabilityBin[];
+  brier_reliability: number | null;
+  brier_resolution: number | null;
+  brier_uncertainty: number | null;
+  brier_within_bin_variance: number | null;
+  brier_within_bin_covariance: number | null;
+  ece_ci_low: number | null;
+  ece_ci_high: number | null;
+  reliability_bins_equal_mass: ReliabilityBin[];
+}
+
+function binRecord(b: CalibrationBin): ReliabilityBin {
+  return { lower: round(b.lower), upper: round(b.upper), count: b.count, mean_predicted_p: round(b.meanPredicted), first_attempt_success_rate: round(b.observedRate) };
+}
+
+function roundOrNull(x: number | undefined): number | null {
+  return x === undefined ? null : round(x);
 }
 
 /** Turns a summary into record fields (snake_case, rounded with `round` of src/util/json.ts). */
@@ -254,12 +412,14 @@ export function calibrationFields(summary: CalibrationSummary): CalibrationField
     log_loss: summary.logLoss === null ? null : round(summary.logLoss),
     ece: summary.ece === null ? null : round(summary.ece),
     mce: summary.mce === null ? null : round(summary.mce),
-    reliability_bins: summary.bins.map((b) => ({
-      lower: round(b.lower),
-      upper: round(b.upper),
-      count: b.count,
-      mean_predicted_p: round(b.meanPredicted),
-      first_attempt_success_rate: round(b.observedRate),
-    })),
+    reliability_bins: summary.bins.map(binRecord),
+    brier_reliability: roundOrNull(summary.decomposition?.reliability),
+    brier_resolution: roundOrNull(summary.decomposition?.resolution),
+    brier_uncertainty: roundOrNull(summary.decomposition?.uncertainty),
+    brier_within_bin_variance: roundOrNull(summary.decomposition?.withinBinVariance),
+    brier_within_bin_covariance: roundOrNull(summary.decomposition?.withinBinCovariance),
+    ece_ci_low: roundOrNull(summary.eceInterval?.low),
+    ece_ci_high: roundOrNull(summary.eceInterval?.high),
+    reliability_bins_equal_mass: summary.equalMassBins.map(binRecord),
   };
 }

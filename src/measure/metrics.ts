@@ -7,6 +7,7 @@
  * (never a mean of wave metrics), with busy and open time summed per agent across waves.
  */
 import type { AgentProfile, WavePlan } from '../plan/model.ts';
+import type { KeyedRandom } from '../simulate/rng.ts';
 import type { AgentSumsState, MetricsState } from '../schema/checkpoint.ts';
 import type { AgentWaveStats, TaskOutcome, WaveExecution } from '../simulate/types.ts';
 import type { AgentMetrics, MetricsCore, RunMetrics, WaveMetrics } from '../schema/measures.ts';
@@ -15,6 +16,9 @@ import { sortNatural } from '../util/natural.ts';
 import { CalibrationAccumulator, calibrationFields } from './calibration.ts';
 import { makespanEfficiency, waveBound } from './critical-path.ts';
 import { quantileCapacity, WaitingTimes } from './waiting.ts';
+
+/** The subject of a figure over every agent (signals' `all`); part of the ECE interval's key. */
+export const ALL_SUBJECT = 'all';
 
 /** Quantile reported for waiting time. */
 export const WAITING_QUANTILE = 0.95;
@@ -75,13 +79,17 @@ class MetricsAccumulator {
   private circuitOpenings = 0;
   private apeSum = 0;
   private waits: WaitingTimes;
-  private calibration = new CalibrationAccumulator();
+  private calibration: CalibrationAccumulator;
   private readonly agents = new Map<string, AgentSums>();
 
-  /** @param waitingCapacity - largest waiting times kept (src/measure/waiting.ts); Infinity keeps all */
-  constructor(agentIds: readonly string[], waitingCapacity = Infinity) {
+  /**
+   * @param waitingCapacity - largest waiting times kept (src/measure/waiting.ts); Infinity keeps all
+   * @param keepPairs - keep the calibration pairs for exact equal-mass bins (a wave; not the run)
+   */
+  constructor(agentIds: readonly string[], waitingCapacity = Infinity, keepPairs = false) {
     for (const id of agentIds) this.agents.set(id, emptyAgentSums());
     this.waits = new WaitingTimes(waitingCapacity);
+    this.calibration = new CalibrationAccumulator(undefined, keepPairs);
   }
 
   /** Every sum, for checkpoint.json (without the run's span and wave count, which the caller keeps). */
@@ -193,7 +201,8 @@ class MetricsAccumulator {
     if (first.succeeded) predicted.firstSuccesses += 1;
   }
 
-  finish(makespanS: number): MetricsCore {
+  /** @param bootstrap - where the ECE interval draws from (wave 0 = the run); none: interval null */
+  finish(makespanS: number, bootstrap?: { random: KeyedRandom; wave: number }): MetricsCore {
     const agentCount = this.agents.size;
     const capacity = agentCount * makespanS;
     let busyTotal = 0;
@@ -206,7 +215,7 @@ class MetricsAccumulator {
       if (s.busyS > busyMax) busyMax = s.busyS;
       perAgent.push(agentRecord(agentId, s, makespanS));
     }
-    const summary = this.calibration.summary();
+    const summary = this.calibration.summary(bootstrap === undefined ? undefined : { ...bootstrap, subject: ALL_SUBJECT });
     const n = this.tasks;
     const executed = this.executed;
     const loadBalance = busyMax > 0 ? busyTotal / agentCount / busyMax : 1;
@@ -332,14 +341,16 @@ function agentIdsOf(agents: readonly AgentProfile[]): string[] {
  *   utilization; `per_agent` lists them in natural order, with zeros where one did nothing)
  * @param plan - the wave's plan, for the critical path and makespan bound (contract 10);
  *   without it those three figures are null
+ * @param random - the run's keyed generator, for the ECE bootstrap interval (key: wave, `all`);
+ *   without it `ece_ci_low` and `ece_ci_high` are null
  * @throws RangeError when the execution names an agent not in `agents`
  */
-export function computeWaveMetrics(execution: WaveExecution, agents: readonly AgentProfile[], plan?: WavePlan): WaveMetrics {
-  const acc = new MetricsAccumulator(agentIdsOf(agents));
+export function computeWaveMetrics(execution: WaveExecution, agents: readonly AgentProfile[], plan?: WavePlan, random?: KeyedRandom): WaveMetrics {
+  const acc = new MetricsAccumulator(agentIdsOf(agents), Infinity, true);
   acc.addExecution(execution);
   const makespanS = Math.max(0, execution.endS - execution.startS);
   const bound = plan === undefined ? null : waveBound(plan, agents);
-  const { per_agent, ...core } = acc.finish(makespanS);
+  const { per_agent, ...core } = acc.finish(makespanS, random === undefined ? undefined : { random, wave: execution.wave });
   return {
     wave: execution.wave,
     ...core,
@@ -385,10 +396,15 @@ export class RunMetricsAccumulator {
     if (this.#endS === null || execution.endS > this.#endS) this.#endS = execution.endS;
   }
 
-  /** The run's metrics so far (makespan 0 and empty figures before any wave). */
-  metrics(): RunMetrics {
+  /**
+   * The run's metrics so far (makespan 0 and empty figures before any wave). Equal-mass bins
+   * come from the grid (the run keeps no pairs).
+   * @param random - the run's keyed generator, for the ECE bootstrap interval (key: wave 0,
+   *   `all`); without it `ece_ci_low` and `ece_ci_high` are null
+   */
+  metrics(random?: KeyedRandom): RunMetrics {
     const makespanS = this.#startS === null || this.#endS === null ? 0 : Math.max(0, this.#endS - this.#startS);
-    return { waves: this.#waves, ...this.#acc.finish(makespanS) };
+    return { waves: this.#waves, ...this.#acc.finish(makespanS, random === undefined ? undefined : { random, wave: 0 }) };
   }
 
   snapshot(): MetricsState {

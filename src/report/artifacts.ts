@@ -14,7 +14,7 @@
  * ```
  */
 import type { Assignment } from '../assign/types.ts';
-import type { FileDigest, OutputFolder, StreamFile } from '../io/atomic.ts';
+import { tempPathOf, type FileDigest, type OutputFolder, type StreamFile } from '../io/atomic.ts';
 import type { RejectedLine } from '../io/load.ts';
 import { agentFolderName, waveFolderName } from '../io/paths.ts';
 import { SCHEMA_VERSION, type StrategyName } from '../options.ts';
@@ -26,6 +26,8 @@ import { FEEDBACK_FILES, signalsByFile } from '../signals/index.ts';
 import type { GateDecision, WaveExecution } from '../simulate/types.ts';
 import { jsonDocument, jsonLine } from '../util/json.ts';
 import type { SimulatedCalendar } from '../util/time.ts';
+import type { TaskOutcomeRecord } from '../schema/records.ts';
+import { OutcomesParquetWriter, replayOutcomes } from './parquet.ts';
 import { assignmentRecord, executedTaskRecord, gateDecisionRecord, rejectedRecord, taskOutcomeRecord } from './records.ts';
 
 /** File names of the run-level artifacts. */
@@ -38,6 +40,7 @@ export const ARTIFACT = {
   signals: 'phase21_learning_signals.jsonl',
   anomalies: 'anomalies.jsonl',
   outcomes: 'task_outcomes.jsonl',
+  outcomesParquet: 'task_outcomes.parquet',
   rejected: 'rejected.jsonl',
 } as const;
 
@@ -73,7 +76,7 @@ export function plannedArtifacts(plan: PlannedOutput): string[] {
     if (!plan.dryRun) files.push(`${waveDir}/wave_summary.json`, `${waveDir}/chart_data.json`);
   }
   if (!plan.dryRun) {
-    files.push(ARTIFACT.checkpoint, ARTIFACT.summary, ARTIFACT.health, ARTIFACT.anomalies, ...STREAMS);
+    files.push(ARTIFACT.checkpoint, ARTIFACT.summary, ARTIFACT.health, ARTIFACT.anomalies, ARTIFACT.outcomesParquet, ...STREAMS);
   }
   return files.sort();
 }
@@ -97,6 +100,11 @@ export class ArtifactWriter {
   readonly #finished = new Map<string, FileDigest>();
   /** Whole files written since the last {@link checkpointStreams} (the unfinished wave's). */
   #sinceCheckpoint: string[] = [];
+  /**
+   * task_outcomes.parquet, written beside task_outcomes.jsonl but not checkpointed: `--resume`
+   * rebuilds it from the JSONL's finished waves (src/report/parquet.ts).
+   */
+  #parquet: { readonly stream: StreamFile; readonly writer: OutcomesParquetWriter } | null = null;
 
   constructor(
     readonly folder: OutputFolder,
@@ -118,6 +126,18 @@ export class ArtifactWriter {
   /** Opens every stream at its temporary name, empty (a fresh run). */
   openStreams(): void {
     for (const name of STREAMS) this.#streams.set(name, this.folder.openStream(name));
+    this.#openParquet();
+  }
+
+  #openParquet(): OutcomesParquetWriter {
+    const stream = this.folder.openStream(ARTIFACT.outcomesParquet);
+    const writer = new OutcomesParquetWriter({
+      append: (bytes) => {
+        stream.appendBytes(bytes);
+      },
+    });
+    this.#parquet = { stream, writer };
+    return writer;
   }
 
   /**
@@ -138,6 +158,10 @@ export class ArtifactWriter {
       if ('problem' in stream) problems.push(stream.problem);
       else this.#streams.set(name, stream);
     }
+    const outcomes = streams.find((s) => s.path === ARTIFACT.outcomes);
+    if (problems.length === 0 && outcomes !== undefined) {
+      replayOutcomes(this.folder.resolve(tempPathOf(ARTIFACT.outcomes)), outcomes.bytes, this.#openParquet());
+    }
     return problems;
   }
 
@@ -150,10 +174,14 @@ export class ArtifactWriter {
     const metricsByAgent = new Map(wave.metrics.per_agent.map((m) => [m.agent_id, m]));
     const outcomesByAgent = new Map<string, WaveExecution['outcomes'][number][]>(this.agents.map((a) => [a.agentId, []]));
     const outcomes = this.#stream(ARTIFACT.outcomes);
+    const rows: TaskOutcomeRecord[] = [];
     for (const outcome of execution.outcomes) {
       outcomesByAgent.get(outcome.agentId)?.push(outcome);
-      outcomes.append(jsonLine(taskOutcomeRecord(outcome, this.calendar)));
+      const row = taskOutcomeRecord(outcome, this.calendar);
+      rows.push(row);
+      outcomes.append(jsonLine(row));
     }
+    this.#parquet?.writer.addWave(rows);
     for (const agent of this.agents) {
       const dir = `${waveDir}/${agentFolderName(agent.agentId)}`;
       this.jsonl(
@@ -269,12 +297,19 @@ export class ArtifactWriter {
       this.#finished.set(name, stream.finish());
       this.#streams.delete(name);
     }
+    if (this.#parquet !== null) {
+      this.#parquet.writer.finish();
+      this.#finished.set(ARTIFACT.outcomesParquet, this.#parquet.stream.finish());
+      this.#parquet = null;
+    }
   }
 
   /** Closes the open streams without renaming them (a failing run); never throws. */
   abandonStreams(): void {
     for (const stream of this.#streams.values()) stream.abandon();
     this.#streams.clear();
+    this.#parquet?.stream.abandon();
+    this.#parquet = null;
   }
 
   #stream(name: string): StreamFile {

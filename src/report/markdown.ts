@@ -19,6 +19,7 @@ import { SIGNAL_TYPES } from '../schema/signals.ts';
 import type { ExecutionSummary, SystemHealth } from '../schema/summaries.ts';
 import { signalFile, TARGET_PHASE } from '../signals/index.ts';
 import { plural } from '../util/format.ts';
+import { calibrationSection } from './calibration-markdown.ts';
 import { sortNatural } from '../util/natural.ts';
 import {
   code,
@@ -72,6 +73,7 @@ export const RUN_REPORT_SECTIONS = [
   'Health Trend',
   'Wave Breakdown',
   'Agent Performance',
+  'Calibration',
   'Anomalies and Alerts',
   'Learning Signals',
   'Recommendations',
@@ -98,6 +100,7 @@ export function renderRunReport(input: RunReportInput): string {
     healthTrend(input.health, input.charts),
     [...waveBreakdown(input.summary, input.health), ...ganttImages(input.summary.waves.length, input.charts)],
     [...agentPerformance(input.health.run.metrics.per_agent), ...chartImages(input.charts, 'agents')],
+    calibrationSection(input.health.run.metrics),
     anomaliesSection(input.anomalies),
     learningSignals(input.signals),
     recommendationsSection(input.signals),

@@ -245,11 +245,12 @@ async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState
   });
   const { execution } = result;
   state.strategy = recordWave(result.strategyState, execution);
-  const metrics = computeWaveMetrics(execution, plan.agents, wave);
+  const random = createKeyedRandom(ctx.options.seed);
+  const metrics = computeWaveMetrics(execution, plan.agents, wave, random);
   const health = healthOf(metrics);
   const anomalies = detectAnomalies(metrics);
   writer.writeWave({ plan: wave, assignments: assignment.assignments, execution, metrics, health, anomalies });
-  const signals = buildSignals({ waves: [wave], executions: [execution], waveMetrics: [metrics], strategy: ctx.strategy.name });
+  const signals = buildSignals({ waves: [wave], executions: [execution], waveMetrics: [metrics], strategy: ctx.strategy.name, random });
   writer.appendSignals(signals);
   state.signals.push(...signals);
   state.metrics.addWave(execution);
@@ -302,7 +303,7 @@ async function finish(ctx: RunContext, session: RunSession, writer: ArtifactWrit
   state.events.add(reason === null ? { type: 'run_completed', timeS } : { type: 'run_aborted', timeS, reason });
   ctx.progress.stage('measure', 'run metrics, signals and report');
   writer.finishStreams();
-  const metrics = state.metrics.metrics();
+  const metrics = state.metrics.metrics(createKeyedRandom(options.seed));
   const anomalies = state.waves.flatMap((w) => w.anomalies);
   const results: RunResults = {
     strategy: ctx.strategy.name,

@@ -101,7 +101,8 @@ export function loadContinuation(out: string, loaded: LoadResult, listed: readon
   metrics.restore(restored.metrics);
   const signalsDigest = restored.streams.find((s) => s.path === ARTIFACT.signals);
   const signals = signalsDigest === undefined ? [] : parseSignals(readStreamPrefix(out, ARTIFACT.signals, signalsDigest.bytes));
-  const kept = new Set([ARTIFACT.manifest, ARTIFACT.checkpoint, ...STREAMS, ...restored.files.map((f) => f.path)]);
+  // task_outcomes.parquet is rebuilt by the writer's resume (src/report/parquet.ts), which has opened its temporary name by now.
+  const kept = new Set([ARTIFACT.manifest, ARTIFACT.checkpoint, ARTIFACT.outcomesParquet, ...STREAMS, ...restored.files.map((f) => f.path)]);
   return {
     waves: restored.waves,
     clockS: restored.clockS,

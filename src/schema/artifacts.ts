@@ -95,6 +95,22 @@ export const ARTIFACTS: readonly ArtifactEntry[] = [
   entry('wave_<w>/agent_<a>/agent_metrics.jsonl', under(`${WAVE}/${AGENT}`, 'agent_metrics.jsonl'), agentMetricsRecordSchema, 'This agent\'s figures in the wave (one line).'),
 ];
 
+/** A binary artifact of the output folder: no JSON Schema; its content is tested where it is written. */
+export interface BinaryArtifactEntry {
+  readonly artifact: string;
+  readonly pattern: RegExp;
+  readonly description: string;
+}
+
+/** The binary artifacts (contract section 14). */
+export const BINARY_ARTIFACTS: readonly BinaryArtifactEntry[] = [
+  {
+    artifact: 'task_outcomes.parquet',
+    pattern: exact('task_outcomes.parquet'),
+    description: 'The rows of task_outcomes.jsonl with typed columns, one row group per wave (src/report/parquet.ts).',
+  },
+];
+
 /**
  * The registered artifacts whose pattern matches `relativePath` (relative to the output
  * folder; `\` is read as `/`). A registered file gives exactly one entry; an unknown file none.

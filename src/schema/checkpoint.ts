@@ -70,6 +70,12 @@ export const calibrationStateSchema = z
     bin_count: z.array(count),
     bin_sum_p: z.array(exact),
     bin_positives: z.array(count),
+    cell_count: z.array(count).describe('per (bin, outcome) cell, index 2 x bin + outcome: pairs; the bin_ sums are derived from the cells'),
+    cell_sum_p: z.array(exact).describe('per (bin, outcome) cell: sum of p'),
+    cell_sum_p2: z.array(exact).describe('per (bin, outcome) cell: sum of p^2'),
+    grid: z
+      .array(z.object({ cell: count, count: count.min(1), sum_p: exact, positives: count }).strict())
+      .describe('non-empty cells of the fine grid (100 per uniform bin), for the run\'s equal-mass bins'),
   })
   .strict();
 export type CalibrationState = z.infer<typeof calibrationStateSchema>;

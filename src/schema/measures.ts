@@ -34,6 +34,21 @@ export const CalibrationFieldsShape = {
   ece: rate.nullable(),
   mce: rate.nullable(),
   reliability_bins: z.array(ReliabilityBinSchema),
+  /** Murphy's reliability over the uniform bins: (1/n) sum n_k (mean p_k - rate_k)^2; null when n = 0. */
+  brier_reliability: rate.nullable(),
+  /** Murphy's resolution: (1/n) sum n_k (rate_k - rate)^2; null when n = 0. */
+  brier_resolution: rate.nullable(),
+  /** Murphy's uncertainty: rate (1 - rate); null when n = 0. */
+  brier_uncertainty: rate.nullable(),
+  /** Stephenson et al. 2008 within-bin variance of p; brier = reliability - resolution + uncertainty + this - covariance. */
+  brier_within_bin_variance: rate.nullable(),
+  /** Stephenson et al. 2008 within-bin covariance term, (2/n) sum (y - rate_k)(p - mean p_k). */
+  brier_within_bin_covariance: z.number().min(-1).max(1).nullable(),
+  /** Bootstrap 95% percentile interval of ece (1,000 resamples of the (bin, outcome) counts); null when n = 0 or not computed. */
+  ece_ci_low: rate.nullable(),
+  ece_ci_high: rate.nullable(),
+  /** Non-empty equal-mass (quantile) bins; lower and upper are percentile edges (both in the first bin). */
+  reliability_bins_equal_mass: z.array(ReliabilityBinSchema),
 };
 
 /** One agent's figures in a wave (or summed over the run). See docs/metrics.md. */

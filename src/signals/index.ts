@@ -10,6 +10,7 @@ import type { WavePlan } from '../plan/model.ts';
 import type { WaveMetrics } from '../schema/measures.ts';
 import type { Signal, SignalType } from '../schema/signals.ts';
 import type { WaveExecution } from '../simulate/types.ts';
+import type { KeyedRandom } from '../simulate/rng.ts';
 import { agentPerformanceSignals } from './agent_performance.ts';
 import { heuristicSignal } from './heuristic_feedback.ts';
 import { coordinationSignal } from './multi_agent_coordination.ts';
@@ -48,6 +49,8 @@ export interface SignalInput {
   readonly waveMetrics: readonly WaveMetrics[];
   /** The strategy the run used. */
   readonly strategy: StrategyName;
+  /** The run's keyed generator, for the agents' ECE intervals (null intervals without it). */
+  readonly random?: KeyedRandom;
 }
 
 /**
@@ -69,7 +72,7 @@ export function buildSignals(input: SignalInput): Signal[] {
       ...agentPerformanceSignals(metrics),
       coordinationSignal(metrics, input.strategy),
       heuristicSignal(plan, execution, metrics),
-      ...predictionValidationSignals(execution, metrics),
+      ...predictionValidationSignals(execution, metrics, input.random),
     );
   }
   return signals;

@@ -7,6 +7,7 @@
 import { SCHEMA_VERSION } from '../options.ts';
 import type { WaveMetrics } from '../schema/measures.ts';
 import type { PredictionValidationContent, PredictionValidationSignal } from '../schema/signals.ts';
+import type { KeyedRandom } from '../simulate/rng.ts';
 import type { WaveExecution } from '../simulate/types.ts';
 import { round } from '../util/json.ts';
 import { CalibrationAccumulator, calibrationFields, type CalibrationSummary } from '../measure/calibration.ts';
@@ -37,6 +38,14 @@ export function waveValidationContent(metrics: WaveMetrics): PredictionValidatio
     ece: metrics.ece,
     mce: metrics.mce,
     reliability_bins: metrics.reliability_bins,
+    brier_reliability: metrics.brier_reliability,
+    brier_resolution: metrics.brier_resolution,
+    brier_uncertainty: metrics.brier_uncertainty,
+    brier_within_bin_variance: metrics.brier_within_bin_variance,
+    brier_within_bin_covariance: metrics.brier_within_bin_covariance,
+    ece_ci_low: metrics.ece_ci_low,
+    ece_ci_high: metrics.ece_ci_high,
+    reliability_bins_equal_mass: metrics.reliability_bins_equal_mass,
   };
 }
 
@@ -56,11 +65,14 @@ function signal(wave: number, subject: string, content: PredictionValidationCont
 
 /**
  * The wave's signals: `all` first, then one per agent of `metrics.per_agent` (natural order).
+ * An agent's equal-mass bins are exact (its pairs are kept for the wave).
+ * @param random - the run's keyed generator: each agent's ECE interval is keyed (wave, agent);
+ *   without it the agents' intervals are null (the `all` signal copies the wave's metrics)
  * @throws RangeError when a first attempt ran on an agent not in `metrics.per_agent`
  */
-export function predictionValidationSignals(execution: WaveExecution, metrics: WaveMetrics): PredictionValidationSignal[] {
+export function predictionValidationSignals(execution: WaveExecution, metrics: WaveMetrics, random?: KeyedRandom): PredictionValidationSignal[] {
   const perAgent = new Map<string, CalibrationAccumulator>();
-  for (const agent of metrics.per_agent) perAgent.set(agent.agent_id, new CalibrationAccumulator());
+  for (const agent of metrics.per_agent) perAgent.set(agent.agent_id, new CalibrationAccumulator(undefined, true));
   for (const outcome of execution.outcomes) {
     const first = outcome.attempts[0];
     if (first === undefined) continue;
@@ -69,6 +81,9 @@ export function predictionValidationSignals(execution: WaveExecution, metrics: W
     acc.add(outcome.predictedP, first.succeeded);
   }
   const signals = [signal(metrics.wave, ALL, waveValidationContent(metrics))];
-  for (const [agentId, acc] of perAgent) signals.push(signal(metrics.wave, agentId, validationContent(acc.summary())));
+  for (const [agentId, acc] of perAgent) {
+    const summary = acc.summary(random === undefined ? undefined : { random, wave: metrics.wave, subject: agentId });
+    signals.push(signal(metrics.wave, agentId, validationContent(summary)));
+  }
   return signals;
 }

@@ -4,6 +4,7 @@
  * and read JSONL artifacts back. Every output goes to an `os.tmpdir()` folder; nothing here
  * writes into the project's `outputs/` or `reports/`.
  */
+import { createHash } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -66,8 +67,9 @@ export function runCliProcess(argv: readonly string[], tz: string): Promise<CliR
 
 /**
  * Every file under `dir`, keyed by its path relative to `dir` with forward slashes, in
- * sorted key order, as UTF-8 text.
- * @throws Error when a file is not valid UTF-8 (the text would not be its bytes)
+ * sorted key order, as UTF-8 text; a binary `.parquet` file (or its temporary name) as the line
+ * `parquet <bytes> bytes, sha256 <hex>` (so byte-for-byte comparisons and golden files cover it).
+ * @throws Error when another file is not valid UTF-8 (the text would not be its bytes)
  */
 export function readTree(dir: string): Map<string, string> {
   const files: string[] = [];
@@ -83,6 +85,11 @@ export function readTree(dir: string): Map<string, string> {
   const tree = new Map<string, string>();
   for (const rel of files) {
     const bytes = readFileSync(path.join(dir, rel));
+    // A Parquet file (magic PAR1); golden files store the line itself, which reads as text.
+    if ((rel.endsWith('.parquet') || rel.endsWith('.parquet.tmp')) && bytes.subarray(0, 4).toString('latin1') === 'PAR1') {
+      tree.set(rel, `parquet ${bytes.length} bytes, sha256 ${createHash('sha256').update(bytes).digest('hex')}\n`);
+      continue;
+    }
     const text = bytes.toString('utf8');
     if (!Buffer.from(text, 'utf8').equals(bytes)) throw new Error(`${rel} is not valid UTF-8`);
     tree.set(rel, text);

@@ -140,8 +140,14 @@ describe('ECE and MCE', () => {
 
 describe('empty input and bad input', () => {
   it('gives null metrics and no bins on empty input', () => {
-    expect(calibrate([], [])).toEqual({ n: 0, brier: null, logLoss: null, ece: null, mce: null, meanPredicted: null, observedRate: null, bins: [] });
-    expect(calibrationFields(calibrate([], []))).toEqual({ brier: null, log_loss: null, ece: null, mce: null, reliability_bins: [] });
+    expect(calibrate([], [])).toEqual({
+      n: 0, brier: null, logLoss: null, ece: null, mce: null, meanPredicted: null, observedRate: null, bins: [], decomposition: null, equalMassBins: [], eceInterval: null,
+    });
+    expect(calibrationFields(calibrate([], []))).toEqual({
+      brier: null, log_loss: null, ece: null, mce: null, reliability_bins: [],
+      brier_reliability: null, brier_resolution: null, brier_uncertainty: null, brier_within_bin_variance: null, brier_within_bin_covariance: null,
+      ece_ci_low: null, ece_ci_high: null, reliability_bins_equal_mass: [],
+    });
   });
 
   it('rejects mismatched lengths, p outside [0, 1], NaN, outcomes other than 0/1 and bad bin counts', () => {
@@ -157,7 +163,7 @@ describe('empty input and bad input', () => {
 
 describe('CalibrationAccumulator', () => {
   it('gives the same figures from booleans as calibrate from 0/1 arrays', () => {
-    const acc = new CalibrationAccumulator();
+    const acc = new CalibrationAccumulator(10, true);
     const y = [1, 0, 1, 1, 0];
     const p = [0.9, 0.2, 0.55, 0.55, 1];
     y.forEach((yi, i) => {

@@ -62,6 +62,17 @@ describe('RunMetricsAccumulator.snapshot', () => {
         bin_count: [0, 0, 0, 0, 0, 1, 1, 1, 1, 0],
         bin_sum_p: [0, 0, 0, 0, 0, close(0.6), close(0.7), close(0.8), close(0.9), 0],
         bin_positives: [0, 0, 0, 0, 0, 0, 1, 0, 1, 0],
+        // Cells 2 x bin + first-attempt outcome: .6 failed (10), .7 succeeded (13), .8 failed (14), .9 succeeded (17).
+        cell_count: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 1, 1, 0, 0, 1, 0, 0],
+        cell_sum_p: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, close(0.6), 0, 0, close(0.7), close(0.8), 0, 0, close(0.9), 0, 0],
+        cell_sum_p2: [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, close(0.36), 0, 0, close(0.49), close(0.64), 0, 0, close(0.81), 0, 0],
+        // The 0.001 grid: p in (c / 1000, (c + 1) / 1000] is cell c.
+        grid: [
+          { cell: 599, count: 1, sum_p: close(0.6), positives: 0 },
+          { cell: 699, count: 1, sum_p: close(0.7), positives: 1 },
+          { cell: 799, count: 1, sum_p: close(0.8), positives: 0 },
+          { cell: 899, count: 1, sum_p: close(0.9), positives: 1 },
+        ],
       },
       agents: [
         {

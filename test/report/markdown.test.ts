@@ -35,6 +35,7 @@ function core(over: Partial<MetricsCore> = {}): MetricsCore {
     load_balance: 0.8124, mean_predicted_p: 0.8, first_attempt_success_rate: 0.6667, calibration_gap: -0.1333, makespan_s: 100, utilization: 0.625,
     waiting_mean_s: 3.24, waiting_p95_s: 9.87, attempts: 5, retries: 1, reroutes: 1, steals: 0, circuit_openings: 0,
     brier: 0.187649, log_loss: 0.55, ece: null, mce: null, reliability_bins: [], duration_mape: null,
+    brier_reliability: null, brier_resolution: null, brier_uncertainty: null, brier_within_bin_variance: null, brier_within_bin_covariance: null, ece_ci_low: null, ece_ci_high: null, reliability_bins_equal_mass: [],
     per_agent: [AGENT_2, AGENT_10], ...over,
   };
 }
@@ -109,7 +110,8 @@ const SIGNALS: Signal[] = [
   {
     schema_version: SCHEMA_VERSION, signal_id: 'w2-prediction_validation-all', signal_type: 'prediction_validation', target_phase: 20,
     wave: 2, subject: 'all', confidence: 0.7,
-    content: { n: 4, mean_predicted_p: 0.8, first_attempt_success_rate: 0.75, calibration_gap: -0.05, brier: 0.18, log_loss: 0.55, ece: 0.05, mce: 0.05, reliability_bins: [] },
+    content: { n: 4, mean_predicted_p: 0.8, first_attempt_success_rate: 0.75, calibration_gap: -0.05, brier: 0.18, log_loss: 0.55, ece: 0.05, mce: 0.05, reliability_bins: [],
+      brier_reliability: null, brier_resolution: null, brier_uncertainty: null, brier_within_bin_variance: null, brier_within_bin_covariance: null, ece_ci_low: null, ece_ci_high: null, reliability_bins_equal_mass: [] },
     recommendations: ['recalibrate agent_2: observed 0.67 vs predicted 0.80 over 3 tasks', 'improve the forecasts'],
   },
 ];
@@ -140,7 +142,7 @@ describe('renderRunReport', () => {
     expect(MD.startsWith(`${RUN_REPORT_TITLE}\n\n## Executive Summary\n`)).toBe(true);
     const headings = MD.split('\n').filter((l) => l.startsWith('## ')).map((l) => l.slice(3));
     expect(headings).toEqual([...RUN_REPORT_SECTIONS]);
-    expect(headings).toEqual(['Executive Summary', 'Health Trend', 'Wave Breakdown', 'Agent Performance', 'Anomalies and Alerts', 'Learning Signals', 'Recommendations']);
+    expect(headings).toEqual(['Executive Summary', 'Health Trend', 'Wave Breakdown', 'Agent Performance', 'Calibration', 'Anomalies and Alerts', 'Learning Signals', 'Recommendations']);
   });
 
   it('ends with a single newline and has no doubled blank lines', () => {

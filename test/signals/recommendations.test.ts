@@ -19,6 +19,7 @@ function assertNever(): never {
 
 const validation: PredictionValidationContent = {
   n: 340, mean_predicted_p: 0.71, first_attempt_success_rate: 0.52, calibration_gap: -0.19, brier: 0.2, log_loss: 0.6, ece: 0.1, mce: 0.3, reliability_bins: [],
+  brier_reliability: null, brier_resolution: null, brier_uncertainty: null, brier_within_bin_variance: null, brier_within_bin_covariance: null, ece_ci_low: null, ece_ci_high: null, reliability_bins_equal_mass: [],
 };
 
 describe('number formatting', () => {

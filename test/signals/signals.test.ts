@@ -179,6 +179,20 @@ describe('prediction_validation', () => {
         { lower: 0.5, upper: 0.6, count: 1, mean_predicted_p: 0.6, first_attempt_success_rate: 0 },
         { lower: 0.6, upper: 0.7, count: 1, mean_predicted_p: 0.7, first_attempt_success_rate: 1 },
       ],
+      // One forecast value per bin: REL = ((.6 - 0)^2 + (.7 - 1)^2) / 2 = .225, RES = ((0 - .5)^2 + (1 - .5)^2) / 2 = .25,
+      // UNC = .5 x .5; .225 - .25 + .25 = .225 = Brier, with no within-bin terms.
+      brier_reliability: 0.225,
+      brier_resolution: 0.25,
+      brier_uncertainty: 0.25,
+      brier_within_bin_variance: 0,
+      brier_within_bin_covariance: 0,
+      ece_ci_low: null, // no generator given to buildSignals
+      ece_ci_high: null,
+      // Percentiles of [.6, .7] at 0, 10, ..., 100%: .6, .61, ..., .69, .7; .6 is in the first bin, .7 in the last.
+      reliability_bins_equal_mass: [
+        { lower: 0.6, upper: 0.61, count: 1, mean_predicted_p: 0.6, first_attempt_success_rate: 0 },
+        { lower: 0.69, upper: 0.7, count: 1, mean_predicted_p: 0.7, first_attempt_success_rate: 1 },
+      ],
     });
     expect(byId('w1-prediction_validation-agent_2').recommendations).toEqual(['collect more data for agent_2: 2 first attempts cannot validate predictions']);
   });
@@ -186,6 +200,8 @@ describe('prediction_validation', () => {
   it('an agent with no executed task gets nulls and n 0', () => {
     expect(byId('w2-prediction_validation-agent_2').content).toEqual({
       n: 0, mean_predicted_p: null, first_attempt_success_rate: null, calibration_gap: null, brier: null, log_loss: null, ece: null, mce: null, reliability_bins: [],
+      brier_reliability: null, brier_resolution: null, brier_uncertainty: null, brier_within_bin_variance: null, brier_within_bin_covariance: null,
+      ece_ci_low: null, ece_ci_high: null, reliability_bins_equal_mass: [],
     });
   });
 });
