@@ -21,7 +21,7 @@ const attemptsBySource = z
 export const inputFileRecordSchema = z
   .object({
     path: z.string(),
-    kind: z.enum(['predicted_tasks', 'predicted_schedule', 'agents']),
+    kind: z.enum(['predicted_tasks', 'predicted_schedule', 'agents', 'outcomes']).describe('outcomes: the --outcomes file of --world replay'),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     lines: count,
     accepted_rows: count,

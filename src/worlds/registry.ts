@@ -10,10 +10,12 @@
  * {@link WORLDS} under its name from `WORLD_NAMES` (src/options.ts).
  */
 import { closest, distance } from 'fastest-levenshtein';
+import type { InputFileInfo } from '../io/load.ts';
 import type { RunOptions, WorldName } from '../options.ts';
 import type { RunPlan } from '../plan/model.ts';
 import type { Executor, ProgressSink, Scheduler } from '../ports.ts';
 import type { KeyedRandom } from '../simulate/rng.ts';
+import { replayWorld } from './replay/world.ts';
 import { simulatedWorld } from './simulated.ts';
 import { subprocessWorld } from './subprocess/world.ts';
 
@@ -49,6 +51,8 @@ export interface PreparedWorld {
   readonly name: WorldName;
   /** One line for the report and the summary, e.g. `recorded outcomes from outcomes.jsonl (812 rows)`. */
   readonly detail: string;
+  /** Files the world read (recorded in run.json's inputs with their sha256; `--resume` checks them). */
+  readonly inputs: readonly InputFileInfo[];
   /**
    * Factor of every delay the engine waits (backoff base and cap, circuit cooldown); 1 when
    * absent. A real-time world takes `--time-scale` here (src/worlds/time-scale.ts).
@@ -71,19 +75,10 @@ export interface World {
   prepare(setup: WorldSetup): Promise<PreparedWorld>;
 }
 
-/** A world named but not part of this build: preparing it is a usage error saying so. */
-function notBuilt(name: WorldName, describe: string): World {
-  return {
-    name,
-    describe,
-    prepare: () => Promise.reject(new UnknownWorldError(name, `world "${name}" is not built into this version`)),
-  };
-}
-
 /** Every world by name, in `WORLD_NAMES` order. */
 export const WORLDS: ReadonlyMap<WorldName, World> = new Map<WorldName, World>([
   ['simulated', simulatedWorld],
-  ['replay', notBuilt('replay', 'recorded outcomes from --outcomes; attempts without a recorded row drawn as in the simulated world')],
+  ['replay', replayWorld],
   ['subprocess', subprocessWorld],
 ]);
 

@@ -56,6 +56,7 @@ export const subprocessWorld: World = {
     return {
       name: 'subprocess' as const,
       detail: `real commands (${describeCommands(commands)}), timeout ${timeoutS} s, kill grace ${killGraceS} s${scale}`,
+      inputs: [],
       timeScale: options.timeScale,
       create: ({ startS, signal }) => {
         const scheduler = new RealTimeScheduler({ nowMs: () => performance.now(), timers: NODE_TIMERS, startS, ...(signal === undefined ? {} : { signal }) });
