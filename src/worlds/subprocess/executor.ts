@@ -5,6 +5,7 @@
  * completion arrives after a later event already ran, at that event's time), so the engine's
  * event order stays well defined.
  */
+import { setMaxListeners } from 'node:events';
 import type { AttemptProcess, AttemptRequest, AttemptResult, Executor } from '../../ports.ts';
 import type { SubprocessOptions } from '../../options.ts';
 import type { RealTimeScheduler } from './realtime-scheduler.ts';
@@ -57,6 +58,8 @@ export class SubprocessExecutor implements Executor {
       specs.set(agentId, { command, timeoutS: settings.timeoutS, killGraceS: settings.killGraceS, maxOutputBytes: settings.maxOutputBytes, env: settings.env });
     }
     this.#specs = specs;
+    // Every running attempt listens on the one cancel signal: more than Node's default 10 is normal.
+    setMaxListeners(0, signal);
   }
 
   /**
