@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.ts';
 import { DEFAULT_OPTIONS } from '../../src/options.ts';
 import { buildManifest, RESUME_EXEMPT_OPTIONS } from '../../src/report/summaries.ts';
+import { UsageError } from '../../src/errors.ts';
+import { openCommandRunner } from '../../src/worlds/queue/open.ts';
 import { maskedQueueUrl } from '../../src/worlds/queue/settings.ts';
+import { freePort, REDIS_SERVER, startRedis } from '../helpers/redis.ts';
 import { fakeRun, harness, optionsOf } from '../cli/harness.ts';
 
 async function refused(argv: string[]): Promise<string> {
@@ -44,5 +47,34 @@ describe('--queue', () => {
     expect(manifest.options.queue).toBe('redis://:***@h:1');
     expect(JSON.stringify(manifest)).not.toContain('pw');
     expect(RESUME_EXEMPT_OPTIONS).toContain('queue');
+  });
+});
+
+describe('openCommandRunner', () => {
+  const deps = { now: () => performance.now(), runId: () => 'open-test' };
+  it('runs commands here without --queue', async () => {
+    const runner = await openCommandRunner({ queue: null }, deps);
+    try {
+      expect(runner.name).toBe('local');
+    } finally {
+      await runner.close();
+    }
+  });
+
+  it('says exit 2 in one line for a bad URL or an unreachable Redis', async () => {
+    await expect(openCommandRunner({ queue: 'h:1' }, deps)).rejects.toBeInstanceOf(UsageError);
+    const port = await freePort();
+    await expect(openCommandRunner({ queue: `redis://127.0.0.1:${port}` }, deps)).rejects.toThrow(`--queue: cannot reach Redis at redis://127.0.0.1:${port}: connect ECONNREFUSED`);
+  });
+
+  it.skipIf(REDIS_SERVER === null)('connects the queue runner with --queue (needs redis-server)', async () => {
+    const redis = await startRedis();
+    try {
+      const runner = await openCommandRunner({ queue: redis.url }, deps);
+      expect(runner.name).toBe('queue');
+      await runner.close();
+    } finally {
+      await redis.stop();
+    }
   });
 });
