@@ -20,6 +20,7 @@ import { median } from 'simple-statistics';
 import { DEFAULT_BASE_TIME, type GeneratorConfig } from '../src/generate/phase20.ts';
 import { prepareOutDir, writeAgentsFile, writePhase20, type WriteSummary } from '../src/generate/write-tree.ts';
 import { formatProfile, profileHarness } from './bench-profile.ts';
+import { buildCli } from './build.ts';
 
 /** How peak RSS is read: GNU `/usr/bin/time -v`, or the child's own `process.resourceUsage()`. */
 export type RssSource = 'time' | 'probe';
@@ -358,6 +359,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     return 2;
   }
   const rss: RssSource = args.rss === 'auto' ? (timeOk ? 'time' : 'probe') : args.rss;
+  // The harness runs as `npm run phase` runs it, from dist/cli: built here from the sources.
+  await buildCli(path.join(root, 'dist', 'cli'));
   log(`node ${process.version}, peak RSS from ${rss === 'time' ? '/usr/bin/time -v' : 'process.resourceUsage().maxRSS'}, repeat ${args.repeat}`);
   const results: SizeResult[] = [];
   try {

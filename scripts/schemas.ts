@@ -16,13 +16,14 @@ import { parseArgs } from 'node:util';
 import { ARTIFACTS, artifactJsonSchema, type ArtifactEntry } from '../src/schema/artifacts.ts';
 import { COMPARISON_DOCUMENT } from '../src/schema/comparison.ts';
 import { CONFIG_SCHEMA_FILE, configJsonSchema } from '../src/schema/config.ts';
+import { TOURNAMENT_DOCUMENT } from '../src/tournament/schema.ts';
 import { jsonDocument } from '../src/util/json.ts';
 
 /** The committed schema folder: `schemas/` at the repository root (independent of the cwd). */
 export const SCHEMAS_DIR = fileURLToPath(new URL('../schemas/', import.meta.url));
 
-/** Every published schema: the run's artifacts, then documents written elsewhere (comparison.json). */
-export const SCHEMA_DOCUMENTS: readonly ArtifactEntry[] = [...ARTIFACTS, COMPARISON_DOCUMENT];
+/** Every published schema: the run's artifacts, then documents written elsewhere (comparison.json, tournament.json). */
+export const SCHEMA_DOCUMENTS: readonly ArtifactEntry[] = [...ARTIFACTS, COMPARISON_DOCUMENT, TOURNAMENT_DOCUMENT];
 
 /** Suffix of the files this script owns inside the schema folder. */
 export const SCHEMA_SUFFIX = '.schema.json';

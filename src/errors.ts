@@ -120,3 +120,18 @@ export class QueueError extends ExitError {
   override readonly name = 'QueueError';
   readonly exitCode = EXIT.usage;
 }
+
+/**
+ * A replication of a tournament (`npm run tournament`) did not finish: its exit code passes
+ * on when it is a known one (2 input or usage error, 4 aborted), anything else (a crash, a
+ * signal from outside, a bug) is exit 3. The message names the run and quotes its stderr.
+ */
+export class ReplicationError extends ExitError {
+  override readonly name = 'ReplicationError';
+  constructor(
+    message: string,
+    readonly exitCode: ExitCode,
+  ) {
+    super(message);
+  }
+}

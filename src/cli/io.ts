@@ -4,6 +4,7 @@
  */
 import picocolors from 'picocolors';
 import type { ExitCode } from '../errors.ts';
+import type { SelfCommand } from '../tournament/launcher.ts';
 
 /** picocolors' formatters (`colors.bold(text)`), on or off. */
 export type Colors = ReturnType<typeof picocolors.createColors>;
@@ -41,6 +42,8 @@ export interface CliIo {
   readonly exit?: (code: ExitCode) => void;
   /** SIGINT/SIGTERM, when the process has them to give (the entry); absent in most tests. */
   readonly signals?: SignalPort;
+  /** How to start this program again (`npm run tournament` runs each replication so); the entry fills it. */
+  readonly self?: SelfCommand;
 }
 
 /**

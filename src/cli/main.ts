@@ -1,6 +1,7 @@
 /**
  * The command-line entry (contract sections 9 and 12): `npm run phase -- [options]`, which
- * runs `node --import tsx src/cli/main.ts phase [options]`; the commands are registered in
+ * runs `node dist/cli/main.js phase [options]` (the build of scripts/build.ts; `npm run dev` runs
+ * this file through tsx); the commands are registered in
  * src/cli/commands/index.ts.
  *
  * {@link main} does everything and touches the process only through its `io` argument; the
@@ -12,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { ExitCode } from '../errors.ts';
 import { crashingFs, NODE_OUTPUT_FS } from '../io/output-fs.ts';
+import { projectPath } from '../io/project.ts';
 import { COMMANDS, DEFAULT_COMMAND } from './commands/index.ts';
 import { reportError } from './failure.ts';
 import type { CliIo } from './io.ts';
@@ -23,11 +25,11 @@ export type { CliDeps } from './program.ts';
 export { INTERNAL_ERROR_PREFIX, USAGE_HINT } from './failure.ts';
 
 /**
- * Reads `version` from the package.json two folders above this file.
+ * Reads `version` from the project's package.json (src/io/project.ts).
  * @throws Error when the file is missing or has no string `version` (exit 3 through main).
  */
 export function readPackageVersion(): string {
-  const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+  const text = readFileSync(projectPath('package.json'), 'utf8');
   return z.object({ version: z.string().min(1) }).parse(JSON.parse(text)).version;
 }
 
@@ -85,6 +87,7 @@ if (isEntryPoint(import.meta.url, process.argv[1])) {
     env: process.env,
     isTTY: process.stderr.isTTY, // typed boolean; undefined (falsy) off a terminal: colorEnabled guards it
     now: () => performance.now(),
+    self: { execPath: process.execPath, execArgv: process.execArgv, script: process.argv[1] ?? fileURLToPath(import.meta.url) },
     signals: {
       on: (signal, listener) => process.on(signal, listener),
       off: (signal, listener) => process.off(signal, listener),

@@ -14,19 +14,11 @@
  */
 import { createKeyedRandom, type KeyedRandom } from '../simulate/rng.ts';
 import { round } from '../util/json.ts';
+import { MAX_AGENTS, RUNTIME_FLOOR_S } from './defaults.ts';
 import { MISSING_RUNTIME_S, type Workflow } from './rules.ts';
 
 export { MISSING_RUNTIME_S } from './rules.ts';
-
-/** Least predicted_execution_time written, seconds; shorter recorded runtimes are raised to it. */
-export const RUNTIME_FLOOR_S = 0.01;
-
-/** Default number of agents. */
-export const DEFAULT_AGENTS = 4;
-/** Most agents an import writes (rows = tasks x agents). */
-export const MAX_AGENTS = 1000;
-/** Default seed of the probabilities. */
-export const DEFAULT_SEED = 20;
+export { DEFAULT_AGENTS, DEFAULT_SEED, MAX_AGENTS, RUNTIME_FLOOR_S } from './defaults.ts';
 
 /** The probability model's constants: p = BASE + TASK u_t + AGENT u_a + PAIR u_ta. */
 export const P_MODEL = { base: 0.55, task: 0.25, agent: 0.1, pair: 0.05 } as const;

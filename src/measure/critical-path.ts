@@ -63,7 +63,7 @@ export function waveBound(wave: WavePlan, agents: readonly AgentProfile[]): Wave
       let longest = 0;
       for (const ref of task.dependsOn) {
         const j = ref.wave === wave.wave ? index.get(ref.taskId) : undefined;
-        if (j === undefined || onStack[j] === 2) continue;
+        if (j === undefined) continue;
         const done = finish[j] ?? -1;
         if (done >= 0) longest = Math.max(longest, done);
         else if (onStack[j] === 1) continue; // a cycle (validation rejects them): the back edge adds nothing

@@ -59,12 +59,11 @@ export function probeStarted(state: BreakerState): BreakerState {
   return state.kind === 'half-open' ? { ...state, probeInFlight: true } : state;
 }
 
-/** The result of feeding an attempt's outcome to the breaker. */
-export interface BreakerTransition {
-  readonly state: BreakerState;
-  /** True when this outcome opened (or re-opened) the circuit. */
-  readonly opened: boolean;
-}
+/** An open circuit's state. */
+export type OpenBreaker = Extract<BreakerState, { readonly kind: 'open' }>;
+
+/** The result of feeding an attempt's outcome to the breaker; `opened` when it opened (or re-opened) the circuit. */
+export type BreakerTransition = { readonly state: OpenBreaker; readonly opened: true } | { readonly state: BreakerState; readonly opened: false };
 
 /** Failed share of a sampling window; null when it holds fewer than `minAttempts` outcomes. */
 export function windowFailureRate(outcomes: readonly boolean[], minAttempts: number): number | null {

@@ -38,10 +38,10 @@ export class Simulation {
   readonly #lanes: Lane[];
   readonly #laneById: ReadonlyMap<string, Lane>;
   readonly #policy: AttemptPolicy;
-  /** The order in which each open lane's live cooldown timer was set (for {@link snapshot}). */
-  readonly #cooldownOrder = new Map<Lane, number>();
-  #cooldowns = 0;
-  #current: WaveRun | null = null;
+  /** Open lanes whose cooldown timer is pending, in the order the timers were set (for {@link snapshot}). */
+  readonly #cooldowns = new Set<Lane>();
+  /** Lets the wave running now react to a cooldown's end; does nothing between waves. */
+  #dispatch: () => void = () => undefined;
   /** Status of earlier waves' tasks that later waves depend on, by {@link refKey}. */
   readonly #decided = new Map<string, TaskStatus>();
 
@@ -64,11 +64,9 @@ export class Simulation {
    * times fire in that order). The clock is the scheduler's.
    */
   snapshot(): SimulationSnapshot {
-    const pending = this.#lanes.filter((lane) => lane.breaker.kind === 'open' && this.#cooldownOrder.has(lane));
-    pending.sort((a, b) => (this.#cooldownOrder.get(a) ?? 0) - (this.#cooldownOrder.get(b) ?? 0));
     return {
       breakers: this.#lanes.map((lane) => ({ agentId: lane.profile.agentId, state: lane.breaker })),
-      cooldowns: pending.map((lane) => lane.profile.agentId),
+      cooldowns: [...this.#cooldowns].map((lane) => lane.profile.agentId),
       decided: [...this.#decided].map(([key, status]) => {
         const cut = key.indexOf('\u0000');
         return { wave: Number(key.slice(0, cut)), taskId: key.slice(cut + 1), status };
@@ -82,7 +80,8 @@ export class Simulation {
     for (const agentId of initial.cooldowns) {
       const lane = this.#laneOf(agentId);
       if (lane.breaker.kind !== 'open') throw new RangeError(`cooldown of ${agentId}, whose circuit is ${lane.breaker.kind}`);
-      this.#setCooldown(lane, lane.breaker.openedAtS, lane.breaker.halfOpenAtS);
+      if (this.#cooldowns.has(lane)) throw new RangeError(`cooldown of ${agentId} listed twice`);
+      this.#setCooldown(lane, lane.breaker.halfOpenAtS);
     }
   }
 
@@ -92,29 +91,31 @@ export class Simulation {
     return lane;
   }
 
-  #setCooldown(lane: Lane, openedAtS: number, halfOpenAtS: number): void {
-    this.#cooldownOrder.set(lane, this.#cooldowns++);
+  /**
+   * Sets the timer of an open circuit's cooldown. The circuit stays open until the timer fires
+   * (outcomes do not move an open circuit), so each opening has exactly one live timer.
+   */
+  #setCooldown(lane: Lane, halfOpenAtS: number): void {
+    this.#cooldowns.add(lane);
     this.#config.scheduler.at(halfOpenAtS, () => {
-      this.#cooldownElapsed(lane, openedAtS);
+      this.#cooldownElapsed(lane);
     });
   }
 
   /**
    * Runs one wave to its end.
-   * @throws RangeError when the assignment names an agent outside the run
+   * @throws RangeError when the assignment names an agent or task outside the run, places a
+   *   task twice or leaves one out, or the strategy reroutes to an agent outside the run
    * @throws StalledError (from the scheduler) if the wave can never finish: a bug
    */
   async runWave(input: WaveInput): Promise<WaveRunResult> {
     const earlier = (ref: TaskRef): TaskStatus | undefined => this.#decided.get(refKey(ref));
-    const wave = new WaveRun(this.#config, this.#lanes, this.#laneById, this.#policy, input, earlier, (lane, openedAtS, halfOpenAtS) => {
-      this.#setCooldown(lane, openedAtS, halfOpenAtS);
+    const wave = new WaveRun(this.#config, this.#lanes, this.#laneById, this.#policy, input, earlier, (lane, halfOpenAtS) => {
+      this.#setCooldown(lane, halfOpenAtS);
     });
-    for (const assignment of input.assignment.assignments) {
-      const lane = this.#laneById.get(assignment.agentId);
-      if (lane === undefined) throw new RangeError(`assignment names unknown agent ${assignment.agentId}`);
-      wave.enqueueAssigned(assignment.taskId, assignment.order, lane);
-    }
-    this.#current = wave;
+    this.#dispatch = () => {
+      wave.dispatch();
+    };
     try {
       const result = await wave.run();
       const remember = this.#config.remember;
@@ -123,8 +124,9 @@ export class Simulation {
         if (remember === undefined || remember(ref)) this.#decided.set(refKey(ref), o.status);
       }
       return result;
+      // Stryker disable next-line BlockStatement: equivalent (no timer fires between waves); it lets the finished wave be collected
     } finally {
-      this.#current = null;
+      this.#dispatch = () => undefined;
     }
   }
 
@@ -132,13 +134,11 @@ export class Simulation {
    * A breaker's cooldown ended. Timers outlive the wave that set them, so the transition is
    * handled here and the wave running now (if any) is told.
    */
-  #cooldownElapsed(lane: Lane, openedAtS: number): void {
-    // Only the timer of the current opening counts; an older one is stale.
-    if (lane.breaker.kind !== 'open' || lane.breaker.openedAtS !== openedAtS) return;
+  #cooldownElapsed(lane: Lane): void {
     const nowS = this.#config.scheduler.now();
     lane.breaker = cooldownElapsed(lane.breaker, nowS);
-    this.#cooldownOrder.delete(lane);
+    this.#cooldowns.delete(lane);
     this.#config.onEvent?.({ type: 'circuit_half_open', agentId: lane.profile.agentId, timeS: nowS });
-    this.#current?.dispatch();
+    this.#dispatch();
   }
 }

@@ -82,17 +82,18 @@ export const waveDeadlineGate: SafetyGate = {
   },
 };
 
+/** The `dependencies` gate's reason: `dependency a (wave 1) ended failed` or `... has no outcome in this run`. */
+export function dependencyRefusalReason({ ref, status }: DependencyFailure): string {
+  const what = status === 'unknown' ? 'has no outcome in this run' : `ended ${status}`;
+  return `dependency ${ref.taskId} (wave ${ref.wave}) ${what}`;
+}
+
 /** Refuses a task one of whose dependencies ended failed or blocked (contract section 10). */
 export const dependenciesGate: SafetyGate = {
   name: 'dependencies',
   description: 'refuses a task whose dependency (depends_on) ended failed or blocked',
   enabled: () => true,
-  check: ({ dependency }) => {
-    if (dependency === null) return ALLOW;
-    const { ref, status } = dependency;
-    const what = status === 'unknown' ? 'has no outcome in this run' : `ended ${status}`;
-    return { kind: 'refuse', reason: `dependency ${ref.taskId} (wave ${ref.wave}) ${what}` };
-  },
+  check: ({ dependency }) => (dependency === null ? ALLOW : { kind: 'refuse', reason: dependencyRefusalReason(dependency) }),
 };
 
 /**

@@ -34,18 +34,16 @@ export interface TaskRun {
   endS: number;
 }
 
-/** A place in an agent's queue. Retries (`retry`) go ahead of fresh tasks. */
-export interface QueueItem {
-  readonly run: TaskRun;
-  readonly retry: boolean;
-  /** Arrival order, for retries (first ready, first run). */
-  readonly seq: number;
-}
+/**
+ * A place in an agent's queue: a fresh task, or a retry, which goes ahead of fresh tasks in
+ * arrival order (`seq`: first ready, first run).
+ */
+export type QueueItem = { readonly run: TaskRun; readonly retry: false } | { readonly run: TaskRun; readonly retry: true; readonly seq: number };
 
 /** Queue order: retries first by arrival; then fresh tasks by priority (1 first), then assignment order. */
 function queuedBefore(a: QueueItem, b: QueueItem): boolean {
-  if (a.retry !== b.retry) return a.retry;
-  if (a.retry) return a.seq < b.seq;
+  if (a.retry && b.retry) return a.seq < b.seq;
+  if (a.retry || b.retry) return a.retry;
   const pa = a.run.task.priority;
   const pb = b.run.task.priority;
   return pa < pb || (pa === pb && a.run.order < b.run.order);
@@ -88,7 +86,7 @@ export class Lane {
 
   /** Queued predicted work divided by max_concurrency, seconds: the victim measure of stealing. */
   get queuedWorkPerSlot(): number {
-    return this.#queue.size === 0 ? 0 : this.#queuedWorkS / this.profile.maxConcurrency;
+    return this.#queuedWorkS / this.profile.maxConcurrency;
   }
 
   enqueue(item: QueueItem): void {

@@ -4,24 +4,21 @@
  */
 import { predictionOn } from '../plan/model.ts';
 import type { Lane, TaskRun } from './lane.ts';
-import type { AgentWaveStats, GateDecision, TaskOutcome, WaveExecution } from './types.ts';
+import type { AgentWaveStats, GateDecision, TaskOutcome, TaskStatus, WaveExecution } from './types.ts';
 
 /**
  * A finished wave: ends at its last task's end (the start when it has none), charges each
  * not-closed circuit its open time up to that end (contract section 6, `availability`), and lists
  * one outcome per task in plan order and one figure set per agent in run order.
- * @throws RangeError when a task was never assigned, did not finish, or lost its agent: a bug
+ * @param runs - every task of the wave, each ended; `lane` and `firstLane` index `lanes`
  */
-export function waveExecution(wave: number, startS: number, runs: readonly (TaskRun | undefined)[], lanes: readonly Lane[], gateDecisions: readonly GateDecision[]): WaveExecution {
+export function waveExecution(wave: number, startS: number, runs: readonly TaskRun[], lanes: readonly Lane[], gateDecisions: readonly GateDecision[]): WaveExecution {
   let endS = startS;
-  for (const run of runs) if (run !== undefined && run.endS > endS) endS = run.endS;
+  for (const run of runs) endS = Math.max(endS, run.endS);
   for (const lane of lanes) {
     if (lane.breaker.kind !== 'closed') lane.addOpenTime(lane.breaker.downSinceS, endS, startS);
   }
-  const outcomes = runs.map((run) => {
-    if (run === undefined) throw new RangeError(`wave ${wave} has an unassigned task`);
-    return taskOutcome(run, lanes);
-  });
+  const outcomes = runs.map((run) => taskOutcome(run, lanes));
   const agents: AgentWaveStats[] = lanes.map((lane) => ({
     agentId: lane.profile.agentId,
     tasks: lane.tasks,
@@ -35,15 +32,10 @@ export function waveExecution(wave: number, startS: number, runs: readonly (Task
   return { wave, startS, endS, outcomes, agents, gateDecisions };
 }
 
-/**
- * One task's outcome; its prediction is that of the agent of its first attempt (or refusal).
- * @throws RangeError when the task did not finish or lost its agent: a bug
- */
+/** One ended task's outcome; its prediction is that of the agent of its first attempt (or refusal). */
 function taskOutcome(run: TaskRun, lanes: readonly Lane[]): TaskOutcome {
-  if (run.status === null) throw new RangeError(`task ${run.task.taskId} did not finish`);
-  const finalLane = lanes[run.lane];
-  const firstLane = lanes[run.firstLane ?? run.lane];
-  if (finalLane === undefined || firstLane === undefined) throw new RangeError(`task ${run.task.taskId} lost its agent`);
+  const finalLane = lanes[run.lane] as Lane;
+  const firstLane = lanes[run.firstLane ?? run.lane] as Lane;
   const { p, predictedTimeS } = predictionOn(run.task, firstLane.profile.agentId);
   return {
     wave: run.task.wave,
@@ -52,7 +44,8 @@ function taskOutcome(run: TaskRun, lanes: readonly Lane[]): TaskOutcome {
     assignedAgentId: run.assignedAgentId,
     agentId: finalLane.profile.agentId,
     suggestedAgentId: run.task.suggested?.agentId ?? null,
-    status: run.status,
+    // The wave ends once every task has ended (#record counts each task once, setting its status).
+    status: run.status as TaskStatus,
     attempts: run.attempts,
     retryDelaysS: run.retryDelaysS,
     refusal: run.refusal,

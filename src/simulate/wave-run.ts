@@ -5,12 +5,12 @@
  */
 import { moveTask } from '../assign/common.ts';
 import type { StrategyState } from '../assign/types.ts';
-import type { AgentProfile, TaskRef } from '../plan/model.ts';
+import type { AgentProfile, Task, TaskRef } from '../plan/model.ts';
 import type { AttemptResult } from '../ports.ts';
 import { isCapableCandidate, predictionOn } from '../plan/model.ts';
 import { applyJitter, INITIAL_BACKOFF, type BackoffStep } from './backoff.ts';
 import { admission, probeStarted, recordOutcome, type BreakerState } from './breaker.ts';
-import { dependenciesGate, runGates, type SafetyGate } from './gates.ts';
+import { dependenciesGate, dependencyRefusalReason, runGates, type SafetyGate } from './gates.ts';
 import type { Lane, QueueItem, TaskRun } from './lane.ts';
 import { Readiness, type Released } from './readiness.ts';
 import type { SimulationConfig, WaveInput, WaveRunResult } from './simulation-config.ts';
@@ -26,7 +26,7 @@ export interface AttemptPolicy {
 }
 
 /** Schedules the end of a breaker's cooldown (the Simulation owns those timers). */
-export type CooldownTimer = (lane: Lane, openedAtS: number, halfOpenAtS: number) => void;
+export type CooldownTimer = (lane: Lane, halfOpenAtS: number) => void;
 
 /** How many progress calls a wave makes at most. */
 const PROGRESS_STEPS = 200;
@@ -41,17 +41,21 @@ function mayStealNow(lane: { readonly breaker: BreakerState }): boolean {
 export class WaveRun {
   /** Wave start, seconds since run start. */
   readonly startS: number;
-  /** One slot per task of the wave, in plan order; filled by the assignment. */
-  readonly #runs: (TaskRun | undefined)[];
-  readonly #taskIndex: ReadonlyMap<string, number>;
+  /** One run per task of the wave, in plan order. */
+  readonly #runs: readonly TaskRun[];
   readonly #decisions: GateDecision[] = [];
   readonly #progressEvery: number;
   #strategyState: StrategyState;
   readonly #readiness: Readiness;
-  #queueSeq = 0;
-  #assigned = 0;
+  /** Arrival order of retries in queues. */
+  #retrySeq = 0;
   #done = 0;
 
+  /**
+   * Places every task of the wave on the agent the assignment gives it.
+   * @throws RangeError when the assignment names an agent outside the run or a task outside
+   *   the wave, places a task twice, or leaves one out
+   */
   constructor(
     private readonly config: SimulationConfig,
     private readonly lanes: readonly Lane[],
@@ -61,22 +65,30 @@ export class WaveRun {
     earlier: (ref: TaskRef) => TaskStatus | undefined,
     private readonly setCooldownTimer: CooldownTimer,
   ) {
-    this.#readiness = new Readiness(input.wave.tasks, input.wave.wave, earlier);
+    const { wave, tasks } = input.wave;
+    this.#readiness = new Readiness(tasks, wave, earlier);
     this.startS = config.scheduler.now();
     this.#strategyState = input.assignment.state;
-    this.#runs = new Array<TaskRun | undefined>(input.wave.tasks.length);
-    this.#taskIndex = new Map(input.wave.tasks.map((task, i) => [task.taskId, i]));
-    this.#progressEvery = Math.max(1, Math.ceil(input.wave.tasks.length / PROGRESS_STEPS));
+    this.#progressEvery = Math.max(1, Math.ceil(tasks.length / PROGRESS_STEPS));
     for (const lane of lanes) lane.resetWave();
+    const ids = new Set(tasks.map((task) => task.taskId));
+    const placed = new Map<string, { readonly order: number; readonly lane: Lane }>();
+    for (const { taskId, agentId, order } of input.assignment.assignments) {
+      const lane = laneById.get(agentId);
+      if (lane === undefined) throw new RangeError(`assignment names unknown agent ${agentId}`);
+      if (!ids.has(taskId)) throw new RangeError(`assignment names unknown task ${taskId} in wave ${wave}`);
+      if (placed.has(taskId)) throw new RangeError(`task ${taskId} is assigned twice in wave ${wave}`);
+      placed.set(taskId, { order, lane });
+    }
+    this.#runs = tasks.map((task, index) => {
+      const place = placed.get(task.taskId);
+      if (place === undefined) throw new RangeError(`task ${task.taskId} is not assigned in wave ${wave}`);
+      return this.#newRun(task, index, place.order, place.lane);
+    });
   }
 
-  /** @throws RangeError for an unknown or twice-assigned task */
-  enqueueAssigned(taskId: string, order: number, lane: Lane): void {
-    const index = this.#taskIndex.get(taskId);
-    const task = index === undefined ? undefined : this.input.wave.tasks[index];
-    if (index === undefined || task === undefined) throw new RangeError(`assignment names unknown task ${taskId} in wave ${this.input.wave.wave}`);
-    if (this.#runs[index] !== undefined) throw new RangeError(`task ${taskId} is assigned twice in wave ${this.input.wave.wave}`);
-    const run: TaskRun = {
+  #newRun(task: Task, index: number, order: number, lane: Lane): TaskRun {
+    return {
       task,
       index,
       order,
@@ -94,19 +106,13 @@ export class WaveRun {
       startS: this.startS,
       endS: this.startS,
     };
-    this.#runs[index] = run;
-    this.#assigned++;
   }
 
   /**
    * Runs the wave to its end on the scheduler's clock.
-   * @throws RangeError when some task of the wave was not assigned
    * @throws StalledError (from the scheduler) if the wave can never finish: a bug
    */
   async run(): Promise<WaveRunResult> {
-    if (this.#assigned !== this.#runs.length) {
-      throw new RangeError(`wave ${this.input.wave.wave}: ${this.#assigned} assignments for ${this.#runs.length} tasks`);
-    }
     this.#release(this.#readiness.initial());
     this.dispatch();
     await this.config.scheduler.runUntil(() => this.#done === this.#runs.length);
@@ -133,22 +139,24 @@ export class WaveRun {
    */
   #stealInto(thief: Lane): void {
     const eligible = (item: QueueItem): boolean => !item.retry && isCapableCandidate(item.run.task, thief.profile);
-    while (thief.running < thief.profile.maxConcurrency && thief.queued === 0 && mayStealNow(thief)) {
+    // Nothing queued: #fill(thief) has just run, and whatever it left queued it could not start
+    // (circuit open or probe running, which mayStealNow refuses; or no free slot).
+    while (thief.running < thief.profile.maxConcurrency && mayStealNow(thief)) {
       let victim: Lane | null = null;
       for (const lane of this.lanes) {
-        if (lane === thief || lane.queued === 0) continue;
         if (victim !== null && !(lane.queuedWorkPerSlot > victim.queuedWorkPerSlot)) continue;
         if (lane.holds(eligible)) victim = lane;
       }
-      const item = victim?.dequeueLast(eligible);
-      if (victim == null || item === undefined) return;
+      if (victim === null) return;
+      // The victim holds an eligible item, so there is one to take.
+      const item = victim.dequeueLast(eligible) as QueueItem;
       const { run } = item;
       this.#strategyState = moveTask(run.task, victim.profile, thief.profile, this.#strategyState).state;
       run.lane = thief.index;
       run.steals++;
       thief.steals++;
       this.config.onEvent?.({ type: 'task_stolen', taskId: run.task.taskId, fromAgentId: victim.profile.agentId, toAgentId: thief.profile.agentId, timeS: this.config.scheduler.now() });
-      thief.enqueue({ run, retry: false, seq: this.#queueSeq++ });
+      thief.enqueue(item);
       this.#fill(thief);
     }
   }
@@ -156,8 +164,9 @@ export class WaveRun {
   #reroute(): void {
     let closed: AgentProfile[] | null = null;
     for (const lane of this.lanes) {
-      if (lane.breaker.kind !== 'open' || lane.queued === 0) continue;
+      if (lane.breaker.kind !== 'open') continue;
       closed ??= this.lanes.filter((l) => l.breaker.kind === 'closed').map((l) => l.profile);
+      // Stryker disable next-line ConditionalExpression: equivalent (with no closed agent each item would wait and go back unchanged); the return saves that work
       if (closed.length === 0) return; // every circuit is open: tasks wait
       const waiting: QueueItem[] = [];
       for (let item = lane.dequeue(); item !== undefined; item = lane.dequeue()) {
@@ -177,7 +186,8 @@ export class WaveRun {
         if (onEvent !== undefined) {
           onEvent({ type: 'task_rerouted', taskId: item.run.task.taskId, fromAgentId: lane.profile.agentId, toAgentId: target.profile.agentId, timeS: this.config.scheduler.now() });
         }
-        target.enqueue({ run: item.run, retry: item.retry, seq: this.#queueSeq++ });
+        // A retry arrives at its new agent now: it goes behind the retries already there.
+        target.enqueue(item.retry ? { ...item, seq: this.#retrySeq++ } : item);
       }
       for (const item of waiting) lane.enqueue(item);
     }
@@ -185,11 +195,11 @@ export class WaveRun {
 
   #fill(lane: Lane): void {
     const nowS = this.config.scheduler.now();
-    while (lane.running < lane.profile.maxConcurrency && lane.queued > 0) {
+    while (lane.running < lane.profile.maxConcurrency) {
       const allowed = admission(lane.breaker);
       if (allowed === 'refuse') return;
       const item = lane.dequeue();
-      if (item === undefined) return;
+      if (item === undefined) return; // nothing queued
       const { run } = item;
       const attempt = run.attempts.length;
       const { p, predictedTimeS, risk } = predictionOn(run.task, lane.profile.agentId);
@@ -214,7 +224,7 @@ export class WaveRun {
         continue;
       }
       const probe = allowed === 'probe';
-      if (probe) lane.breaker = probeStarted(lane.breaker);
+      lane.breaker = probeStarted(lane.breaker); // changes a half-open circuit only
       if (attempt === 0) run.startS = nowS;
       lane.attemptStarted(nowS);
       const request = { wave: run.task.wave, task: run.task, agent: lane.profile, attempt, p, predictedTimeS };
@@ -232,22 +242,25 @@ export class WaveRun {
     const transition = recordOutcome(before, result.succeeded, probe, nowS, this.config.breaker);
     lane.breaker = transition.state;
     if (before.kind === 'half-open' && transition.state.kind === 'closed') lane.addOpenTime(before.downSinceS, nowS, this.startS);
-    if (transition.opened && transition.state.kind === 'open') {
+    if (transition.opened) {
       lane.circuitOpenings++;
       this.config.onEvent?.({ type: 'circuit_opened', agentId: lane.profile.agentId, timeS: nowS });
-      this.setCooldownTimer(lane, transition.state.openedAtS, transition.state.halfOpenAtS);
+      this.setCooldownTimer(lane, transition.state.halfOpenAtS);
     } else if (before.kind === 'half-open' && transition.state.kind === 'closed') {
       this.config.onEvent?.({ type: 'circuit_closed', agentId: lane.profile.agentId, timeS: nowS });
     }
+    const step = this.policy.step;
     if (result.succeeded) this.#finish(run, lane, 'succeeded');
-    else if (this.policy.step === null || run.attempts.length >= this.policy.maxAttempts) this.#finish(run, lane, 'failed');
-    else this.#scheduleRetry(run, lane, attempt);
+    else if (step === null || run.attempts.length >= this.policy.maxAttempts) this.#finish(run, lane, 'failed');
+    else this.#scheduleRetry(run, lane, attempt, step);
     this.dispatch();
   }
 
-  #scheduleRetry(run: TaskRun, lane: Lane, failedAttempt: number): void {
-    const step = this.policy.step;
-    if (step === null) return;
+  /**
+   * Queues the retry of a failed attempt after its jittered backoff delay, on the agent that ran
+   * it (a task waiting out its backoff is in no queue, so nothing has moved it).
+   */
+  #scheduleRetry(run: TaskRun, lane: Lane, failedAttempt: number, step: BackoffStep): void {
     const [delayS, next] = step(run.backoff);
     const u = this.config.rng.uniform({
       wave: run.task.wave,
@@ -260,8 +273,7 @@ export class WaveRun {
     run.backoff = next;
     run.retryDelaysS.push(jittered);
     this.config.scheduler.at(this.config.scheduler.now() + jittered, () => {
-      const target = this.lanes[run.lane] ?? lane;
-      target.enqueue({ run, retry: true, seq: this.#queueSeq++ });
+      lane.enqueue({ run, retry: true, seq: this.#retrySeq++ });
       this.dispatch();
     });
   }
@@ -284,22 +296,20 @@ export class WaveRun {
     for (let i = 0; i < work.length; i++) {
       const released = work[i];
       if (released === undefined) continue;
+      // Indexes come from the Readiness of this wave's tasks. A task refused already (for an
+      // earlier wave's outcome, or another dependency) is neither queued nor refused again.
       for (const index of released.ready) {
-        const run = this.#runs[index];
-        if (run === undefined || run.status !== null) continue;
+        const run = this.#runs[index] as TaskRun;
+        if (run.status !== null) continue;
         run.readyS = nowS;
-        this.#laneOf(run).enqueue({ run, retry: false, seq: this.#queueSeq++ });
+        this.#laneOf(run).enqueue({ run, retry: false });
       }
       for (const { index, failure } of released.refused) {
-        const run = this.#runs[index];
-        if (run === undefined || run.status !== null) continue;
+        const run = this.#runs[index] as TaskRun;
+        if (run.status !== null) continue;
         const lane = this.#laneOf(run);
-        const { p, risk } = predictionOn(run.task, lane.profile.agentId);
-        const context = { task: run.task, agent: lane.profile, attempt: 0, p, risk, nowS, waveStartS: this.startS, options: this.config.gates, agents: this.config.agents, dependency: failure };
-        const verdict = dependenciesGate.check(context);
-        run.refusal = { gate: dependenciesGate.name, reason: verdict.kind === 'refuse' ? verdict.reason : 'a dependency did not succeed' };
+        run.refusal = { gate: dependenciesGate.name, reason: dependencyRefusalReason(failure) };
         this.#decisions.push({ wave: run.task.wave, taskId: run.task.taskId, agentId: lane.profile.agentId, attempt: 0, timeS: nowS, refusal: run.refusal });
-        run.firstLane ??= lane.index;
         run.readyS = nowS;
         run.startS = nowS;
         this.#record(run, lane, 'blocked');
@@ -308,10 +318,9 @@ export class WaveRun {
     }
   }
 
+  /** The lane a task is on now (`run.lane` is always an index of the run's lanes). */
   #laneOf(run: TaskRun): Lane {
-    const lane = this.lanes[run.lane];
-    if (lane === undefined) throw new RangeError(`task ${run.task.taskId} lost its agent`);
-    return lane;
+    return this.lanes[run.lane] as Lane;
   }
 
   #record(run: TaskRun, lane: Lane, status: TaskStatus): void {

@@ -33,6 +33,29 @@ describe('critical path and makespan lower bound (contract 10)', () => {
     const cycle = wavePlan(1, [t('u', 3, 9, { dependsOn: ['v'] }), t('v', 4, 9, { dependsOn: ['u'] })]);
     expect(waveBound(cycle, agents).critical_path_s).toBe(7);
   });
+  it('when no candidate is capable, every candidate counts; an agent outside the run counts at speed 1', () => {
+    // x needs tpu, which nobody has: least of 10 (A) and 2 x 4 (B) = 8. y too; its prediction for
+    // Z (not in the run) weighs 3 x 1 = 3, below A's 5.
+    const plan = wavePlan(1, [t('x', 10, 4, { requires: ['tpu'] }), task('y', [pred('A', 0.8, 5), pred('Z', 0.8, 3)], { requires: ['tpu'] })]);
+    expect([...leastWork(plan, agents)]).toEqual([8, 3]);
+    // With a capable agent (A has gpu), only it counts: Z, outside the run, is never capable.
+    const gpuPlan = wavePlan(1, [task('y', [pred('A', 0.8, 5), pred('Z', 0.8, 3)], { requires: ['gpu'] })]);
+    expect([...leastWork(gpuPlan, [profile('A', { capabilities: ['gpu'] })])]).toEqual([5]);
+    // Without requirements every agent of the run is capable, and Z still is not.
+    expect([...leastWork(wavePlan(1, [task('y', [pred('A', 0.8, 5), pred('Z', 0.8, 3)])]), agents)]).toEqual([5]);
+  });
+  it('without agents there are no slots: the bound is the critical path', () => {
+    const flat = wavePlan(1, [t('x', 10, 20), t('y', 9, 9)]);
+    expect(waveBound(flat, [])).toEqual({ critical_path_s: 10, makespan_lower_bound_s: 10 });
+  });
+  it('a chain through tasks listed after their dependents, and a zero-time task, weigh what they add', () => {
+    // Listed d, c, b, a with d -> c -> b -> a (each depends on the next listed): 1 + 2 + 0 + 4 on A.
+    const chain = wavePlan(1, [t('d', 1, 9, { dependsOn: ['c'] }), t('c', 2, 9, { dependsOn: ['b'] }), t('b', 0, 9, { dependsOn: ['a'] }), t('a', 4, 9)]);
+    expect(waveBound(chain, agents)).toEqual({ critical_path_s: 7, makespan_lower_bound_s: 7 });
+    // Rounded to 6 decimals: 0.1 + 0.2.
+    const tiny = wavePlan(1, [t('p', 0.1, 9), t('q', 0.2, 9, { dependsOn: ['p'] })]);
+    expect(waveBound(tiny, agents).critical_path_s).toBe(0.3);
+  });
   it('efficiency = bound / makespan, null for an empty makespan', () => {
     expect(makespanEfficiency(18, 24)).toBe(0.75);
     expect(makespanEfficiency(18, 0)).toBeNull();

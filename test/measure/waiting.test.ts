@@ -53,6 +53,11 @@ describe('WaitingTimes', () => {
     const times = new WaitingTimes(2);
     for (const x of values(100, 3)) times.add(x);
     expect(() => times.quantile(0.5)).toThrow(RangeError);
+    const small = new WaitingTimes(2);
+    for (let i = 0; i < 100; i++) small.add((i * 37) % 101); // 0..100 but 63, each once
+    expect(() => small.quantile(0.5)).toThrow(new RangeError('rank 49 of 100 is below the 2 largest values kept'));
+    expect(small.quantile(0.995)).toBe(99.505); // rank 98.505: 99 + 0.505 x (100 - 99)
+    expect(small.snapshot()).toEqual({ n: 100, sum_s: 4986, correction_s: 0, capacity: 2, top_s: [99, 100] });
   });
 
   it('snapshots in a canonical form: the capacity largest values, ascending', () => {

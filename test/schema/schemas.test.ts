@@ -54,10 +54,11 @@ describe('committed schemas/', () => {
   it('writes one file per registered artifact and one for the config file, with unique names', () => {
     const files = renderSchemaFiles().map((f) => f.file);
     expect(files).toHaveLength(SCHEMA_DOCUMENTS.length + 1);
-    expect(SCHEMA_DOCUMENTS.length).toBe(ARTIFACTS.length + 1);
+    expect(SCHEMA_DOCUMENTS.length).toBe(ARTIFACTS.length + 2);
     expect(files.at(-1)).toBe('config.schema.json');
     expect(files).toContain('task_outcomes.schema.json');
     expect(files).toContain('comparison.schema.json');
+    expect(files).toContain('tournament.schema.json');
     expect(files).toContain('run.schema.json');
     expect(new Set(files).size).toBe(files.length);
   });

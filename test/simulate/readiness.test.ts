@@ -3,6 +3,7 @@
  * independent e, on agents A and B (one slot each), stealing on, no retries.
  */
 import { describe, expect, it } from 'vitest';
+import { crossWaveTargets, Readiness, refKey } from '../../src/simulate/readiness.ts';
 import { pred, profile, task, wavePlan } from '../helpers/builders.ts';
 import { noJitter, outcomeOf, runWaves, type Script } from './scripted.ts';
 
@@ -80,5 +81,60 @@ describe('capabilities in the engine', () => {
       status: 'blocked',
       refusal: { gate: 'capabilities', reason: 'no candidate has every required capability (tpu): A lacks tpu; G lacks tpu' },
     });
+  });
+});
+
+describe('Readiness on its own', () => {
+  // Wave 2: a; b, c after a; d after b and c; e after x (wave 1, succeeded); f after y (failed)
+  // and z (blocked); g after itself; h after `nope`, which is in no wave (validation lets neither through).
+  const earlier = new Map([['x', 'succeeded'], ['y', 'failed'], ['z', 'blocked']] as const);
+  const w1 = (taskId: string) => ({ wave: 1, taskId });
+  const t = (id: string, dependsOn: readonly (string | { wave: number; taskId: string })[] = []) => task(id, [pred('A', 0.8)], { wave: 2, dependsOn });
+  const tasks = [t('a'), t('b', ['a']), t('c', ['a']), t('d', ['b', 'c']), t('e', [w1('x')]), t('f', [w1('y'), w1('z')]), t('g', ['g']), t('h', ['nope'])];
+  const fresh = () => new Readiness(tasks, 2, (ref) => (ref.wave === 1 ? earlier.get(ref.taskId as 'x' | 'y' | 'z') : undefined));
+
+  it('at the start: tasks without pending dependencies are ready; an earlier failure or a missing task refuses, naming the first', () => {
+    expect(fresh().initial()).toEqual({
+      ready: [0, 4],
+      refused: [
+        { index: 5, failure: { ref: w1('y'), status: 'failed' } },
+        { index: 6, failure: { ref: { wave: 2, taskId: 'g' }, status: 'unknown' } },
+        { index: 7, failure: { ref: { wave: 2, taskId: 'nope' }, status: 'unknown' } },
+      ],
+    });
+  });
+
+  it('counts down: a dependent is ready when its last dependency succeeded, refused when one did not', () => {
+    const r = fresh();
+    expect(r.ended(0, { wave: 2, taskId: 'a' }, 'succeeded')).toEqual({ ready: [1, 2], refused: [] });
+    expect(r.ended(1, { wave: 2, taskId: 'b' }, 'succeeded')).toEqual({ ready: [], refused: [] });
+    expect(r.ended(2, { wave: 2, taskId: 'c' }, 'succeeded')).toEqual({ ready: [3], refused: [] });
+    expect(r.ended(4, { wave: 2, taskId: 'e' }, 'failed')).toEqual({ ready: [], refused: [] });
+    const other = fresh();
+    expect(other.ended(0, { wave: 2, taskId: 'a' }, 'blocked')).toEqual({
+      ready: [],
+      refused: [{ index: 1, failure: { ref: { wave: 2, taskId: 'a' }, status: 'blocked' } }, { index: 2, failure: { ref: { wave: 2, taskId: 'a' }, status: 'blocked' } }],
+    });
+  });
+
+  it('a dependency on an earlier wave without an outcome, or on a later wave, is unknown', () => {
+    const r = new Readiness([t('p', [w1('gone')]), t('q', [{ wave: 3, taskId: 'later' }])], 2, () => undefined);
+    expect(r.initial()).toEqual({
+      ready: [],
+      refused: [{ index: 0, failure: { ref: w1('gone'), status: 'unknown' } }, { index: 1, failure: { ref: { wave: 3, taskId: 'later' }, status: 'unknown' } }],
+    });
+    // The earlier-wave lookup is asked only about earlier waves.
+    const asked: string[] = [];
+    new Readiness([t('q', [{ wave: 3, taskId: 'later' }, { wave: 2, taskId: 'q' }])], 2, (ref) => {
+      asked.push(refKey(ref));
+      return 'succeeded';
+    }).initial();
+    expect(asked).toEqual([]);
+  });
+
+  it('keys refs by wave and id; crossWaveTargets keeps only dependencies on earlier waves', () => {
+    expect(refKey({ wave: 12, taskId: 'a' })).toBe('12\u0000a');
+    const remember = crossWaveTargets([{ tasks: [t('a')] }, { tasks: tasks }]);
+    expect([w1('x'), w1('y'), w1('z'), { wave: 2, taskId: 'a' }, w1('a')].map((ref) => remember(ref))).toEqual([true, true, true, false, false]);
   });
 });

@@ -1,12 +1,13 @@
 /** A scripted world for hand-worked engine timelines: outcomes and durations written out by hand. */
 import type { Strategy, StrategyState, WaveAssignment } from '../../src/assign/types.ts';
 import { DEFAULT_OPTIONS, type BreakerOptions, type RetryOptions } from '../../src/options.ts';
-import type { AgentProfile, WavePlan } from '../../src/plan/model.ts';
+import type { AgentProfile, TaskRef, WavePlan } from '../../src/plan/model.ts';
 import { Simulation } from '../../src/simulate/engine.ts';
-import { createKeyedRandom } from '../../src/simulate/rng.ts';
 import type { AttemptRequest, AttemptResult, Executor, Scheduler } from '../../src/ports.ts';
+import type { SafetyGate } from '../../src/simulate/gates.ts';
+import { createKeyedRandom } from '../../src/simulate/rng.ts';
 import { VirtualScheduler } from '../../src/simulate/scheduler.ts';
-import type { TaskOutcome, WaveExecution } from '../../src/simulate/types.ts';
+import type { SimulationEvent, SimulationSnapshot, TaskOutcome, WaveExecution } from '../../src/simulate/types.ts';
 
 /** Outcomes written out by hand: `${taskId}#${attempt}` -> [succeeded, duration]. */
 export type Script = Readonly<Record<string, readonly [boolean, number]>>;
@@ -52,17 +53,34 @@ export interface ScriptedRun {
   readonly retry?: RetryOptions;
   readonly breaker?: Partial<BreakerOptions>;
   readonly steal?: boolean;
+  /** State to continue from (a snapshot taken at `startS`). */
+  readonly initial?: SimulationSnapshot;
+  /** Where the clock starts, seconds; default 0. */
+  readonly startS?: number;
+  readonly remember?: (ref: TaskRef) => boolean;
+  /** Gates to run instead of the default ones. */
+  readonly gateList?: readonly SafetyGate[];
 }
 
-/** Runs waves in order on one simulation; returns each wave's execution and every start. */
-export async function runWaves(
-  agents: readonly AgentProfile[],
-  waves: readonly { readonly plan: WavePlan; readonly placements: readonly (readonly [string, string])[] }[],
-  script: Script,
-  over: ScriptedRun = {},
-): Promise<{ executions: WaveExecution[]; started: string[] }> {
-  const scheduler = new VirtualScheduler();
+/** A scripted simulation: its clock, its executor's start list and every event it reported. */
+export interface ScriptedSimulation {
+  readonly sim: Simulation;
+  readonly scheduler: VirtualScheduler;
+  readonly started: string[];
+  /** Events as `type@time agent` or `type@time task from->to`. */
+  readonly events: string[];
+}
+
+/** A compact text of an engine event, for hand-written expected sequences. */
+export function eventText(e: SimulationEvent): string {
+  return 'agentId' in e ? `${e.type}@${e.timeS} ${e.agentId}` : `${e.type}@${e.timeS} ${e.taskId} ${e.fromAgentId}->${e.toAgentId}`;
+}
+
+/** A simulation over `agents` running `script` (consecutive breaker, no jitter, stealing on unless said). */
+export function scriptedSimulation(agents: readonly AgentProfile[], script: Script, over: ScriptedRun = {}): ScriptedSimulation {
+  const scheduler = new VirtualScheduler(over.startS ?? 0);
   const executor = new ScriptedExecutor(scheduler, script);
+  const events: string[] = [];
   const sim = new Simulation({
     agents,
     retry: over.retry ?? noJitter(),
@@ -72,10 +90,31 @@ export async function runWaves(
     scheduler,
     executor,
     steal: over.steal ?? true,
+    onEvent: (e) => events.push(eventText(e)),
+    ...(over.initial === undefined ? {} : { initial: over.initial }),
+    ...(over.remember === undefined ? {} : { remember: over.remember }),
+    ...(over.gateList === undefined ? {} : { gateList: over.gateList }),
   });
+  return { sim, scheduler, started: executor.started, events };
+}
+
+/** A wave to run: its plan and where the test places each task. */
+export interface ScriptedWave {
+  readonly plan: WavePlan;
+  readonly placements: readonly (readonly [string, string])[];
+}
+
+/** Runs waves in order on one simulation; returns each wave's execution, every start and every event. */
+export async function runWaves(
+  agents: readonly AgentProfile[],
+  waves: readonly ScriptedWave[],
+  script: Script,
+  over: ScriptedRun = {},
+): Promise<{ executions: WaveExecution[]; started: string[]; events: string[] }> {
+  const { sim, started, events } = scriptedSimulation(agents, script, over);
   const executions: WaveExecution[] = [];
   for (const wave of waves) executions.push((await sim.runWave({ wave: wave.plan, assignment: assign(wave.placements), strategy: firstAllowed })).execution);
-  return { executions, started: executor.started };
+  return { executions, started, events };
 }
 
 /** The outcome of `taskId` in `execution`. */

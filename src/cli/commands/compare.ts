@@ -9,7 +9,9 @@
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { DEFAULT_SETTINGS, pEquals, type CompareSettings } from '../../compare/gate.ts';
-import { compareRuns, COMPARISON_FILES, type CompareOutcome } from '../../compare/run.ts';
+import type { CompareOutcome, COMPARISON_FILES as FILE_NAMES } from '../../compare/run.ts';
+
+type ComparisonFiles = typeof FILE_NAMES;
 import { InputError, UsageError, type ExitCode } from '../../errors.ts';
 import type { CliCommand, CommandContext } from '../program.ts';
 
@@ -107,6 +109,8 @@ export function compareCommandLineOf(command: Command): CompareCommandLine {
 async function runCompare(command: Command, ctx: CommandContext): Promise<ExitCode> {
   const line = compareCommandLineOf(command);
   ctx.failure.debug = line.debug;
+  // The comparison's modules are loaded only when it runs, not for --help.
+  const { compareRuns, COMPARISON_FILES } = await import('../../compare/run.ts');
   let outcome: CompareOutcome;
   try {
     outcome = await compareRuns({ a: line.a, b: line.b, out: line.out, settings: line.settings });
@@ -115,19 +119,19 @@ async function runCompare(command: Command, ctx: CommandContext): Promise<ExitCo
     if (error instanceof InputError) throw new InputError(error.message, error.diagnostics, `compare: ${error.message}`);
     throw error;
   }
-  ctx.io.stderr.write(closingText(outcome, line.out));
+  ctx.io.stderr.write(closingText(outcome, line.out, COMPARISON_FILES));
   if (line.json) ctx.io.stdout.write(outcome.json);
   return outcome.exitCode;
 }
 
-/** The stderr text after a comparison: notes, the verdict with the rule that fired, the files. */
-export function closingText(outcome: CompareOutcome, out: string): string {
+/** The stderr text after a comparison: notes, the verdict with the rule that fired, the files (`COMPARISON_FILES`). */
+export function closingText(outcome: CompareOutcome, out: string, files: ComparisonFiles): string {
   const { comparability, regression_gate: gate, flips, mcnemar } = outcome.comparison;
   const lines = comparability.notes.map((note) => `warning: ${note}`);
   const head = gate.regression ? `REGRESSION: exit ${gate.exit_code}` : `no regression: exit ${gate.exit_code}`;
   lines.push(`${head}: ${gate.reasons.join('; ')}`);
   lines.push(`${flips.total} task${flips.total === 1 ? '' : 's'} flipped; McNemar ${pEquals(mcnemar.task_outcome.p_value)} (b = ${mcnemar.task_outcome.b}, c = ${mcnemar.task_outcome.c})`);
   const dir = out.endsWith('/') ? out : `${out}/`;
-  lines.push(`-> ${dir}${COMPARISON_FILES.markdown} and ${dir}${COMPARISON_FILES.json}`);
+  lines.push(`-> ${dir}${files.markdown} and ${dir}${files.json}`);
   return `${lines.join('\n')}\n`;
 }

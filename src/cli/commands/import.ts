@@ -12,23 +12,24 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import { EXIT, InputError, UsageError, formatDiagnostic, type ExitCode } from '../../errors.ts';
-import { DEFAULT_AGENTS, DEFAULT_SEED, MAX_AGENTS, RUNTIME_FLOOR_S, type ImportStats } from '../../import/mapping.ts';
-import { checkWfCommonsInstance } from '../../import/wfcommons.ts';
-import { compileWfFormatSchema, type WfFormatValidator } from '../../import/wfformat.ts';
-import { checkOutDir, readJsonFile, writeImportTree, type ImportWriteSummary } from '../../import/write-tree.ts';
+import { DEFAULT_AGENTS, DEFAULT_SEED, MAX_AGENTS, RUNTIME_FLOOR_S } from '../../import/defaults.ts';
+import type { ImportStats } from '../../import/mapping.ts';
+import { projectRoot } from '../../io/project.ts';
+import type { checkWfCommonsInstance } from '../../import/wfcommons.ts';
+import type { compileWfFormatSchema, WfFormatValidator } from '../../import/wfformat.ts';
+import type { checkOutDir, ImportWriteSummary, readJsonFile, writeImportTree } from '../../import/write-tree.ts';
 import type { CliCommand, CommandContext } from '../program.ts';
 
 /**
  * The WfFormat 1.5 JSON Schema read when `--schema` is not given: the copy in the shared
  * fixtures beside the checkout (`../shared/fixtures/wfcommons/wfcommons-schema.json`), found
- * from this file's location, not the working folder. When it is absent, `import wfcommons`
+ * from the project root (src/io/project.ts), not the working folder. When it is absent, `import wfcommons`
  * without `--schema` is a usage error that says to pass `--schema FILE`.
  */
-export const DEFAULT_SCHEMA_PATH = fileURLToPath(new URL('../../../../shared/fixtures/wfcommons/wfcommons-schema.json', import.meta.url));
+export const DEFAULT_SCHEMA_PATH = path.join(projectRoot(), '..', 'shared', 'fixtures', 'wfcommons', 'wfcommons-schema.json');
 
 /** The parsed `wfcommons` command line. */
 export interface WfCommonsArgs {
@@ -87,10 +88,25 @@ export const importCommand: CliCommand = {
 };
 
 /** Runs `wfcommons`, the only subcommand (commander runs no other). */
-function runImportCommand(command: Command, ctx: CommandContext): Promise<ExitCode> {
+async function runImportCommand(command: Command, ctx: CommandContext): Promise<ExitCode> {
   const args = wfCommonsArgsOf(command);
   ctx.failure.debug = args.debug;
-  return Promise.resolve(importWfCommons(args, ctx, ctx.deps.wfformatSchemaPath ?? DEFAULT_SCHEMA_PATH));
+  // The importer (and Ajv) is loaded only when it runs, not for --help.
+  const modules: ImportModules = {
+    ...(await import('../../import/wfcommons.ts')),
+    ...(await import('../../import/wfformat.ts')),
+    ...(await import('../../import/write-tree.ts')),
+  };
+  return importWfCommons(args, ctx, ctx.deps.wfformatSchemaPath ?? DEFAULT_SCHEMA_PATH, modules);
+}
+
+/** The importer's functions, loaded by {@link runImportCommand}. */
+interface ImportModules {
+  readonly checkWfCommonsInstance: typeof checkWfCommonsInstance;
+  readonly compileWfFormatSchema: typeof compileWfFormatSchema;
+  readonly checkOutDir: typeof checkOutDir;
+  readonly readJsonFile: typeof readJsonFile;
+  readonly writeImportTree: typeof writeImportTree;
 }
 
 const rawOptions = z.object({
@@ -147,7 +163,7 @@ export function importSummaryLine(name: string, stats: ImportStats, written: Imp
  * Reads and compiles the schema: `--schema`, else `defaultPath`.
  * @throws UsageError when the default is missing (saying to pass `--schema FILE`) or the file is not a JSON Schema
  */
-function loadSchema(args: WfCommonsArgs, defaultPath: string): WfFormatValidator {
+function loadSchema(args: WfCommonsArgs, defaultPath: string, { readJsonFile, compileWfFormatSchema }: ImportModules): WfFormatValidator {
   const file = args.schema ?? defaultPath;
   if (args.schema === null && !existsSync(file)) {
     throw new UsageError(`--schema: the WfFormat 1.5 JSON Schema is not at ${file}; pass --schema FILE (wfcommons-schema.json from github.com/wfcommons/WfFormat)`);
@@ -161,10 +177,11 @@ function loadSchema(args: WfCommonsArgs, defaultPath: string): WfFormatValidator
 }
 
 /** Runs a parsed `wfcommons` command. @throws ExitError subclasses for exit code 2. */
-function importWfCommons(args: WfCommonsArgs, ctx: CommandContext, defaultSchemaPath: string): ExitCode {
+function importWfCommons(args: WfCommonsArgs, ctx: CommandContext, defaultSchemaPath: string, modules: ImportModules): ExitCode {
+  const { checkOutDir, readJsonFile, checkWfCommonsInstance, writeImportTree } = modules;
   const { stderr } = ctx.io;
   checkOutDir(args.out);
-  const validator = loadSchema(args, defaultSchemaPath);
+  const validator = loadSchema(args, defaultSchemaPath, modules);
   const instance = readJsonFile(args.instance);
   const outcome = checkWfCommonsInstance(instance, validator, args.instance);
   const warnings = outcome.kind === 'imported' ? outcome.warnings : outcome.diagnostics.filter((d) => d.severity === 'warning');

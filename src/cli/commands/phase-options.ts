@@ -69,6 +69,7 @@ export const OPTION_HELP: { readonly [K in OptionKey]: OptionHelp } = {
   steal: { group: 'simulation', defaultText: plain(V.steal, '') },
   dry_run: { group: 'control', defaultText: plain(V.dry_run, '') },
   resume: { group: 'control', defaultText: plain(V.resume, '') },
+  time_scale: { group: 'simulation', placeholder: 'F', defaultText: plain(V.time_scale, '') },
   abort_on_failure_rate: { group: 'control', placeholder: 'R', defaultText: plain(V.abort_on_failure_rate, 'none') },
   min_health: { group: 'control', placeholder: 'H', defaultText: plain(V.min_health, 'none') },
   quiet: { group: 'control', defaultText: plain(V.quiet, '') },
@@ -96,12 +97,13 @@ export function optionDescription(key: OptionKey): string {
  * option as `--name <PLACEHOLDER>` (its text is validated later, all at once, by
  * {@link readOptionText}), each flag as `--name` with a hidden `--no-name` that turns it off
  * (to override a config file), `--config FILE`, and `-h, --help` and `-V, --version` last.
+ * `include` picks the options another command shares (`tournament`); default all.
  */
-export function declarePhaseOptions(command: Command, version: string): void {
+export function declarePhaseOptions(command: Command, version: string, include: (key: OptionKey) => boolean = () => true): void {
   for (const group of Object.keys(GROUP_TITLES) as OptionGroup[]) {
     for (const key of OPTION_KEYS) {
       const help = OPTION_HELP[key];
-      if (help.group !== group) continue;
+      if (help.group !== group || !include(key)) continue;
       const flag = flagOf(key);
       const term = help.placeholder === undefined ? flag : `${flag} <${help.placeholder}>`;
       if (help.placeholder === undefined && OPTION_DEFAULTS[key] === true) {

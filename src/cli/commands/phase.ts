@@ -9,7 +9,6 @@ import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
 import type { ExitCode } from '../../errors.ts';
 import type { RunOptions } from '../../options.ts';
-import { runPhase21 } from '../../pipeline.ts';
 import type { WallClock } from '../../ports.ts';
 import { flagOf, isOptionKey, OPTION_VALUES, optionsFromValues } from '../../schema/config.ts';
 import type { OptionKey, OptionValues } from '../../schema/config.ts';
@@ -64,7 +63,7 @@ export async function resolvePhaseSettings(command: Command, ctx: Pick<CommandCo
   // The config reader (and jsonc-parser) is loaded only when a config file is given.
   const config = line.config === null ? null : (await import('../config-file.ts')).loadConfigFile(line.config);
   const values: OptionValues = { ...config?.values, ...line.values };
-  const options = optionsFromValues(values);
+  const options = optionsFromValues(values, config?.subprocess?.settings);
   const problems = crossCheck(options, { line, config });
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
   return { options, line, config };
@@ -91,7 +90,8 @@ async function runPhaseCommand(command: Command, ctx: CommandContext): Promise<E
       progress.finish();
     },
   });
-  const run = deps.run ?? runPhase21;
+  // The pipeline (and everything it imports) is loaded only when a run starts, not for --help.
+  const run = deps.run ?? (await import('../../pipeline.ts')).runPhase21;
   let result;
   try {
     result = await run(options, { clock: deps.wallClock ?? SYSTEM_CLOCK, progress: recorder.sink, version: ctx.version, signal: cancellation.signal, ...(deps.outputFs === undefined ? {} : { outputFs: deps.outputFs }) });

@@ -1,0 +1,67 @@
+/**
+ * `npm run build [-- --outdir DIR]`: the compiled command line in `dist/cli/` (run by npm's
+ * `prepare`, so `npm ci` builds it). esbuild bundles `src/cli/main.ts` into ESM for Node 20
+ * with code splitting: `dist/cli/main.js` holds what every command needs (commander, zod, the
+ * option declarations), and each command's work (the pipeline, compare, import) is a chunk
+ * loaded by the command's dynamic `import()` when it runs, so `--help` loads none of it.
+ *
+ * Packages in {@link BUNDLED} (pure JavaScript, on the start-up path) are bundled; every
+ * other dependency stays an `import` of `node_modules`, so a package that reads its own files
+ * (a `.wasm`, a template) works as installed. Why esbuild and not tsc: docs/performance.md.
+ *
+ * Type checking is `npm run typecheck` (tsc), not this step. Exit 0 built, 1 on a build error.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { build, type BuildOptions } from 'esbuild';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/**
+ * Dependencies bundled into dist: pure JavaScript that reads no file of its own. Bundling them
+ * saves resolving and reading their many files at start-up (zod alone is ~100 modules).
+ */
+export const BUNDLED: readonly string[] = ['commander', 'zod', 'picocolors', 'fastest-levenshtein', 'jsonc-parser', 'simple-statistics'];
+
+/** CommonJS packages inside an ESM bundle call `require`; this gives them Node's. */
+const REQUIRE_SHIM = "import { createRequire as __phase21CreateRequire } from 'node:module';\nconst require = __phase21CreateRequire(import.meta.url);";
+
+/** The esbuild options for an output folder `outdir` (absolute). */
+export function buildOptions(outdir: string): BuildOptions {
+  const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
+  const external = Object.keys(pkg.dependencies ?? {}).filter((name) => !BUNDLED.includes(name));
+  return {
+    absWorkingDir: ROOT,
+    entryPoints: ['src/cli/main.ts'],
+    outdir,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external: external.flatMap((name) => [name, `${name}/*`]),
+    banner: { js: REQUIRE_SHIM },
+    sourcemap: 'linked',
+    sourcesContent: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+  };
+}
+
+/** Empties `outdir` (no stale chunk survives) and builds into it. */
+export async function buildCli(outdir: string): Promise<void> {
+  fs.rmSync(outdir, { recursive: true, force: true });
+  await build(buildOptions(outdir));
+}
+
+if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({ options: { outdir: { type: 'string', default: path.join(ROOT, 'dist', 'cli') } } });
+  try {
+    await buildCli(path.resolve(values.outdir));
+  } catch (error: unknown) {
+    process.stderr.write(`build: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

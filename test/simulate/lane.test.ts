@@ -1,0 +1,104 @@
+/** An agent's lane on its own: queue order, queued work, counters, busy and open time. */
+import { describe, expect, it } from 'vitest';
+import { INITIAL_BACKOFF } from '../../src/simulate/backoff.ts';
+import { closedBreaker } from '../../src/simulate/breaker.ts';
+import { Lane, type QueueItem, type TaskRun } from '../../src/simulate/lane.ts';
+import type { Priority } from '../../src/plan/model.ts';
+import { pred, profile, task } from '../helpers/builders.ts';
+
+/** A run of task `id` (priority, assignment order) whose predicted work is `workS`. */
+function run(id: string, order: number, workS: number, priority: Priority = 2): TaskRun {
+  return {
+    task: task(id, [pred('A', 0.8, workS)], { priority }),
+    index: order, order, assignedAgentId: 'A', lane: 0, attempts: [], retryDelaysS: [], reroutes: 0, steals: 0,
+    backoff: INITIAL_BACKOFF, refusal: null, status: null, firstLane: null, readyS: 0, startS: 0, endS: 0,
+  };
+}
+const workOf = (r: TaskRun): number => r.task.predictions[0]?.predictedTimeS ?? 0;
+const lane = (maxConcurrency = 2) => new Lane(0, profile('A', { maxConcurrency }), closedBreaker({ policy: 'consecutive' }), workOf);
+const ids = (items: readonly (QueueItem | undefined)[]) => items.map((i) => (i === undefined ? null : `${i.run.task.taskId}${i.retry ? '*' : ''}`));
+
+describe('Lane queue', () => {
+  it('gives retries first by arrival, then fresh tasks by priority, then assignment order', () => {
+    const l = lane();
+    const items: QueueItem[] = [
+      { run: run('p2-late', 5, 1), retry: false },
+      { run: run('p3', 0, 1, 3), retry: false },
+      { run: run('r-late', 9, 1), retry: true, seq: 7 },
+      { run: run('p1', 8, 1, 1), retry: false },
+      { run: run('r-early', 1, 1), retry: true, seq: 3 },
+      { run: run('p2-early', 2, 1), retry: false },
+    ];
+    for (const item of items) l.enqueue(item);
+    expect(l.queued).toBe(6);
+    expect(ids([l.dequeue(), l.dequeue(), l.dequeue(), l.dequeue(), l.dequeue(), l.dequeue(), l.dequeue()])).toEqual(['r-early*', 'r-late*', 'p1', 'p2-early', 'p2-late', 'p3', null]);
+    expect(l.queued).toBe(0);
+  });
+
+  it('keeps queued work per slot, exactly 0 once empty (no rounding residue)', () => {
+    const l = lane(2);
+    expect(l.queuedWorkPerSlot).toBe(0);
+    l.enqueue({ run: run('a', 0, 0.1), retry: false });
+    l.enqueue({ run: run('b', 1, 0.2), retry: false });
+    l.enqueue({ run: run('c', 2, 3), retry: false });
+    expect(l.queuedWorkPerSlot).toBeCloseTo(1.65, 12); // 3.3 / 2
+    l.dequeue();
+    expect(l.queuedWorkPerSlot).toBeCloseTo(1.6, 12); // 3.2 / 2
+    l.dequeueLast(() => true); // c, started last
+    expect(l.queuedWorkPerSlot).toBeCloseTo(0.1, 12);
+    l.dequeue();
+    expect(l.queuedWorkPerSlot).toBe(0);
+    expect(l.dequeueLast(() => true)).toBeUndefined();
+    expect(l.queuedWorkPerSlot).toBe(0);
+  });
+
+  it('dequeueLast takes the item started last among the eligible; holds tells whether one is there', () => {
+    const l = lane();
+    l.enqueue({ run: run('a', 0, 1), retry: false });
+    l.enqueue({ run: run('b', 1, 1), retry: false });
+    l.enqueue({ run: run('r', 2, 1), retry: true, seq: 2 });
+    const fresh = (i: QueueItem) => !i.retry;
+    expect(l.holds(fresh)).toBe(true);
+    expect(l.holds((i) => i.run.task.taskId === 'zz')).toBe(false);
+    expect(ids([l.dequeueLast(fresh), l.dequeueLast(fresh), l.dequeueLast(fresh)])).toEqual(['b', 'a', null]);
+    expect(l.holds(fresh)).toBe(false);
+    expect(ids([l.dequeue()])).toEqual(['r*']);
+  });
+});
+
+describe('Lane counters', () => {
+  it('busy time runs while at least one attempt does; attempts and successes are counted', () => {
+    const l = lane(2);
+    l.attemptStarted(0);
+    l.attemptStarted(2);
+    expect(l.running).toBe(2);
+    l.attemptEnded(5, true);
+    l.attemptEnded(7, false);
+    expect([l.running, l.busyS, l.attempts, l.successfulAttempts]).toEqual([0, 7, 2, 1]);
+    l.attemptStarted(10);
+    l.attemptEnded(12, true);
+    expect([l.busyS, l.attempts, l.successfulAttempts]).toEqual([9, 3, 2]);
+  });
+
+  it('open time counts only the part after the wave start, never negative', () => {
+    const l = lane();
+    l.addOpenTime(5, 20, 10); // down since before the wave: from 10
+    expect(l.openS).toBe(10);
+    l.addOpenTime(12, 20, 10); // down within the wave: from 12
+    expect(l.openS).toBe(18);
+    l.addOpenTime(25, 20, 10); // nothing
+    expect(l.openS).toBe(18);
+  });
+
+  it('resetWave zeroes every per-wave counter', () => {
+    const l = lane();
+    l.attemptStarted(0);
+    l.attemptEnded(4, true);
+    l.addOpenTime(0, 3, 0);
+    l.tasks = 2;
+    l.circuitOpenings = 1;
+    l.steals = 3;
+    l.resetWave();
+    expect([l.tasks, l.attempts, l.successfulAttempts, l.busyS, l.openS, l.circuitOpenings, l.steals]).toEqual([0, 0, 0, 0, 0, 0, 0]);
+  });
+});
