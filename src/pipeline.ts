@@ -201,7 +201,7 @@ function planOnly(ctx: RunContext, beginning: Beginning): RunResult {
         waves: planned.map((w) => w.summary),
       }),
     );
-    const artifacts = reportInOut === null ? writer.written : [...writer.written, reportInOut];
+    const artifacts = [...writer.written, ...reportInOut];
     session.writeManifest({ status: 'planned', reason: null, wavesFinished: 0, artifacts });
     const tasks = planned.reduce((n, w) => n + w.plan.tasks.length, 0);
     const blocked = planned.reduce((n, w) => n + w.summary.blocked.length, 0);

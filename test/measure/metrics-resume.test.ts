@@ -140,7 +140,7 @@ describe('unknown agents are named', () => {
     if (t1 === undefined) throw new Error('fixture');
     const ghostFinal: WaveExecution = { ...WAVE_2, agents: [], outcomes: [{ ...t1, agentId: 'ghost' }] };
     expect(() => { acc().addWave(ghostFinal); }).toThrow(new RangeError('wave 1 task "t1" names agent "ghost", which is not among the run\'s agents'));
-    const ghostRunner: WaveExecution = { ...WAVE_2, agents: [], outcomes: [{ ...t1, attempts: [{ ...t1.attempts[0], attempt: 0, agentId: 'ghost', startS: 100, endS: 110, succeeded: true, probe: false, source: 'simulated', process: null }] }] };
+    const ghostRunner: WaveExecution = { ...WAVE_2, agents: [], outcomes: [{ ...t1, attempts: [{ attempt: 0, agentId: 'ghost', startS: 100, endS: 110, succeeded: true, probe: false, source: 'simulated', process: null }] }] };
     expect(() => { acc().addWave(ghostRunner); }).toThrow(new RangeError('wave 1 task "t1" names agent "ghost", which is not among the run\'s agents'));
     const ghostStats: WaveExecution = { ...WAVE_2, outcomes: [], agents: [{ agentId: 'ghost', tasks: 0, attempts: 0, successfulAttempts: 0, busyS: 0, openS: 0, circuitOpenings: 0, steals: 0 }] };
     expect(() => { acc().addWave(ghostStats); }).toThrow(new RangeError('wave 2 agent statistics names agent "ghost", which is not among the run\'s agents'));

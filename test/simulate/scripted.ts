@@ -3,9 +3,9 @@ import type { Strategy, StrategyState, WaveAssignment } from '../../src/assign/t
 import { DEFAULT_OPTIONS, type BreakerOptions, type RetryOptions } from '../../src/options.ts';
 import type { AgentProfile, TaskRef, WavePlan } from '../../src/plan/model.ts';
 import { Simulation } from '../../src/simulate/engine.ts';
-import type { AttemptRequest, AttemptResult, Executor, Scheduler } from '../../src/ports.ts';
 import type { SafetyGate } from '../../src/simulate/gates.ts';
 import { createKeyedRandom } from '../../src/simulate/rng.ts';
+import type { AttemptRequest, AttemptResult, Executor, Scheduler } from '../../src/ports.ts';
 import { VirtualScheduler } from '../../src/simulate/scheduler.ts';
 import type { SimulationEvent, SimulationSnapshot, TaskOutcome, WaveExecution } from '../../src/simulate/types.ts';
 
