@@ -56,6 +56,24 @@ export async function buildCli(outdir: string): Promise<void> {
   await build(buildOptions(outdir));
 }
 
+/**
+ * Bundles the script `entry` (relative to the root) with every package into one ESM file
+ * `outfile`: how the benchmark runs its I/O floor, so the floor starts as fast as the harness.
+ */
+export async function bundleScript(entry: string, outfile: string): Promise<void> {
+  await build({
+    absWorkingDir: ROOT,
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    banner: { js: REQUIRE_SHIM },
+    logLevel: 'warning',
+  });
+}
+
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const { values } = parseArgs({ options: { outdir: { type: 'string', default: path.join(ROOT, 'dist', 'cli') } } });
   try {

@@ -88,6 +88,20 @@ export interface SimulationOptions {
   readonly outcomes: string | null;
 }
 
+/** The subprocess world's settings (contract sections 11, 12; src/schema/subprocess.ts). */
+export interface SubprocessOptions {
+  /** argv for agents without their own `command`; null = every agent needs its own. */
+  readonly command: readonly string[] | null;
+  /** Wall-clock limit of one attempt, seconds; > 0; default 600. */
+  readonly timeoutS: number;
+  /** SIGTERM to SIGKILL, seconds; >= 0; default 5. */
+  readonly killGraceS: number;
+  /** stdout and stderr kept per attempt, bytes each; default 65536. */
+  readonly maxOutputBytes: number;
+  /** Extra environment of the command; default {}. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
 /** A full run: simulation options plus where to read and write and how to behave. */
 export interface RunOptions extends SimulationOptions {
   /** Input folder (Phase 20 tree or flat); default `data/phase20`. */
@@ -120,6 +134,13 @@ export interface RunOptions extends SimulationOptions {
    * (contract section 12).
    */
   readonly abortOnFailureRate: number | null;
+  /**
+   * Multiplies every delay the harness waits in real time (backoff, circuit cooldown) in the
+   * subprocess world; > 0; default 1 (contract section 11; docs/decisions.md).
+   */
+  readonly timeScale: number;
+  /** The subprocess world's settings (config file only). */
+  readonly subprocess: SubprocessOptions;
 }
 
 /** Version of every artifact's record schema; bumped on any breaking change. */
@@ -150,6 +171,8 @@ export const DEFAULT_OPTIONS: RunOptions = {
   debug: false,
   resume: false,
   abortOnFailureRate: null,
+  timeScale: 1,
+  subprocess: { command: null, timeoutS: 600, killGraceS: 5, maxOutputBytes: 65_536, env: {} },
 };
 
 /** The fallback epoch when the input has no timestamp (contract section 8). */

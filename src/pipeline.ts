@@ -75,11 +75,13 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
       return finishedResult(options.out, target.manifest);
     }
     if (target?.kind === 'nothing') env.progress.stage('resume', `nothing to resume in ${options.out}; starting the run`);
-    const loaded = await load(options, env);
-    const calendar = new SimulatedCalendar(resolveEpochMs(options.epoch, loaded.plan.latestTimestamp));
-    const beyond = horizonProblem(loaded.plan, options, calendar.epochMs);
+    const input = await load(options, env);
+    const calendar = new SimulatedCalendar(resolveEpochMs(options.epoch, input.plan.latestTimestamp));
+    const beyond = horizonProblem(input.plan, options, calendar.epochMs);
     if (beyond !== null) throw inputError([errorAt(options.input, null, '(simulated time)', beyond)]);
-    const world = await prepareWorld(options, loaded, env);
+    const world = await prepareWorld(options, input, env);
+    // The files the world read are inputs too: run.json records them and --resume checks them.
+    const loaded: LoadResult = world.inputs.length === 0 ? input : { ...input, files: [...input.files, ...world.inputs] };
     const ctx: RunContext = {
       options,
       clock: env.clock,
@@ -145,6 +147,7 @@ function describePlan(loaded: LoadResult): string {
  * @throws InputError for a bad file the world reads (`--outcomes`)
  */
 async function prepareWorld(options: RunOptions, loaded: LoadResult, env: RunEnvironment): Promise<PreparedWorld> {
+  if (options.outcomes !== null && options.world !== 'replay') throw new UsageError(`--outcomes: only read by --world replay (the world is ${options.world}); drop --outcomes or add --world replay`);
   try {
     const world = await getWorld(options.world).prepare({ options, plan: loaded.plan, progress: env.progress });
     if (world.name !== 'simulated') env.progress.stage('world', `${world.name}: ${world.detail}`);
@@ -198,7 +201,7 @@ function planOnly(ctx: RunContext, beginning: Beginning): RunResult {
         waves: planned.map((w) => w.summary),
       }),
     );
-    const artifacts = reportInOut === null ? writer.written : [...writer.written, reportInOut];
+    const artifacts = [...writer.written, ...reportInOut];
     session.writeManifest({ status: 'planned', reason: null, wavesFinished: 0, artifacts });
     const tasks = planned.reduce((n, w) => n + w.plan.tasks.length, 0);
     const blocked = planned.reduce((n, w) => n + w.summary.blocked.length, 0);

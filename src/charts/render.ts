@@ -57,6 +57,12 @@ const internals = sceneInternals();
 internals.textMetrics.width = internals.textMetrics.estimateWidth;
 
 /**
+ * Vega-Lite warnings that say nothing about the chart drawn: its dataflow optimizer stopping
+ * after 5 passes (the compiled spec is complete, only less optimized).
+ */
+const BENIGN_WARNINGS = /^Maximum optimization runs\(\d+\) reached/;
+
+/**
  * The Vega spec `spec` compiles to, with {@link CHART_CONFIG} under the spec's own config.
  * Strict: a Vega-Lite warning (a dropped encoding, an ignored property) is an error, so a
  * chart never silently draws something other than its spec says.
@@ -66,7 +72,8 @@ export function compileSpec(spec: ChartSpec): vega.Spec {
   const withConfig = { ...spec, config: { ...CHART_CONFIG, ...(spec.config ?? {}) } } as ChartSpec;
   const warnings: string[] = [];
   const logger = vega.logger(vega.Warn, undefined, (_method, _level, input) => {
-    warnings.push(Array.from(input as ArrayLike<unknown>, String).join(' '));
+    const text = Array.from(input as ArrayLike<unknown>, String).join(' ');
+    if (!BENIGN_WARNINGS.test(text)) warnings.push(text);
   });
   const compiled = compile(withConfig, { logger }).spec;
   if (warnings.length > 0) throw new Error(`vega-lite: ${warnings.join('; ')}`);

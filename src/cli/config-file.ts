@@ -15,6 +15,8 @@ import { formatDiagnostic, UsageError } from '../errors.ts';
 import type { Diagnostic } from '../errors.ts';
 import { isOptionKey, OPTION_KEYS, OPTION_VALUES, PATH_KEYS, SCHEMA_KEY } from '../schema/config.ts';
 import type { OptionKey, OptionValues } from '../schema/config.ts';
+import type { SubprocessSettings } from '../schema/subprocess.ts';
+import { readSubprocessNode } from './config-subprocess.ts';
 import { didYouMean } from './suggest.ts';
 
 /** What a config file gave. */
@@ -24,11 +26,15 @@ export interface ConfigFile {
   readonly values: OptionValues;
   /** The 1-based line of each key given. */
   readonly lines: Readonly<Partial<Record<OptionKey, number>>>;
+  /** The `subprocess` object (contract sections 11, 12), defaults applied, with its line; null when absent. */
+  readonly subprocess: { readonly settings: SubprocessSettings; readonly line: number } | null;
 }
+
+/** The subprocess world's settings object (contract section 12). */
+const SUBPROCESS_KEY = 'subprocess';
 
 /** Keys a later version gives a meaning; today they are refused with this reason. */
 const RESERVED_KEYS: Readonly<Record<string, string>> = {
-  subprocess: 'not supported yet: the subprocess world (contract section 11) comes in a later version',
   config: 'a config file cannot name another config file',
 };
 
@@ -115,6 +121,7 @@ export function parseConfigText(file: string, rawText: string): ConfigFile {
   const values: Record<string, unknown> = {};
   const lines: Partial<Record<OptionKey, number>> = {};
   const seen = new Map<string, number>();
+  let subprocess: ConfigFile['subprocess'] = null;
   for (const property of root?.children ?? []) {
     const [keyNode, valueNode] = property.children ?? [];
     if (keyNode === undefined || valueNode === undefined || typeof keyNode.value !== 'string') continue;
@@ -130,13 +137,19 @@ export function parseConfigText(file: string, rawText: string): ConfigFile {
       if (valueNode.type !== 'string') problems.push(problem(at, key, `expected a string (the file's JSON Schema), got ${shown(text, valueNode)}`));
       continue;
     }
+    if (key === SUBPROCESS_KEY) {
+      const read = readSubprocessNode(valueNode, at);
+      if (read.ok) subprocess = { settings: read.settings, line: lineAt(at) };
+      else problems.push(...read.problems.map((p) => problem(p.offset, p.field, p.problem)));
+      continue;
+    }
     const reserved = RESERVED_KEYS[key];
     if (reserved !== undefined) {
       problems.push(problem(at, key, reserved));
       continue;
     }
     if (!isOptionKey(key)) {
-      problems.push(problem(at, key, `unknown key${didYouMean(key, OPTION_KEYS)}`));
+      problems.push(problem(at, key, `unknown key${didYouMean(key, [...OPTION_KEYS, SUBPROCESS_KEY])}`));
       continue;
     }
     const spec = OPTION_VALUES[key];
@@ -156,7 +169,7 @@ export function parseConfigText(file: string, rawText: string): ConfigFile {
     if (typeof value === 'string' && !path.isAbsolute(value)) values[key] = path.join(path.dirname(file), value);
   }
   // Every value passed its key's schema above.
-  return { file, values, lines };
+  return { file, values, lines, subprocess };
 }
 
 /** offset -> 1-based line, by binary search over the offsets of line starts. */

@@ -13,6 +13,7 @@ import type { RunOptions } from '../options.ts';
 import type { RunEnvironment, RunResult } from '../pipeline.ts';
 import type { OutputFs } from '../io/output-fs.ts';
 import type { WallClock } from '../ports.ts';
+import type { CommandRunner } from '../worlds/subprocess/runner.ts';
 import type { CliIo } from './io.ts';
 
 /** Replaceable collaborators of the commands; the defaults are the real ones. */
@@ -27,6 +28,8 @@ export interface CliDeps {
   readonly outputFs?: OutputFs;
   /** The WfFormat JSON Schema `import wfcommons` reads without `--schema`; default `DEFAULT_SCHEMA_PATH` (src/cli/commands/import.ts). */
   readonly wfformatSchemaPath?: string;
+  /** Builds the runner `worker` runs commands with; default the subprocess world's local runner. */
+  readonly commandRunner?: () => CommandRunner;
 }
 
 /** What a command gets besides its parsed options. */

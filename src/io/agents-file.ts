@@ -116,6 +116,7 @@ export async function loadAgentsFile(path: string): Promise<AgentsFile> {
       speed: entry.speed,
       reliabilityOffset: entry.reliability_offset,
       capabilities: sortedUnique(entry.capabilities),
+      ...(entry.command === undefined ? {} : { command: entry.command }),
     });
   });
   if (problems.length > 0) throw inputError(problems);

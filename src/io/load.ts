@@ -58,7 +58,8 @@ export const PROGRESS_EVERY_LINES = 50_000;
 export interface InputFileInfo {
   /** As displayed in messages: `join(input, relative path)`, or the agents file as given. */
   readonly path: string;
-  readonly kind: 'predicted_tasks' | 'predicted_schedule' | 'agents';
+  /** `outcomes`: the replay world's `--outcomes` file (src/worlds/replay/), added after loading. */
+  readonly kind: 'predicted_tasks' | 'predicted_schedule' | 'agents' | 'outcomes';
   /** SHA-256 of the file's bytes, lowercase hex. */
   readonly sha256: string;
   /** Non-blank lines. */

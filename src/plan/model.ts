@@ -102,6 +102,11 @@ export interface AgentProfile {
    * default []. An agent is capable of a task when it has every one the task requires.
    */
   readonly capabilities: readonly string[];
+  /**
+   * The subprocess world's argv for this agent (contract section 12), over the config's
+   * `subprocess.command`; absent = the config's.
+   */
+  readonly command?: readonly string[];
 }
 
 /** Everything a run needs to know about its input. */

@@ -70,7 +70,7 @@ export function plannedArtifacts(plan: PlannedOutput): string[] {
       if (plan.dryRun) files.push(`${dir}/agent_assignments.jsonl`);
       else files.push(...AGENT_FILES.map((f) => `${dir}/${f}`));
     }
-    if (!plan.dryRun) files.push(`${waveDir}/wave_summary.json`);
+    if (!plan.dryRun) files.push(`${waveDir}/wave_summary.json`, `${waveDir}/chart_data.json`);
   }
   if (!plan.dryRun) {
     files.push(ARTIFACT.checkpoint, ARTIFACT.summary, ARTIFACT.health, ARTIFACT.anomalies, ...STREAMS);

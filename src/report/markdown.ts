@@ -43,6 +43,24 @@ export interface RunReportInput {
   readonly anomalies: readonly Anomaly[];
   /** The lines of `phase21_learning_signals.jsonl`, in file order. */
   readonly signals: readonly Signal[];
+  /**
+   * The charts written under `charts/` beside the report (src/charts/charts.ts), in report
+   * order; linked as images in their sections. Without them the health trend shows a sparkline.
+   */
+  readonly charts?: readonly ReportChart[];
+}
+
+/** A chart the report links: its file inside `charts/`, its alt text and its section. */
+export interface ReportChart {
+  readonly file: string;
+  readonly title: string;
+  readonly section: 'health' | 'agents' | 'waves';
+}
+
+/** The Markdown image of each chart of `section`, one per line (`![title](charts/file)`). */
+function chartImages(charts: readonly ReportChart[] | undefined, section: ReportChart['section']): string[] {
+  const shown = (charts ?? []).filter((c) => c.section === section);
+  return shown.length === 0 ? [] : [shown.map((c) => `![${c.title.replace(/[[\]\\]/g, '')}](charts/${c.file})`).join('\n\n')];
 }
 
 /** The report's title line. */
@@ -77,9 +95,9 @@ export function renderRunReport(input: RunReportInput): string {
   const blocks: string[] = [RUN_REPORT_TITLE];
   const sections: readonly (readonly string[])[] = [
     executiveSummary(input),
-    healthTrend(input.health),
-    waveBreakdown(input.summary, input.health),
-    agentPerformance(input.health.run.metrics.per_agent),
+    healthTrend(input.health, input.charts),
+    [...waveBreakdown(input.summary, input.health), ...ganttImages(input.summary.waves.length, input.charts)],
+    [...agentPerformance(input.health.run.metrics.per_agent), ...chartImages(input.charts, 'agents')],
     anomaliesSection(input.anomalies),
     learningSignals(input.signals),
     recommendationsSection(input.signals),
@@ -128,6 +146,15 @@ function executiveSummary(input: RunReportInput): string[] {
   return [sentences.join(' '), keyFigures];
 }
 
+/** The Gantt charts shown, and a line naming the files of the waves not shown. */
+function ganttImages(waves: number, charts: readonly ReportChart[] | undefined): string[] {
+  if (charts === undefined) return [];
+  const out = chartImages(charts, 'waves');
+  const shown = charts.filter((c) => c.section === 'waves').length;
+  if (waves > shown) out.push(`The Gantt charts of the other ${plural(waves - shown, 'wave')} are in ${code('charts/gantt_wave_<w>.svg')} beside this report.`);
+  return out;
+}
+
 /** Words for each attempt source (contract section 11). */
 const SOURCE_WORDS = { recorded: 'recorded', simulated: 'simulated', subprocess: 'run as a real command' } as const;
 
@@ -139,7 +166,7 @@ export function worldSentence(summary: Pick<ExecutionSummary, 'world' | 'totals'
   return `World: ${code(summary.world)} — ${parts.length === 0 ? 'no attempt ran' : parts.join(', ')}.`;
 }
 
-function healthTrend(health: SystemHealth): string[] {
+function healthTrend(health: SystemHealth, charts: readonly ReportChart[] | undefined): string[] {
   const waves = health.waves;
   const first = waves[0];
   const last = waves[waves.length - 1];
@@ -155,7 +182,7 @@ function healthTrend(health: SystemHealth): string[] {
   ]);
   const out = [
     table(['wave', 'health', 'grade', 'success rate', 'availability', 'accuracy', 'load balance'], rows, [0, 1, 3, 4, 5, 6]),
-    `Health by wave (scale 0 to 100): ${sparkline(waves.map((w) => w.health.score))}`,
+    ...(charts === undefined ? [`Health by wave (scale 0 to 100): ${sparkline(waves.map((w) => w.health.score))}`] : chartImages(charts, 'health')),
   ];
   if (waves.length === 1) {
     out.push(`Only one wave was run, so there is no trend: wave ${first.wave} scored ${fixed(first.health.score)}.`);

@@ -9,6 +9,7 @@ import type { StrategyState } from '../assign/types.ts';
 import type { FileDigest } from '../io/atomic.ts';
 import { SCHEMA_VERSION } from '../options.ts';
 import type { WaveResult } from '../report/summaries.ts';
+import type { ChartState } from '../schema/charts.ts';
 import { checkpointSchema, type BreakerStateRecord, type Checkpoint, type MetricsState, type WaveResultRecord } from '../schema/checkpoint.ts';
 import type { BreakerState } from '../simulate/breaker.ts';
 import type { SimulationSnapshot } from '../simulate/types.ts';
@@ -21,6 +22,8 @@ export interface CheckpointState {
   readonly simulation: SimulationSnapshot;
   readonly strategy: StrategyState;
   readonly metrics: MetricsState;
+  /** The chart data so far (src/charts/collector.ts). */
+  readonly charts: ChartState;
   /** Whole files written so far (run.json and checkpoint.json excluded). */
   readonly files: readonly FileDigest[];
   /** The streams' digests so far. */
@@ -48,6 +51,7 @@ export function buildCheckpoint(state: CheckpointState): Checkpoint {
     strategy: strategyStateRecord(state.strategy),
     metrics: state.metrics,
     waves: state.waves.map(waveResultRecord),
+    charts: state.charts,
     files: files.map(({ path: p, bytes, sha256, stream }) => ({ path: p, bytes, sha256, stream })),
   };
 }
@@ -90,6 +94,7 @@ export interface RestoredState {
   readonly simulation: SimulationSnapshot;
   readonly strategy: StrategyState;
   readonly metrics: MetricsState;
+  readonly charts: ChartState;
   readonly files: FileDigest[];
   readonly streams: FileDigest[];
 }
@@ -108,6 +113,7 @@ export function restoreCheckpoint(checkpoint: Checkpoint): RestoredState {
     },
     strategy: strategyStateOf(checkpoint.strategy),
     metrics: checkpoint.metrics,
+    charts: checkpoint.charts,
     files: checkpoint.files.filter((f) => !f.stream).map(digest),
     streams: checkpoint.files.filter((f) => f.stream).map(digest),
   };

@@ -4,20 +4,27 @@
  * signal are looked at; at the end the streams are renamed into place and the run-level
  * documents, the report and the final run.json are written.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { initialStrategyState, recordWave } from '../assign/state.ts';
 import type { StrategyState } from '../assign/types.ts';
+import { CHARTS_DIR, renderRunCharts } from '../charts/charts.ts';
+import { ChartCollector } from '../charts/collector.ts';
 import { OutputError } from '../errors.ts';
 import type { FileDigest } from '../io/atomic.ts';
+import { waveFolderName } from '../io/paths.ts';
 import { detectAnomalies } from '../measure/anomalies.ts';
 import { healthOf } from '../measure/health.ts';
 import { computeWaveMetrics, RunMetricsAccumulator } from '../measure/metrics.ts';
 import { crossWaveTargets } from '../simulate/readiness.ts';
 import type { WavePlan } from '../plan/model.ts';
 import { ARTIFACT, ArtifactWriter } from '../report/artifacts.ts';
+import { HTML_REPORT_FILE, renderHtmlReport } from '../report/html.ts';
 import { renderRunReport } from '../report/markdown.ts';
 import { buildExecutionSummary, buildSystemHealth, type RunResults, type WaveResult } from '../report/summaries.ts';
 import type { Signal } from '../schema/signals.ts';
+import { chartDataSchema, type ChartData, type ChartState } from '../schema/charts.ts';
 import type { ResumeRecord } from '../schema/summaries.ts';
 import { buildSignals } from '../signals/index.ts';
 import { Simulation } from '../simulate/engine.ts';
@@ -41,6 +48,8 @@ export interface Continuation {
   readonly strategy: StrategyState;
   readonly metrics: RunMetricsAccumulator;
   readonly signals: Signal[];
+  /** The chart data of the finished waves. */
+  readonly charts: ChartState;
   readonly files: readonly FileDigest[];
   readonly streams: readonly FileDigest[];
   /** Files the manifest lists that the checkpoint does not: removed before continuing. */
@@ -59,6 +68,8 @@ interface LiveState {
   readonly waves: WaveResult[];
   readonly signals: Signal[];
   readonly events: EventLog;
+  /** The chart data gathered wave by wave (src/charts/collector.ts). */
+  readonly charts: ChartCollector;
   strategy: StrategyState;
   /** The wave being simulated (for engine events). */
   currentWave: number;
@@ -125,9 +136,9 @@ export async function executeRun(ctx: RunContext, beginning: Beginning, resume: 
     for (;;) {
       const last = state.waves.at(-1);
       const abort = last === undefined ? null : abortReason(last, options.abortOnFailureRate);
-      if (abort !== null) return finish(ctx, session, writer, state, 'aborted', abort);
+      if (abort !== null) return await finish(ctx, session, writer, state, 'aborted', abort);
       const wave = plan.waves[state.waves.length];
-      if (wave === undefined) return finish(ctx, session, writer, state, 'completed', null);
+      if (wave === undefined) return await finish(ctx, session, writer, state, 'completed', null);
       await fullTurn();
       const lost = ctx.lockLost();
       if (lost !== null) throw new OutputError(`--out: another run took over the lock of ${options.out} (${lost.message}); stopping without writing more`);
@@ -157,6 +168,7 @@ function freshState(ctx: RunContext, writer: ArtifactWriter): LiveState {
     metrics: new RunMetricsAccumulator(ctx.loaded.plan.agents, tasks),
     waves: [],
     signals: [],
+    charts: null,
   });
 }
 
@@ -175,6 +187,7 @@ function liveState(
     metrics: RunMetricsAccumulator;
     waves: WaveResult[];
     signals: Signal[];
+    charts: ChartState | null;
   },
 ): LiveState {
   const { options, loaded } = ctx;
@@ -185,6 +198,8 @@ function liveState(
     writer.appendEventLine(line);
   }, from.eventsWritten);
   const holder: { state: LiveState | null } = { state: null };
+  const agentIds = loaded.plan.agents.map((a) => a.agentId);
+  const charts = from.charts === null ? new ChartCollector(agentIds) : new ChartCollector(agentIds, from.charts);
   const simulation = new Simulation({
     ...options,
     agents: loaded.plan.agents,
@@ -195,9 +210,10 @@ function liveState(
     ...(from.simulation === null ? {} : { initial: from.simulation }),
     onEvent: (event) => {
       events.addSimulation(event, holder.state?.currentWave ?? 0);
+      charts.onEvent(event);
     },
   });
-  const state: LiveState = { world, scheduler, simulation, metrics: from.metrics, waves: from.waves, signals: from.signals, events, strategy: from.strategy, currentWave: 0 };
+  const state: LiveState = { world, scheduler, simulation, metrics: from.metrics, waves: from.waves, signals: from.signals, events, charts, strategy: from.strategy, currentWave: 0 };
   holder.state = state;
   return state;
 }
@@ -227,6 +243,7 @@ async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState
   writer.appendSignals(signals);
   state.signals.push(...signals);
   state.metrics.addWave(execution);
+  writer.json(chartDataFile(wave.wave), state.charts.addWave(execution));
   state.waves.push({ execution: { wave: execution.wave, startS: execution.startS, endS: execution.endS }, metrics, health, anomalies, sources: countSources(execution) });
   const endS = state.scheduler.now();
   state.events.add({ type: 'wave_completed', wave: wave.wave, timeS: endS });
@@ -238,6 +255,7 @@ async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState
     simulation: state.simulation.snapshot(),
     strategy: state.strategy,
     metrics: state.metrics.snapshot(),
+    charts: state.charts.snapshot(),
     files: writer.files,
     streams: writer.checkpointStreams(),
   });
@@ -246,8 +264,29 @@ async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState
   ctx.progress.waveFinished(wave.wave, { successRate: metrics.success_rate ?? 0, health: health.score, makespanS: metrics.makespan_s });
 }
 
+/** `wave_<w>/chart_data.json`. */
+function chartDataFile(wave: number): string {
+  return `${waveFolderName(wave)}/chart_data.json`;
+}
+
+/**
+ * A wave's chart data as this run wrote it (the file is the run's own, verified on resume).
+ * @throws OutputError when it cannot be read or is not chart data
+ */
+function readChartData(out: string, file: string): ChartData {
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(path.join(out, file), 'utf8'));
+  } catch (error: unknown) {
+    throw new OutputError(`--out: cannot read ${file} back: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+  }
+  const parsed = chartDataSchema.safeParse(json);
+  if (!parsed.success) throw new OutputError(`--out: ${file} changed while the run held the folder: ${parsed.error.issues[0]?.message ?? 'not chart data'}`);
+  return parsed.data;
+}
+
 /** The run-level documents, the report and the final manifest (completed or aborted). */
-function finish(ctx: RunContext, session: RunSession, writer: ArtifactWriter, state: LiveState, status: 'completed' | 'aborted', reason: string | null): RunResult {
+async function finish(ctx: RunContext, session: RunSession, writer: ArtifactWriter, state: LiveState, status: 'completed' | 'aborted', reason: string | null): Promise<RunResult> {
   const { options, loaded } = ctx;
   const timeS = state.scheduler.now();
   state.events.add(reason === null ? { type: 'run_completed', timeS } : { type: 'run_aborted', timeS, reason });
@@ -274,9 +313,21 @@ function finish(ctx: RunContext, session: RunSession, writer: ArtifactWriter, st
   const health = buildSystemHealth(results);
   writer.json(ARTIFACT.summary, summary);
   writer.json(ARTIFACT.health, health);
-  const report = renderRunReport({ summary, health, anomalies, signals: state.signals });
-  const reportInOut = session.writeReport(report);
-  const artifacts = reportInOut === null ? writer.written : [...writer.written, reportInOut].sort();
+  ctx.progress.stage('report', 'charts, Markdown and HTML report');
+  const charts = await renderRunCharts({
+    health,
+    collector: state.charts,
+    epochMs: ctx.calendar.epochMs,
+    waves: state.waves.map((w) => w.execution.wave),
+    readChartData: (wave) => readChartData(ctx.options.out, chartDataFile(wave)),
+    write: (chart) => {
+      session.writeReportCompanion(`${CHARTS_DIR}/${chart.file}`, chart.svg);
+    },
+  });
+  const report = renderRunReport({ summary, health, anomalies, signals: state.signals, charts });
+  session.writeReportCompanion(HTML_REPORT_FILE, renderHtmlReport(report, new Map(charts.map((c) => [`${CHARTS_DIR}/${c.file}`, c.svg]))));
+  const reportFiles = session.writeReport(report);
+  const artifacts = [...writer.written, ...reportFiles].sort();
   session.writeManifest({ status, reason, wavesFinished: state.waves.length, artifacts });
   return resultOf(ctx, state, status, results.health);
 }

@@ -108,6 +108,7 @@ export function loadContinuation(out: string, loaded: LoadResult, listed: readon
     eventsWritten: restored.eventsWritten,
     simulation: restored.simulation,
     strategy: restored.strategy,
+    charts: restored.charts,
     metrics,
     signals,
     files: restored.files,

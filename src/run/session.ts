@@ -11,6 +11,7 @@
  * 4. run.json is rewritten at the end (completed, aborted, canceled, or failed with the reason)
  *    listing the files written.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Strategy } from '../assign/types.ts';
 import { environmentProblem, OutputFolder, tempPathOf } from '../io/atomic.ts';
@@ -19,12 +20,28 @@ import { createFolders, removeListed } from '../io/output-dir.ts';
 import type { OutputFs } from '../io/output-fs.ts';
 import type { RunOptions } from '../options.ts';
 import type { ProgressSink, WallClock } from '../ports.ts';
+import { CHARTS_DIR, chartFileNames } from '../charts/charts.ts';
 import { ARTIFACT, plannedArtifacts } from '../report/artifacts.ts';
+import { HTML_REPORT_FILE } from '../report/html.ts';
 import { buildManifest } from '../report/summaries.ts';
 import type { Manifest, ResumeRecord, RunState } from '../schema/summaries.ts';
 import { jsonDocument } from '../util/json.ts';
 import type { SimulatedCalendar } from '../util/time.ts';
 import type { PreparedWorld } from '../worlds/registry.ts';
+
+/** Chart files a run writes under `<report-dir>/charts/` (src/charts/charts.ts), as a pattern. */
+const CHART_FILE = /^(health|reliability|agent_time|gantt_wave_\d+)\.svg$/;
+
+/** The chart files present in `<reportDir>/charts/`, relative to `reportDir`. */
+function staleCharts(reportDir: string): string[] {
+  let names: string[];
+  try {
+    names = fs.readdirSync(path.join(reportDir, CHARTS_DIR));
+  } catch {
+    return [];
+  }
+  return names.filter((n) => CHART_FILE.test(n)).sort().map((n) => `${CHARTS_DIR}/${n}`);
+}
 
 /** Everything a run reads: options, environment, the loaded input. */
 export interface RunContext {
@@ -67,6 +84,10 @@ export class RunSession {
   readonly listed: readonly string[];
   /** The report file relative to the output folder when it lies inside it (it is then listed), else null. */
   readonly reportInOut: string | null;
+  /** The report's companion files (`PHASE_21_AUTONOMOUS_EXECUTION.html`, `charts/*.svg`), relative to `--report-dir`. */
+  readonly #companions: readonly string[];
+  readonly #companionsWritten: string[] = [];
+  #report: OutputFolder | null = null;
   readonly #resumes: readonly ResumeRecord[];
   readonly #startedAt: Date;
 
@@ -84,7 +105,8 @@ export class RunSession {
     });
     const relative = path.relative(path.resolve(ctx.options.out), path.resolve(ctx.reportFile));
     this.reportInOut = relative.startsWith('..') || path.isAbsolute(relative) ? null : relative.split(path.sep).join('/');
-    this.listed = [...new Set([...planned, ...beginning.listed, ...(this.reportInOut === null ? [] : [this.reportInOut])])].sort();
+    this.#companions = ctx.options.dryRun ? [] : [HTML_REPORT_FILE, ...chartFileNames(ctx.loaded.plan.waves.map((w) => w.wave)).map((f) => `${CHARTS_DIR}/${f}`)];
+    this.listed = [...new Set([...planned, ...beginning.listed, ...this.#reportFilesInOut(this.#companions)])].sort();
     const earlier = beginning.kind === 'resume' ? beginning.manifest.resumes : [];
     this.#resumes = resume === null ? earlier : [...earlier, resume];
     this.#startedAt = beginning.kind === 'resume' ? new Date(beginning.manifest.started_at) : ctx.startedAt;
@@ -111,17 +133,46 @@ export class RunSession {
     this.folder.syncDirs();
   }
 
+  /** The report and `companions` (relative to `--report-dir`) as paths inside the output folder; [] when the report lies outside it. */
+  #reportFilesInOut(companions: readonly string[]): string[] {
+    if (this.reportInOut === null) return [];
+    const dir = path.posix.dirname(this.reportInOut);
+    return [this.reportInOut, ...companions.map((f) => (dir === '.' ? f : `${dir}/${f}`))];
+  }
+
+  #reportFolder(): OutputFolder {
+    const { options, outputFs } = this.ctx;
+    if (this.#report === null) {
+      createFolders(options.reportDir, outputFs, '--report-dir');
+      this.#report = new OutputFolder(options.reportDir, outputFs, '--report-dir');
+    }
+    return this.#report;
+  }
+
   /**
-   * Writes the report into `--report-dir` (atomically), creating the folder.
-   * @returns the report's path relative to the output folder when it lies inside it, else null
+   * Writes a companion file of the report into `--report-dir` (atomically): the HTML report or
+   * a chart (`charts/<file>.svg`), before {@link writeReport}.
+   * @param file - relative to `--report-dir`, `/`-separated
    */
-  writeReport(text: string): string | null {
-    const { options, outputFs, reportFile } = this.ctx;
-    createFolders(options.reportDir, outputFs, '--report-dir');
-    const folder = new OutputFolder(options.reportDir, outputFs, '--report-dir');
-    folder.writeFile(path.basename(reportFile), [text]);
+  writeReportCompanion(file: string, text: string): void {
+    this.#reportFolder().writeFile(file, [text]);
+    this.#companionsWritten.push(file);
+  }
+
+  /**
+   * Writes the report into `--report-dir` (atomically), creating the folder. When companions
+   * were written, chart files of an earlier run that this run did not write
+   * (`charts/gantt_wave_<w>.svg` of a wave no longer run) are removed first; nothing else in
+   * the folder is touched.
+   * @returns the report and its companions, relative to the output folder, when the report lies inside it; else []
+   */
+  writeReport(text: string): string[] {
+    const folder = this.#reportFolder();
+    const kept = new Set(this.#companionsWritten);
+    if (kept.size > 0) for (const stale of staleCharts(this.ctx.options.reportDir)) if (!kept.has(stale)) folder.removeFile(stale);
+    folder.writeFile(path.basename(this.ctx.reportFile), [text]);
     folder.syncDirs();
-    return this.reportInOut;
+    return this.#reportFilesInOut(this.#companionsWritten);
   }
 
   /** Writes run.json (atomically) with the run's facts and `update`. */

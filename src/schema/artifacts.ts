@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { SCHEMA_VERSION } from '../options.ts';
+import { chartDataSchema } from './charts.ts';
 import { checkpointSchema } from './checkpoint.ts';
 import { eventRecordSchema } from './events.ts';
 import { AnomalySchema } from './measures.ts';
@@ -87,6 +88,7 @@ export const ARTIFACTS: readonly ArtifactEntry[] = [
   entry('feedback/phase18/coordination_feedback.jsonl', exact('feedback/phase18/coordination_feedback.jsonl'), Phase18SignalSchema, 'agent_performance and multi_agent_coordination signals for Phase 18.'),
   entry('feedback/phase20/prediction_validation_feedback.jsonl', exact('feedback/phase20/prediction_validation_feedback.jsonl'), PredictionValidationSignalSchema, 'prediction_validation signals for Phase 20: calibration of predicted p against first-attempt outcomes.'),
   entry('wave_<w>/wave_summary.json', under(WAVE, 'wave_summary.json'), waveSummarySchema, 'One wave: its simulated start and end, health, metrics and the ids of its anomalies.'),
+  entry('wave_<w>/chart_data.json', under(WAVE, 'chart_data.json'), chartDataSchema, 'The data of the wave\'s Gantt chart (reports/charts/gantt_wave_<w>.svg): every attempt (agent, start, end, outcome), or for a wave of more than 2,000 attempts a per-agent, per-time-bucket aggregate; and the circuit-open spans.'),
   entry('wave_<w>/gate_decisions.jsonl', under(WAVE, 'gate_decisions.jsonl'), gateDecisionRecordSchema, 'The safety gates\' verdict before every attempt of the wave (first attempts only in a dry run).'),
   entry('wave_<w>/agent_<a>/agent_assignments.jsonl', under(`${WAVE}/${AGENT}`, 'agent_assignments.jsonl'), assignmentRecordSchema, 'The strategy\'s placement of each task of the wave on this agent.'),
   entry('wave_<w>/agent_<a>/executed_tasks.jsonl', under(`${WAVE}/${AGENT}`, 'executed_tasks.jsonl'), executedTaskRecordSchema, 'One row per task of the wave that ended on this agent: status, attempts, start and end, waiting, retry delays, gate, reroutes and the attempt log.'),

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import { SCHEMA_VERSION } from '../options.ts';
+import { chartStateSchema } from './charts.ts';
 import { AnomalySchema, HealthSchema, WaveMetricsSchema } from './measures.ts';
 
 const schemaVersion = z.literal(SCHEMA_VERSION).describe('artifact schema version (semver)');
@@ -160,6 +161,7 @@ export const checkpointSchema = z
     strategy: strategyStateSchema,
     metrics: metricsStateSchema,
     waves: z.array(waveResultSchema),
+    charts: chartStateSchema.describe('the chart data of the waves so far (src/charts/collector.ts, docs/charts.md)'),
     files: z.array(fileDigestSchema).describe('every file written so far but run.json and checkpoint.json, by path'),
   })
   .strict();

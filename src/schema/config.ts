@@ -6,14 +6,15 @@
  * config gives exactly the options the same flags give; `npm run schemas` publishes the config
  * file's JSON Schema from {@link configSchema}.
  *
- * Room for later sections: the subprocess world's `"subprocess": {...}` object (contract 12)
- * joins {@link configSchema} as one more key with its own strict object schema, and its loader
- * (`src/cli/config-file.ts`) validates it; until then `subprocess` is an unknown key.
+ * The subprocess world's `"subprocess": {...}` object (contract 12) is one more key of
+ * {@link configSchema}, with its own strict object schema (src/schema/subprocess.ts), validated
+ * key by key by src/cli/config-subprocess.ts.
  */
 import { z } from 'zod';
 import { BREAKER_POLICIES, DEFAULT_OPTIONS, JITTER_MODES, ON_INVALID, RETRY_POLICIES, STRATEGY_NAMES, WORLD_NAMES } from '../options.ts';
 import type { RunOptions } from '../options.ts';
 import { INSTANT_PATTERN, normaliseInstant } from '../util/instant.ts';
+import { SubprocessConfigSchema } from './subprocess.ts';
 
 /** The JSON type of an option's value; on the command line, how its text is read. */
 export type ValueKind = 'integer' | 'number' | 'string' | 'boolean';
@@ -96,6 +97,7 @@ export const OPTION_VALUES = {
   dry_run: flag('plan only: load, validate, assign and gate first attempts; write assignments, gate decisions and a plan report'),
   resume: flag('continue the interrupted run in --out from its last checkpoint; refused when the input, options or version differ'),
   abort_on_failure_rate: spec('number', z.number().min(0).max(1), PROBABILITY, 'start no further wave after one whose (failed + blocked) / tasks exceeds R; exit 4'),
+  time_scale: spec('number', z.number().gt(0).max(1e6), 'a number > 0', 'subprocess world: multiplies every delay waited in real time (backoff, circuit cooldown); 0.01 = a hundred times shorter, for tests'),
   min_health: spec('number', z.number().min(0).max(100), 'a number in [0, 100]', 'exit 1 when run health is below H (ignored by --dry-run, which has no health)'),
   quiet: flag('no progress, warnings or closing line on stderr (errors still print)'),
   json: flag('also print the run summary as one JSON line on stdout'),
@@ -160,6 +162,7 @@ export const OPTION_DEFAULTS: { readonly [K in OptionKey]: OptionValue<K> | null
   dry_run: D.dryRun,
   resume: D.resume,
   abort_on_failure_rate: D.abortOnFailureRate,
+  time_scale: D.timeScale,
   min_health: D.minHealth,
   quiet: D.quiet,
   json: D.json,
@@ -171,7 +174,7 @@ export const OPTION_DEFAULTS: { readonly [K in OptionKey]: OptionValue<K> | null
  * ({@link DEFAULT_OPTIONS}). `retry: none` forces `retry.maxAttempts` to 1 (one attempt,
  * whatever `max_attempts` says). Pure: paths are kept as given.
  */
-export function optionsFromValues(v: OptionValues): RunOptions {
+export function optionsFromValues(v: OptionValues, subprocess: RunOptions['subprocess'] = D.subprocess): RunOptions {
   const policy = v.retry ?? D.retry.policy;
   return {
     input: v.input ?? D.input,
@@ -215,6 +218,8 @@ export function optionsFromValues(v: OptionValues): RunOptions {
     debug: v.debug ?? D.debug,
     resume: v.resume ?? D.resume,
     abortOnFailureRate: v.abort_on_failure_rate ?? D.abortOnFailureRate,
+    timeScale: v.time_scale ?? D.timeScale,
+    subprocess,
   };
 }
 
@@ -236,6 +241,7 @@ function optionalWithDocs(key: OptionKey): z.ZodType {
 export const configSchema = z.strictObject({
   [SCHEMA_KEY]: z.string().optional().meta({ description: 'the JSON Schema of this file, for editors; ignored by the harness' }),
   ...(Object.fromEntries(OPTION_KEYS.map((key) => [key, optionalWithDocs(key)])) as Record<OptionKey, z.ZodType>),
+  subprocess: SubprocessConfigSchema.optional().meta({ description: 'the subprocess world (--world subprocess): how each attempt runs as a process; an agent profile may carry its own command' }),
 });
 
 /** File name of the config file's schema inside `schemas/`. */

@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { AGENT_ID_PATTERN } from '../io/paths.ts';
 import { EPOCH_YEARS, MAX_EPOCH_MS, MIN_EPOCH_MS } from '../util/time.ts';
+import { CommandSchema } from './subprocess.ts';
 
 /** task_id: a string of 1 to 128 characters. */
 export const TaskIdSchema = z.string().min(1).max(128);
@@ -115,6 +116,8 @@ export const AgentProfileEntrySchema = z.object({
   speed: z.number().gt(0).max(MAX_SPEED).default(1.0),
   reliability_offset: z.number().min(-1).max(1).default(0.0),
   capabilities: z.array(CapabilitySchema).default([]),
+  /** The subprocess world's argv for this agent, over the config's `subprocess.command` (contract 12). */
+  command: CommandSchema.optional(),
 });
 export type AgentProfileEntry = z.infer<typeof AgentProfileEntrySchema>;
 

@@ -21,7 +21,7 @@ const attemptsBySource = z
 export const inputFileRecordSchema = z
   .object({
     path: z.string(),
-    kind: z.enum(['predicted_tasks', 'predicted_schedule', 'agents']),
+    kind: z.enum(['predicted_tasks', 'predicted_schedule', 'agents', 'outcomes']).describe('outcomes: the --outcomes file of --world replay'),
     sha256: z.string().regex(/^[0-9a-f]{64}$/),
     lines: count,
     accepted_rows: count,
@@ -70,6 +70,17 @@ export const manifestOptionsSchema = z
     steal: z.boolean(),
     dry_run: z.boolean(),
     abort_on_failure_rate: z.number().min(0).max(1).nullable(),
+    time_scale: z.number().gt(0).describe('subprocess world: factor of every delay waited in real time'),
+    subprocess: z
+      .object({
+        command: z.array(z.string()).nullable().describe('argv for agents without their own; null = none'),
+        timeout_s: z.number().gt(0),
+        kill_grace_s: z.number().min(0),
+        max_output_bytes: z.number().int().min(0),
+        env_names: z.array(z.string()).describe("names of the variables of the config's env, sorted; their values are left out (they may be secrets)"),
+      })
+      .strict()
+      .describe("the config file's subprocess settings (contract section 12)"),
     min_health: z.number().nullable(),
     resume: z.boolean(),
     quiet: z.boolean(),

@@ -5,7 +5,7 @@
 import type { AgentProfile, Task } from '../plan/model.ts';
 import type { BackoffState } from './backoff.ts';
 import type { BreakerState } from './breaker.ts';
-import { BinaryHeap } from './heap.ts';
+import { DoubleEndedHeap } from './heap.ts';
 import type { AttemptRecord, GateRefusal, TaskStatus } from './types.ts';
 
 /** A task while its wave runs. */
@@ -54,7 +54,7 @@ export type WorkOf = (run: TaskRun) => number;
 
 /** One agent: its queue, what it runs, its breaker, and this wave's counters. */
 export class Lane {
-  readonly #queue = new BinaryHeap<QueueItem>(queuedBefore);
+  readonly #queue = new DoubleEndedHeap<QueueItem>(queuedBefore);
   /** Predicted work of everything queued (ready, not started), seconds; see {@link queuedWorkPerSlot}. */
   #queuedWorkS = 0;
   running = 0;
@@ -106,7 +106,7 @@ export class Lane {
 
   /** Whether some queued item passes `test`. */
   holds(test: (item: QueueItem) => boolean): boolean {
-    return this.#queue.items().some(test);
+    return this.#queue.some(test);
   }
 
   #taken(item: QueueItem | undefined): QueueItem | undefined {

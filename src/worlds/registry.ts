@@ -10,10 +10,12 @@
  * {@link WORLDS} under its name from `WORLD_NAMES` (src/options.ts).
  */
 import { closest, distance } from 'fastest-levenshtein';
+import type { InputFileInfo } from '../io/load.ts';
 import type { RunOptions, WorldName } from '../options.ts';
 import type { RunPlan } from '../plan/model.ts';
 import type { Executor, ProgressSink, Scheduler } from '../ports.ts';
 import type { KeyedRandom } from '../simulate/rng.ts';
+import { replayWorld } from './replay/world.ts';
 import { simulatedWorld } from './simulated.ts';
 
 /** What a world may read while it is prepared (before anything is written). */
@@ -48,6 +50,8 @@ export interface PreparedWorld {
   readonly name: WorldName;
   /** One line for the report and the summary, e.g. `recorded outcomes from outcomes.jsonl (812 rows)`. */
   readonly detail: string;
+  /** Files the world read (recorded in run.json's inputs with their sha256; `--resume` checks them). */
+  readonly inputs: readonly InputFileInfo[];
   /** Builds the executor and scheduler on the run's clock. */
   create(runtime: WorldRuntime): WorldInstance;
 }
@@ -77,7 +81,7 @@ function notBuilt(name: WorldName, describe: string): World {
 /** Every world by name, in `WORLD_NAMES` order. */
 export const WORLDS: ReadonlyMap<WorldName, World> = new Map<WorldName, World>([
   ['simulated', simulatedWorld],
-  ['replay', notBuilt('replay', 'recorded outcomes from --outcomes; attempts without a recorded row drawn as in the simulated world')],
+  ['replay', replayWorld],
   ['subprocess', notBuilt('subprocess', 'every attempt runs a real command (contract section 11)')],
 ]);
 

@@ -14,6 +14,7 @@ export const simulatedWorld: World = {
     Promise.resolve({
       name: 'simulated',
       detail: 'every attempt drawn from the world model',
+      inputs: [],
       create: ({ rng, startS }) => {
         const scheduler = new VirtualScheduler(startS);
         return { executor: new SimulatedExecutor(rng, { durationNoise: options.durationNoise }, scheduler), scheduler, close: () => Promise.resolve() };

@@ -51,7 +51,7 @@ describe('the built CLI', () => {
     expect((await runBuilt(['--version'])).stdout).toBe(`${(JSON.parse(readFileSync(path.join(PROJECT_ROOT, 'package.json'), 'utf8')) as { version: string }).version}\n`);
   });
 
-  it('loads no command work for --help: no pipeline, compare or import module', async () => {
+  it('loads no command work for --help: no pipeline, compare, import or tournament module', async () => {
     // A preload lists every file URL the ESM loader resolves, through a hook thread-free enough for Node 20.
     const preload = `data:text/javascript,${encodeURIComponent(
       "import { register } from 'node:module'; register('data:text/javascript,' + encodeURIComponent(\"export async function load(u, c, n) { if (u.startsWith('file:')) process.stderr.write('LOADED ' + u + '\\\\n'); return n(u, c); }\"));",
@@ -66,6 +66,7 @@ describe('the built CLI', () => {
     expect(text).not.toContain('function runPhase21(');
     expect(text).not.toContain('function compareRuns(');
     expect(text).not.toContain('function checkWfCommonsInstance(');
+    expect(text).not.toContain('function runTournament(');
   });
 
   it('writes the same artifacts as the sources, and the same errors', async () => {

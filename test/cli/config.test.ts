@@ -76,9 +76,6 @@ describe('config file: problems, as FILE:line: key: problem', () => {
     expect(problemsOf('{"colour": true}')).toBe('nightly.json:1: colour: unknown key');
   });
   it('refuses the reserved keys with their reason', () => {
-    expect(problemsOf('{"subprocess": {"command": ["true"]}}')).toBe(
-      'nightly.json:1: subprocess: not supported yet: the subprocess world (contract section 11) comes in a later version',
-    );
     expect(problemsOf('{"config": "other.json"}')).toBe('nightly.json:1: config: a config file cannot name another config file');
   });
   it('gives the line and column of invalid JSON', () => {

@@ -21,7 +21,7 @@ const EXPECTED_OPTIONS = [
   'backoff-cap', 'breaker-threshold', 'breaker-cooldown', 'min-probability', 'high-risk-floor',
   'allow-high-risk', 'wave-deadline', 'duration-noise', 'epoch', 'seed', 'agents-file', 'on-invalid',
   'dry-run', 'min-health', 'quiet', 'json', 'debug', 'help', 'version', 'config', 'resume', 'abort-on-failure-rate',
-  'breaker', 'breaker-window', 'breaker-min-attempts', 'breaker-failure-rate', 'no-steal', 'world', 'outcomes',
+  'breaker', 'breaker-window', 'breaker-min-attempts', 'breaker-failure-rate', 'no-steal', 'world', 'outcomes', 'time-scale',
 ];
 
 /** The help line (joined over wraps) that documents `--name`. */

@@ -64,7 +64,7 @@ describe('kill at any call of the writing layer, then --resume', () => {
   });
 
   it('at each sampled point: the resumed run writes the same bytes, and leaves no temporary file or lock', async () => {
-    const points = process.env.CRASH_ALL === '1' ? Array.from({ length: total }, (_, i) => i + 1) : samplePoints(total, 20);
+    const points = process.env.CRASH_ALL === '1' ? Array.from({ length: total }, (_, i) => i + 1) : samplePoints(total, 24);
     const ops = new Set<OutputOp>();
     for (const at of points) {
       const dirs = freshDirs();

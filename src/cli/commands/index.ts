@@ -9,9 +9,10 @@ import { compareCommand } from './compare.ts';
 import { importCommand } from './import.ts';
 import { phaseCommand } from './phase.ts';
 import { tournamentCommand } from './tournament.ts';
+import { workerCommand } from './worker.ts';
 
 /** Every command, in the order `--help` lists them. */
-export const COMMANDS: readonly CliCommand[] = [phaseCommand, compareCommand, importCommand, tournamentCommand];
+export const COMMANDS: readonly CliCommand[] = [phaseCommand, compareCommand, importCommand, tournamentCommand, workerCommand];
 
 /** The command a command line that names none runs. */
 export const DEFAULT_COMMAND = phaseCommand.name;

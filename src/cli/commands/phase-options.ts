@@ -69,6 +69,7 @@ export const OPTION_HELP: { readonly [K in OptionKey]: OptionHelp } = {
   steal: { group: 'simulation', defaultText: plain(V.steal, '') },
   dry_run: { group: 'control', defaultText: plain(V.dry_run, '') },
   resume: { group: 'control', defaultText: plain(V.resume, '') },
+  time_scale: { group: 'simulation', placeholder: 'F', defaultText: plain(V.time_scale, '') },
   abort_on_failure_rate: { group: 'control', placeholder: 'R', defaultText: plain(V.abort_on_failure_rate, 'none') },
   min_health: { group: 'control', placeholder: 'H', defaultText: plain(V.min_health, 'none') },
   quiet: { group: 'control', defaultText: plain(V.quiet, '') },

@@ -63,7 +63,7 @@ export async function resolvePhaseSettings(command: Command, ctx: Pick<CommandCo
   // The config reader (and jsonc-parser) is loaded only when a config file is given.
   const config = line.config === null ? null : (await import('../config-file.ts')).loadConfigFile(line.config);
   const values: OptionValues = { ...config?.values, ...line.values };
-  const options = optionsFromValues(values);
+  const options = optionsFromValues(values, config?.subprocess?.settings);
   const problems = crossCheck(options, { line, config });
   if (problems.length > 0) throw new UsageError(problems.join('\n'));
   return { options, line, config };

@@ -17,10 +17,8 @@ import { STRATEGIES } from '../../assign/registry.ts';
 import { UsageError, type ExitCode } from '../../errors.ts';
 import { flagOf, isOptionKey, OPTION_KEYS, OPTION_VALUES, PATH_KEYS } from '../../schema/config.ts';
 import type { OptionKey } from '../../schema/config.ts';
-import { processLauncher } from '../../tournament/launcher.ts';
-import { renderTournamentChart } from '../../tournament/chart.ts';
 import type { ChildHandle, Launcher } from '../../tournament/pool.ts';
-import { runTournament, TOURNAMENT_FILES, type TournamentProgress } from '../../tournament/run.ts';
+import type { TournamentProgress } from '../../tournament/run.ts';
 import { formatDuration, formatEta, paceOf } from '../pace.ts';
 import type { CliCommand, CommandContext } from '../program.ts';
 import { exitCodeOfSignal, watchSignals } from '../signals.ts';
@@ -163,6 +161,13 @@ async function runTournamentCommand(command: Command, ctx: CommandContext): Prom
     OPTION_KEYS.filter((key) => merged[key] !== undefined && !NOT_SHARED.has(key) && !OWN.has(key) && key !== 'debug' && !(PATH_KEYS as readonly string[]).includes(key)).map((key) => [key, merged[key] as string | number | boolean | null]),
   );
 
+  // The tournament's work (statistics libraries, the renderer) loads only when it runs, so
+  // `--help` stays fast (test/build/build.test.ts).
+  const [{ processLauncher }, { renderTournamentChart }, { runTournament, TOURNAMENT_FILES }] = await Promise.all([
+    import('../../tournament/launcher.ts'),
+    import('../../tournament/chart.ts'),
+    import('../../tournament/run.ts'),
+  ]);
   const live = new Set<ChildHandle>();
   const base = processLauncher(io.self, io.env);
   const launch: Launcher = (args) => {

@@ -80,7 +80,8 @@ export class QueueCommandRunner implements CommandRunner {
   /**
    * Checks Redis, then connects the queue and its events, and waits until the events reader
    * reads (so no completion after `open` is missed).
-   * @throws QueueError when Redis cannot be reached; Error for a run id outside {@link RUN_ID_PATTERN}
+   * @throws QueueError when Redis cannot be reached or its connections are not ready within
+   *   {@link OPEN_TIMEOUT_S}; Error for a run id outside {@link RUN_ID_PATTERN}
    */
   static async open(options: QueueRunnerOptions): Promise<QueueCommandRunner> {
     if (!RUN_ID_PATTERN.test(options.runId)) throw new Error(`run id ${JSON.stringify(options.runId)}: must match ${String(RUN_ID_PATTERN)}`);
@@ -90,8 +91,21 @@ export class QueueCommandRunner implements CommandRunner {
     queue.on('error', () => undefined);
     const events = new QueueEvents(QUEUE_NAME, { connection });
     const producer = new QueueEventsProducer(QUEUE_NAME, { connection });
-    await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), producer.waitUntilReady()]);
-    await untilListening(events, producer, options.runId);
+    events.on('error', () => undefined);
+    producer.on('error', () => undefined);
+    try {
+      await withTimeout(
+        (async () => {
+          await Promise.all([queue.waitUntilReady(), events.waitUntilReady(), producer.waitUntilReady()]);
+          await untilListening(events, producer, options.runId);
+        })(),
+        OPEN_TIMEOUT_S,
+        `--queue: Redis at ${options.target.display} did not answer within ${OPEN_TIMEOUT_S} s`,
+      );
+    } catch (error: unknown) {
+      await Promise.allSettled([events.close(), producer.close(), queue.close()]);
+      throw error instanceof QueueError ? error : new QueueError(`--queue: cannot use Redis at ${options.target.display}: ${messageOf(error)}`);
+    }
     return new QueueCommandRunner(options, queue, events, producer);
   }
 
@@ -246,6 +260,24 @@ export class QueueCommandRunner implements CommandRunner {
 /** Events the runner publishes and reads besides BullMQ's own. */
 interface RunnerEvents extends QueueEventsListener {
   [READY_EVENT]: (args: { runId: string }, id: string) => void;
+}
+
+/** Seconds {@link QueueCommandRunner.open} waits for its connections and events reader. */
+export const OPEN_TIMEOUT_S = 15;
+
+/** `promise`, or a QueueError with `message` after `seconds`. */
+async function withTimeout<T>(promise: Promise<T>, seconds: number, message: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      reject(new QueueError(message));
+    }, seconds * 1000);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** How often the ready marker is published until the events reader sees it, milliseconds. */

@@ -11,26 +11,14 @@
  */
 import { QueueEvents, UnrecoverableError, WaitingError, Worker, type Job, type QueueEventsListener } from 'bullmq';
 import type { CommandOutcome, CommandRunner } from '../subprocess/runner.ts';
-import { connectionOptions, probeRedis, QUEUE_NAME, type RedisTarget } from './connection.ts';
+import { connectionOptions, probeRedis, QUEUE_NAME } from './connection.ts';
+import type { RedisTarget, StallOptions } from './settings.ts';
 import { CANCEL_EVENT, checkJobData } from './job.ts';
 
 /** The harness's cancel event, as the worker reads it. */
 interface CancelEvents extends QueueEventsListener {
   [CANCEL_EVENT]: (args: { jobId: string }, id: string) => void;
 }
-
-/** How fast a dead worker's jobs are taken back. Seconds. */
-export interface StallOptions {
-  /** A job's lock lasts this long and is renewed at half of it (BullMQ `lockDuration`). */
-  readonly lockDurationS: number;
-  /** Every this often a worker looks for jobs whose lock expired (BullMQ `stalledInterval`). */
-  readonly stalledIntervalS: number;
-  /** A job that stalled more than this many times fails (BullMQ `maxStalledCount`). */
-  readonly maxStalledCount: number;
-}
-
-/** BullMQ's own defaults: a dead worker's job runs again within about a minute. */
-export const DEFAULT_STALL: StallOptions = { lockDurationS: 30, stalledIntervalS: 30, maxStalledCount: 1 };
 
 /** Options of {@link startQueueWorker}. */
 export interface QueueWorkerOptions {
@@ -102,8 +90,14 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     maxStalledCount: stall.maxStalledCount,
     autorun: true,
   });
+  let lastError = '';
   worker.on('error', (error) => {
-    log(`worker: ${error.message}`);
+    // A Redis outage repeats one error per reconnection attempt: say it once.
+    if (error.message !== lastError) log(`worker: ${error.message}`);
+    lastError = error.message;
+  });
+  worker.on('ready', () => {
+    lastError = '';
   });
   worker.on('failed', (job, error) => {
     log(`worker: job ${job?.id ?? '?'} failed: ${error.message}`);
