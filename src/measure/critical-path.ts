@@ -9,7 +9,7 @@
  * makespan lower bound (the classic bound of list scheduling, Graham 1969). Makespan
  * efficiency = lower bound / makespan, in (0, 1] when the wave ran on the predicted times.
  */
-import type { AgentProfile, WavePlan } from '../plan/model.ts';
+import type { AgentProfile, Task, WavePlan } from '../plan/model.ts';
 import { isCapable } from '../plan/model.ts';
 import { round } from '../util/json.ts';
 
@@ -47,24 +47,24 @@ export function leastWork(wave: WavePlan, agents: readonly AgentProfile[]): Floa
 export function waveBound(wave: WavePlan, agents: readonly AgentProfile[]): WaveBound {
   const least = leastWork(wave, agents);
   const index = new Map(wave.tasks.map((task, i) => [task.taskId, i]));
-  // finish[i] = heaviest chain ending with task i; computed depth first without recursion.
+  // finish[i] = heaviest chain ending with task i (-1 until known); computed depth first without
+  // recursion. Every index below is a task index of this wave.
   const finish = new Float64Array(wave.tasks.length).fill(-1);
   const onStack = new Uint8Array(wave.tasks.length);
   let critical = 0;
   for (let root = 0; root < wave.tasks.length; root++) {
-    if ((finish[root] ?? -1) >= 0) continue;
+    if ((finish[root] as number) >= 0) continue;
     const stack: number[] = [root];
     while (stack.length > 0) {
-      const i = stack[stack.length - 1] ?? 0;
-      const task = wave.tasks[i];
-      if (task === undefined) break;
+      const i = stack[stack.length - 1] as number;
+      const task = wave.tasks[i] as Task;
       onStack[i] = 1;
       let pending = false;
       let longest = 0;
       for (const ref of task.dependsOn) {
         const j = ref.wave === wave.wave ? index.get(ref.taskId) : undefined;
         if (j === undefined) continue;
-        const done = finish[j] ?? -1;
+        const done = finish[j] as number;
         if (done >= 0) longest = Math.max(longest, done);
         else if (onStack[j] === 1) continue; // a cycle (validation rejects them): the back edge adds nothing
         else {
@@ -75,8 +75,9 @@ export function waveBound(wave: WavePlan, agents: readonly AgentProfile[]): Wave
       if (pending) continue;
       stack.pop();
       onStack[i] = 0;
-      finish[i] = longest + (least[i] ?? 0);
-      critical = Math.max(critical, finish[i] ?? 0);
+      const chain = longest + (least[i] as number);
+      finish[i] = chain;
+      critical = Math.max(critical, chain);
     }
   }
   let total = 0;

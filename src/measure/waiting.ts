@@ -41,10 +41,6 @@ export class WaitingTimes {
     return times;
   }
 
-  get count(): number {
-    return this.#n;
-  }
-
   add(x: number): void {
     if (this.#n === 0) {
       this.#sum = x;

@@ -125,6 +125,6 @@ export interface SimulationSnapshot {
   readonly breakers: readonly { readonly agentId: string; readonly state: BreakerState }[];
   /** Agents whose circuit is open with its cooldown timer pending, in the order the timers were set. */
   readonly cooldowns: readonly string[];
-  /** Outcomes of earlier tasks a later wave depends on (section 10), in the order they ended. */
+  /** Outcomes of earlier tasks a later wave depends on (section 10), wave by wave in plan order. */
   readonly decided: readonly { readonly wave: number; readonly taskId: string; readonly status: TaskStatus }[];
 }

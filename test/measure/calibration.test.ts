@@ -53,6 +53,10 @@ describe('bin edges', () => {
     expect(binIndex(0, edges)).toBe(0);
     expect(binIndex(0.1, edges)).toBe(0);
     expect(binIndex(0.1000001, edges)).toBe(1);
+    // 0.3 x 10 = 3.0000000000000004 guesses bin 3; edge 3 is 0.30000000000000004 >= 0.3: bin 2.
+    expect(binIndex(0.3, edges)).toBe(2);
+    expect(() => uniformBinEdges(0)).toThrow(new RangeError('nBins must be an integer >= 1, got 0'));
+    expect(() => uniformBinEdges(2.5)).toThrow(new RangeError('nBins must be an integer >= 1, got 2.5'));
     expect(binIndex(1, edges)).toBe(9);
   });
 
@@ -151,11 +155,11 @@ describe('empty input and bad input', () => {
   });
 
   it('rejects mismatched lengths, p outside [0, 1], NaN, outcomes other than 0/1 and bad bin counts', () => {
-    expect(() => calibrate([1], [])).toThrow(RangeError);
-    expect(() => calibrate([1], [1.5])).toThrow(RangeError);
-    expect(() => calibrate([1], [-0.1])).toThrow(RangeError);
-    expect(() => calibrate([1], [Number.NaN])).toThrow(RangeError);
-    expect(() => calibrate([2], [0.5])).toThrow(RangeError);
+    expect(() => calibrate([1], [])).toThrow(new RangeError('y and p differ in length: 1 vs 0'));
+    expect(() => calibrate([1], [1.5])).toThrow(new RangeError('predicted probability must be in [0, 1], got 1.5'));
+    expect(() => calibrate([1], [-0.1])).toThrow(new RangeError('predicted probability must be in [0, 1], got -0.1'));
+    expect(() => calibrate([1], [Number.NaN])).toThrow(new RangeError('predicted probability must be in [0, 1], got NaN'));
+    expect(() => calibrate([2], [0.5])).toThrow(new RangeError('outcome must be 0 or 1, got 2'));
     expect(() => calibrate([1], [0.5], 0)).toThrow(RangeError);
     expect(() => new CalibrationAccumulator(2.5)).toThrow(RangeError);
   });

@@ -30,6 +30,9 @@ describe('critical path and makespan lower bound (contract 10)', () => {
   it('a dependency on an earlier wave adds nothing; a cycle is not followed twice', () => {
     const cross = wavePlan(2, [t('p', 3, 3, { wave: 2, dependsOn: [{ wave: 1, taskId: 'a' }] })]);
     expect(waveBound(cross, agents).critical_path_s).toBe(3);
+    // Wave 2 has its own `a` (4 s): p's dependency is wave 1's a, so the chains stay apart.
+    const sameName = wavePlan(2, [t('a', 4, 9, { wave: 2 }), t('p', 3, 9, { wave: 2, dependsOn: [{ wave: 1, taskId: 'a' }] })]);
+    expect(waveBound(sameName, agents).critical_path_s).toBe(4);
     const cycle = wavePlan(1, [t('u', 3, 9, { dependsOn: ['v'] }), t('v', 4, 9, { dependsOn: ['u'] })]);
     expect(waveBound(cycle, agents).critical_path_s).toBe(7);
   });

@@ -4,7 +4,7 @@
  * the uninterrupted run.
  */
 import { describe, expect, it } from 'vitest';
-import { computeRunMetrics, RunMetricsAccumulator } from '../../src/measure/metrics.ts';
+import { computeRunMetrics, predictionAgentOf, RunMetricsAccumulator } from '../../src/measure/metrics.ts';
 import { metricsStateSchema, type MetricsState } from '../../src/schema/checkpoint.ts';
 import type { WaveExecution } from '../../src/simulate/types.ts';
 import { AGENTS, WAVE_1, WAVE_2, outcome, profile } from './fixture.ts';
@@ -141,6 +141,15 @@ describe('RunMetricsAccumulator: restore then continue', () => {
     expect(() => { fewer.restore(state); }).toThrow(new RangeError("checkpoint agents agent_1,agent_2 differ from the run's agent_1"));
     const more = new RunMetricsAccumulator([...AGENTS, profile('agent_3')], 6);
     expect(() => { more.restore(state); }).toThrow(new RangeError("checkpoint agents agent_1,agent_2 differ from the run's agent_1,agent_2,agent_3"));
+  });
+});
+
+describe('predictionAgentOf', () => {
+  it('is the first attempt\'s agent, or the final agent of a task that never ran', () => {
+    const [, , , t4, t5] = WAVE_1.outcomes;
+    if (t4 === undefined || t5 === undefined) throw new Error('fixture');
+    expect(predictionAgentOf({ ...t5, agentId: 'agent_9' })).toBe('agent_2'); // ran on agent_2, ended elsewhere
+    expect(predictionAgentOf(t4)).toBe('agent_2'); // blocked, no attempt
   });
 });
 
