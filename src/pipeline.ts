@@ -65,6 +65,7 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
   const outputFs = env.outputFs ?? NODE_OUTPUT_FS;
   const created = createFolders(options.out, outputFs, '--out');
   let lock: OutputLock | null = null;
+  let world: PreparedWorld | null = null;
   let wrote = false;
   try {
     lock = await acquireOutputLock(options.out, startedAt);
@@ -79,7 +80,7 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
     const calendar = new SimulatedCalendar(resolveEpochMs(options.epoch, input.plan.latestTimestamp));
     const beyond = horizonProblem(input.plan, options, calendar.epochMs);
     if (beyond !== null) throw inputError([errorAt(options.input, null, '(simulated time)', beyond)]);
-    const world = await prepareWorld(options, input, env);
+    world = await prepareWorld(options, input, env, env.runId ?? (() => `run-${startedAt.getTime()}`));
     // The files the world read are inputs too: run.json records them and --resume checks them.
     const loaded: LoadResult = world.inputs.length === 0 ? input : { ...input, files: [...input.files, ...world.inputs] };
     const ctx: RunContext = {
@@ -110,6 +111,7 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
     wrote = true;
     return options.dryRun ? planOnly(ctx, beginning) : await executeRun(ctx, beginning, null, null);
   } finally {
+    await world?.close?.();
     await lock?.release();
     if (!wrote) removeCreatedFolders(created, outputFs);
   }
@@ -146,10 +148,10 @@ function describePlan(loaded: LoadResult): string {
  * @throws UsageError for a world not in the registry or not built, or an option it lacks
  * @throws InputError for a bad file the world reads (`--outcomes`)
  */
-async function prepareWorld(options: RunOptions, loaded: LoadResult, env: RunEnvironment): Promise<PreparedWorld> {
+async function prepareWorld(options: RunOptions, loaded: LoadResult, env: RunEnvironment, runId: () => string): Promise<PreparedWorld> {
   if (options.outcomes !== null && options.world !== 'replay') throw new UsageError(`--outcomes: only read by --world replay (the world is ${options.world}); drop --outcomes or add --world replay`);
   try {
-    const world = await getWorld(options.world).prepare({ options, plan: loaded.plan, progress: env.progress });
+    const world = await getWorld(options.world).prepare({ options, plan: loaded.plan, progress: env.progress, runId });
     if (world.name !== 'simulated') env.progress.stage('world', `${world.name}: ${world.detail}`);
     return world;
   } catch (error: unknown) {

@@ -50,4 +50,9 @@ export interface RunEnvironment {
    * wraps it for the crash test (`PHASE21_CRASH_AT`), tests to simulate a full disk.
    */
   readonly outputFs?: OutputFs;
+  /**
+   * A fresh id for this invocation (`crypto.randomUUID` in the CLI), for the jobs of
+   * `--world subprocess --queue`; default `run-` and the start time in epoch milliseconds.
+   */
+  readonly runId?: () => string;
 }

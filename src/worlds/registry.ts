@@ -26,6 +26,11 @@ export interface WorldSetup {
   readonly plan: RunPlan;
   /** For warnings (e.g. outcomes rows naming no task of the run). */
   readonly progress: ProgressSink;
+  /**
+   * A fresh id for this invocation (letters, digits, `-`, `_`, `.`): the subprocess world's
+   * `--queue` jobs carry it. Injected from the edge (`crypto.randomUUID` in the CLI).
+   */
+  readonly runId: () => string;
 }
 
 /** What a world is created with, once the run starts (or resumes). */
@@ -60,6 +65,11 @@ export interface PreparedWorld {
   readonly timeScale?: number;
   /** Builds the executor and scheduler on the run's clock. */
   create(runtime: WorldRuntime): WorldInstance;
+  /**
+   * Releases what `prepare` opened (the `--queue` connections) when the run ends, whether or
+   * not `create` was called (a dry run, a refused `--resume`); idempotent. Optional.
+   */
+  close?(): Promise<void>;
 }
 
 /** One world of the registry. */

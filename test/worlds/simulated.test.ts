@@ -28,7 +28,7 @@ describe('world registry', () => {
   });
 
   it('the simulated world starts its clock where the run stands and draws like the simulated executor', async () => {
-    const prepared = await getWorld('simulated').prepare({ options: DEFAULT_OPTIONS, plan, progress: SILENT_PROGRESS });
+    const prepared = await getWorld('simulated').prepare({ options: DEFAULT_OPTIONS, plan, progress: SILENT_PROGRESS, runId: () => 'test' });
     const instance = prepared.create({ rng: createKeyedRandom(21), startS: 42, signal: undefined });
     expect(instance.scheduler.now()).toBe(42);
     expect(instance.executor.name).toBe('simulated');

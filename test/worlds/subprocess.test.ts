@@ -56,10 +56,10 @@ describe('the subprocess world', () => {
 
   it("takes an agent's own command over the config's, and refuses an agent without one, naming it and the file", async () => {
     const options = { ...DEFAULT_OPTIONS, world: 'subprocess' as const, agentsFile: 'agents.json' };
-    await expect(getWorld('subprocess').prepare({ options, plan, progress: SILENT_PROGRESS })).rejects.toThrow(
+    await expect(getWorld('subprocess').prepare({ options, plan, progress: SILENT_PROGRESS, runId: () => 'test' })).rejects.toThrow(
       '--world subprocess: no command for agent A: give each a "command": ["program", "arg"] in agents.json, or one for every agent as "subprocess": {"command": [...]} in the --config file',
     );
-    const prepared = await getWorld('subprocess').prepare({ options: { ...options, timeScale: 0.5, subprocess: { ...SETTINGS, command: ['shared-agent', '-v'] } }, plan, progress: SILENT_PROGRESS });
+    const prepared = await getWorld('subprocess').prepare({ options: { ...options, timeScale: 0.5, subprocess: { ...SETTINGS, command: ['shared-agent', '-v'] } }, plan, progress: SILENT_PROGRESS, runId: () => 'test' });
     expect(prepared.detail).toBe('real commands (2 commands), timeout 10 s, kill grace 0.5 s, delays x 0.5');
     expect(prepared.timeScale).toBe(0.5);
   });
@@ -67,7 +67,7 @@ describe('the subprocess world', () => {
   it('closing the world (the path of an exception in the harness) ends a running command and its children', async () => {
     const pids = pidDir();
     const options = { ...DEFAULT_OPTIONS, world: 'subprocess' as const, subprocess: { ...SETTINGS, command: [AGENT], env: { PIDS: pids } } };
-    const prepared = await getWorld('subprocess').prepare({ options, plan: { ...plan, agents: [profile('A')] }, progress: SILENT_PROGRESS });
+    const prepared = await getWorld('subprocess').prepare({ options, plan: { ...plan, agents: [profile('A')] }, progress: SILENT_PROGRESS, runId: () => 'test' });
     const world = prepared.create({ rng: createKeyedRandom(1), startS: 0, signal: undefined });
     world.executor.start({ wave: 1, task: task('t1_1', [pred('A', 0.5, 10)]), agent: profile('A'), attempt: 0, p: 0.5, predictedTimeS: 10 }, () => undefined);
     for (let i = 0; i < 500 && pidsIn(pids).length < 2; i++) await new Promise((resolve) => setTimeout(resolve, 10));

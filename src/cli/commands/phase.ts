@@ -4,6 +4,7 @@
  * defaults), runs the pipeline with progress on stderr and SIGINT/SIGTERM wired to cancel, and
  * ends with the exit code and lines of src/cli/render.ts.
  */
+import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { UsageError } from '../../errors.ts';
@@ -95,7 +96,7 @@ async function runPhaseCommand(command: Command, ctx: CommandContext): Promise<E
   const run = deps.run ?? (await import('../../pipeline.ts')).runPhase21;
   let result;
   try {
-    result = await run(options, { clock: deps.wallClock ?? SYSTEM_CLOCK, progress: recorder.sink, version: ctx.version, signal: cancellation.signal, ...(deps.outputFs === undefined ? {} : { outputFs: deps.outputFs }) });
+    result = await run(options, { clock: deps.wallClock ?? SYSTEM_CLOCK, progress: recorder.sink, version: ctx.version, signal: cancellation.signal, runId: randomUUID, ...(deps.outputFs === undefined ? {} : { outputFs: deps.outputFs }) });
   } finally {
     await cancellation.close();
     progress.finish();

@@ -1,16 +1,18 @@
 /**
  * `--world subprocess` (contract section 11): each attempt is a real command run by the local
- * runner (execa), on a real-time clock. Prepared before anything is written: every agent of the
- * run must have an argv, its own (`command` in the agents file) or the config file's
- * `subprocess.command`; otherwise exit 2 naming the agents and the file.
+ * runner (execa), or with `--queue` by `npm run worker` processes through the queue runner, on
+ * a real-time clock. Prepared before anything is written: every agent of the run must have an
+ * argv, its own (`command` in the agents file) or the config file's `subprocess.command`, and
+ * the `--queue` Redis must answer; otherwise exit 2 naming the agents and the file, or the URL.
  */
 import { UsageError } from '../../errors.ts';
 import { resolveAgentsFile } from '../../io/agents-file.ts';
 import type { RunOptions } from '../../options.ts';
 import type { AgentProfile } from '../../plan/model.ts';
 import type { World } from '../registry.ts';
+import { openCommandRunner } from '../queue/open.ts';
+import { maskedQueueUrl } from '../queue/settings.ts';
 import { SubprocessExecutor } from './executor.ts';
-import { LocalCommandRunner } from './local-runner.ts';
 import { NODE_TIMERS, RealTimeScheduler } from './realtime-scheduler.ts';
 
 /** Shown at most this many agents without a command; the rest are counted. */
@@ -45,25 +47,33 @@ function describeCommands(commands: ReadonlyMap<string, readonly string[]>): str
   return (only ?? []).join(' ');
 }
 
-/** `--world subprocess`. */
+/**
+ * `--world subprocess`. `prepare` opens the command runner (`openCommandRunner`: local, or the
+ * queue runner on `--queue` under the setup's run id); the instance's `close` and the prepared
+ * world's `close` both close it (idempotent).
+ * @throws UsageError for an agent without a command or a bad `--queue`; QueueError when the
+ *   `--queue` Redis cannot be reached (exit 2, nothing written)
+ */
 export const subprocessWorld: World = {
   name: 'subprocess',
-  describe: 'every attempt runs a real command (argv from the config file or the agent profile), the attempt JSON on stdin, exit 0 = success (contract section 11)',
-  prepare: ({ options, plan }) => Promise.resolve().then(() => {
+  describe: 'every attempt runs a real command (argv from the config file or the agent profile), the attempt JSON on stdin, exit 0 = success; with --queue on npm run worker processes (contract section 11)',
+  prepare: async ({ options, plan, runId }) => {
     const commands = commandsOf(plan.agents, options);
+    const runner = await openCommandRunner(options, { now: () => performance.now(), runId });
     const { timeoutS, killGraceS } = options.subprocess;
     const scale = options.timeScale === 1 ? '' : `, delays x ${options.timeScale}`;
+    const where = options.queue === null ? '' : ` on workers of the queue at ${maskedQueueUrl(options.queue)}`;
     return {
       name: 'subprocess' as const,
-      detail: `real commands (${describeCommands(commands)}), timeout ${timeoutS} s, kill grace ${killGraceS} s${scale}`,
+      detail: `real commands (${describeCommands(commands)})${where}, timeout ${timeoutS} s, kill grace ${killGraceS} s${scale}`,
       inputs: [],
       timeScale: options.timeScale,
       create: ({ startS, signal }) => {
         const scheduler = new RealTimeScheduler({ nowMs: () => performance.now(), timers: NODE_TIMERS, startS, ...(signal === undefined ? {} : { signal }) });
-        const runner = new LocalCommandRunner();
         const executor = new SubprocessExecutor(runner, scheduler, commands, options.subprocess, signal ?? new AbortController().signal);
         return { executor, scheduler, close: () => runner.close() };
       },
+      close: () => runner.close(),
     };
-  }),
+  },
 };
