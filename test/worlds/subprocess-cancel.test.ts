@@ -44,7 +44,7 @@ describe('SIGTERM to the harness in the middle of a wave of slow commands', () =
     } finally {
       child.kill('SIGKILL');
     }
-    expect(stderr).toContain('SIGTERM: canceling');
+    expect(stderr).toContain('SIGTERM: canceling: ending the wave under way and its processes; send it again to stop at once\n');
     const manifest = JSON.parse(readFileSync(path.join(dirs.out, 'run.json'), 'utf8')) as { status: string; waves_finished: number; reason: string };
     expect(manifest).toMatchObject({ status: 'canceled', waves_finished: 1, reason: 'canceled by SIGTERM; --resume continues it' });
     const checkpoint = JSON.parse(readFileSync(path.join(dirs.out, 'checkpoint.json'), 'utf8')) as { waves_finished: number };

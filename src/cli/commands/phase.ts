@@ -85,7 +85,9 @@ async function runPhaseCommand(command: Command, ctx: CommandContext): Promise<E
   const recorder = recordWaves(progress);
   const cancellation = watchSignals(io.signals, {
     onCancel: (signal) => {
-      progress.note(`${signal}: canceling after the wave under way; send it again to stop at once`);
+      // A real-time world ends the wave under way at once (its processes included); the others finish it.
+      const how = options.world === 'subprocess' ? 'canceling: ending the wave under way and its processes' : 'canceling after the wave under way';
+      progress.note(`${signal}: ${how}; send it again to stop at once`);
     },
     onForce: (signal, first) => {
       progress.note(`${signal} again: stopping now (exit code ${exitCodeOfSignal(first)})`);
