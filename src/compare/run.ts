@@ -15,6 +15,7 @@ import type { CompareSettings } from './gate.ts';
 import { renderComparisonMarkdown } from './markdown.ts';
 import { OutcomeTable, Pairing } from './outcomes.ts';
 import { checkRunFolder, readOutcomes, readRunDocuments, type Read, type RunDocuments } from './read.ts';
+import { writeFileAtomically } from '../io/atomic.ts';
 
 /** File names written into `--out`. */
 export const COMPARISON_FILES = { json: 'comparison.json', markdown: 'comparison.md' } as const;
@@ -69,7 +70,7 @@ export async function compareRuns(request: CompareRequest): Promise<CompareOutco
   const json = jsonDocument(comparison);
   const markdown = renderComparisonMarkdown(comparison);
   fs.mkdirSync(request.out, { recursive: true });
-  const files = [writeAtomically(request.out, COMPARISON_FILES.json, json), writeAtomically(request.out, COMPARISON_FILES.markdown, markdown)];
+  const files = [writeFileAtomically(request.out, COMPARISON_FILES.json, json), writeFileAtomically(request.out, COMPARISON_FILES.markdown, markdown)];
   return { comparison, json, files, exitCode: comparison.regression_gate.exit_code };
 }
 
@@ -113,11 +114,3 @@ function realish(p: string): string {
   return path.join(fs.realpathSync(existing), ...restParts);
 }
 
-/** Writes `name` in `dir` under a temporary name, then renames it into place (contract 12). */
-function writeAtomically(dir: string, name: string, text: string): string {
-  const target = path.join(dir, name);
-  const temporary = path.join(dir, `.${name}.tmp`);
-  fs.writeFileSync(temporary, text);
-  fs.renameSync(temporary, target);
-  return target;
-}

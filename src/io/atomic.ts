@@ -393,3 +393,18 @@ export function readStreamPrefix(root: string, relative: string, bytes: number):
   }
   return buffer.toString('utf8');
 }
+
+/**
+ * Writes `text` (UTF-8) as `name` in the existing folder `dir`: first under `.NAME.tmp`, then
+ * renamed into place, so a file at its final name is always whole (contract section 12). For the
+ * small documents of `compare` and `tournament`; a run's artifacts go through {@link OutputFolder}.
+ * @returns the final path
+ * @throws the `fs` error (ENOSPC, EACCES, ...) of the write or the rename
+ */
+export function writeFileAtomically(dir: string, name: string, text: string): string {
+  const target = path.join(dir, name);
+  const temporary = path.join(dir, `.${name}${TEMP_SUFFIX}`);
+  fs.writeFileSync(temporary, text);
+  fs.renameSync(temporary, target);
+  return target;
+}

@@ -15,6 +15,7 @@ import { healthReadSchema, HEADLINE_MEASURE, measureValuesOf, summaryReadSchema 
 import { planTournament, type Replication } from './plan.ts';
 import { runPool, type ChildExit, type Launcher } from './pool.ts';
 import type { TournamentDocument } from './schema.ts';
+import { writeFileAtomically } from '../io/atomic.ts';
 
 /** Files the tournament writes into its folder, besides `runs/`. */
 export const TOURNAMENT_FILES = { json: 'tournament.json', markdown: 'tournament.md', chart: CHART_FILE } as const;
@@ -93,9 +94,9 @@ export async function runTournament(request: TournamentRequest, env: TournamentE
   }
   const document = buildTournament({ strategies: request.strategies, replications: request.replications, options: request.options, results });
   const files = [
-    writeAtomically(request.out, TOURNAMENT_FILES.json, jsonDocument(document)),
-    writeAtomically(request.out, TOURNAMENT_FILES.markdown, renderTournamentMarkdown(document)),
-    writeAtomically(request.out, TOURNAMENT_FILES.chart, await env.renderChart(document)),
+    writeFileAtomically(request.out, TOURNAMENT_FILES.json, jsonDocument(document)),
+    writeFileAtomically(request.out, TOURNAMENT_FILES.markdown, renderTournamentMarkdown(document)),
+    writeFileAtomically(request.out, TOURNAMENT_FILES.chart, await env.renderChart(document)),
   ];
   return { kind: 'completed', document, files };
 }
@@ -162,11 +163,3 @@ export function prepareFolder(out: string, protectedPaths: readonly string[]): v
   fs.writeFileSync(path.join(target, TOURNAMENT_MARKER), 'This folder belongs to npm run tournament, which empties it on every run.\n');
 }
 
-/** Writes `name` in `dir` under a temporary name, then renames it into place. */
-function writeAtomically(dir: string, name: string, text: string): string {
-  const target = path.join(dir, name);
-  const temporary = path.join(dir, `.${name}.tmp`);
-  fs.writeFileSync(temporary, text);
-  fs.renameSync(temporary, target);
-  return target;
-}

@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { fastPredictionRow, fastScheduleRow } from '../../src/io/fast-rows.ts';
 import { PredictionRowSchema, ScheduleRowSchema } from '../../src/schema/input.ts';
+import { mulberry32 } from '../helpers/random.ts';
 
 const ABSENT = Symbol('absent');
 type Pool = readonly unknown[];
@@ -73,17 +74,7 @@ const SCHEDULE_POOLS: Readonly<Record<string, Pool>> = {
 const VALID_PREDICTION = { task_id: 'a', agent_id: 'agent_0', predicted_success_probability: 0.5, timestamp: '2026-11-21T00:00:00Z', wave: 1 };
 const VALID_SCHEDULE = { task_id: 'a', agent_id: 'agent_0', predicted_start_time: 0, predicted_end_time: 5, wave: 1 };
 
-/** Deterministic 32-bit generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 /** A row from `base` with `changes` fields replaced by random pool values (ABSENT deletes). */
 function mutate(base: Readonly<Record<string, unknown>>, pools: Readonly<Record<string, Pool>>, next: () => number, changes: number): Record<string, unknown> {

@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BinaryHeap, DoubleEndedHeap } from '../../src/simulate/heap.ts';
+import { mulberry32 } from '../helpers/random.ts';
 
 interface Item {
   readonly key: number;
@@ -14,17 +15,7 @@ interface Item {
 /** Key first, then seq: a strict total order with many equal keys. */
 const before = (a: Item, b: Item): boolean => a.key < b.key || (a.key === b.key && a.seq < b.seq);
 
-/** Deterministic 32-bit generator (mulberry32). */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = mulberry32;
 
 describe('DoubleEndedHeap', () => {
   it('pops in order and takes the last eligible item, as a sorted list does', () => {
