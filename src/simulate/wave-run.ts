@@ -37,6 +37,22 @@ function mayStealNow(lane: { readonly breaker: BreakerState }): boolean {
   return breaker.kind === 'closed' || (breaker.kind === 'half-open' && !breaker.probeInFlight);
 }
 
+/**
+ * The profiles of `lanes` whose agent is a capable candidate (`capable[lane.index] === 1`):
+ * `profiles` itself (the profiles of `lanes`, same order) when all are, else a new list.
+ */
+function capableAmong(capable: Uint8Array, lanes: readonly Lane[], profiles: readonly AgentProfile[]): readonly AgentProfile[] {
+  let i = 0;
+  while (i < lanes.length && capable[(lanes[i] as Lane).index] === 1) i++;
+  if (i === lanes.length) return profiles;
+  const some = profiles.slice(0, i);
+  for (i++; i < lanes.length; i++) {
+    const lane = lanes[i] as Lane;
+    if (capable[lane.index] === 1) some.push(lane.profile);
+  }
+  return some;
+}
+
 /** The state of one wave while it runs. */
 export class WaveRun {
   /** Wave start, seconds since run start. */
@@ -194,8 +210,7 @@ export class WaveRun {
       for (const item of lane.drain()) {
         const task = item.run.task;
         // A task every agent is a capable candidate for may go to any closed one.
-        const capable = item.run.capableCandidate;
-        const allowed = closedLanes.every((l) => capable[l.index] === 1) ? closed : closedLanes.filter((l) => capable[l.index] === 1).map((l) => l.profile);
+        const allowed = capableAmong(item.run.capableCandidate, closedLanes, closed);
         if (allowed.length === 0) {
           waiting.push(item); // no closed capable candidate: it waits for its own circuit
           continue;
