@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { initialStrategyState, recordWave } from '../assign/state.ts';
 import type { StrategyState } from '../assign/types.ts';
-import { CHARTS_DIR, renderRunCharts } from '../charts/charts.ts';
+import { CHARTS_DIR, GanttAhead, renderRunCharts } from '../charts/charts.ts';
 import { ChartCollector } from '../charts/collector.ts';
 import { OutputError } from '../errors.ts';
 import type { FileDigest } from '../io/atomic.ts';
@@ -72,6 +72,8 @@ interface LiveState {
   readonly events: EventLog;
   /** The chart data gathered wave by wave (src/charts/collector.ts). */
   readonly charts: ChartCollector;
+  /** Each wave's Gantt chart, queued on the chart worker as the wave ends. */
+  readonly gantt: GanttAhead;
   strategy: StrategyState;
   /** The wave being simulated (for engine events). */
   currentWave: number;
@@ -223,7 +225,8 @@ function liveState(
       charts.onEvent(event);
     },
   });
-  const state: LiveState = { world, scheduler, simulation, metrics: from.metrics, waves: from.waves, signals: from.signals, events, charts, strategy: from.strategy, currentWave: 0 };
+  const gantt = new GanttAhead(ctx.charts, ctx.calendar.epochMs);
+  const state: LiveState = { world, scheduler, simulation, metrics: from.metrics, waves: from.waves, signals: from.signals, events, charts, gantt, strategy: from.strategy, currentWave: 0 };
   holder.state = state;
   return state;
 }
@@ -254,7 +257,9 @@ async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState
   writer.appendSignals(signals);
   state.signals.push(...signals);
   state.metrics.addWave(execution);
-  writer.json(chartDataFile(wave.wave), state.charts.addWave(execution));
+  const chartData = state.charts.addWave(execution);
+  writer.json(chartDataFile(wave.wave), chartData);
+  state.gantt.addWave(wave.wave, chartData);
   state.waves.push({ execution: { wave: execution.wave, startS: execution.startS, endS: execution.endS }, metrics, health, anomalies, sources: countSources(execution) });
   const endS = state.scheduler.now();
   state.events.add({ type: 'wave_completed', wave: wave.wave, timeS: endS });
@@ -328,7 +333,7 @@ async function finish(ctx: RunContext, session: RunSession, writer: ArtifactWrit
   const charts = await renderRunCharts({
     health,
     collector: state.charts,
-    epochMs: ctx.calendar.epochMs,
+    ahead: state.gantt,
     waves: state.waves.map((w) => w.execution.wave),
     readChartData: (wave) => readChartData(ctx.options.out, chartDataFile(wave)),
     write: (chart) => {
