@@ -47,6 +47,7 @@ export function buildOptions(outdir: string): BuildOptions {
     entryPoints: [
       { in: 'src/cli/main.ts', out: 'main' },
       { in: 'src/charts/worker.ts', out: 'chart-worker' },
+      { in: 'src/report/parquet-worker.ts', out: 'parquet-worker' },
     ],
     outdir,
     bundle: true,

@@ -11,7 +11,7 @@
  * Requests are answered in the order they were made; the worker renders one chart at a time
  * (vega's SVG id counters are global to a thread, src/charts/render.ts).
  */
-import { Worker } from 'node:worker_threads';
+import { spawnWorker, workerUrl } from '../util/worker.ts';
 import type { ChartSpec } from './render.ts';
 
 /** Renders chart specs to SVG text. */
@@ -34,23 +34,6 @@ export interface RenderRequest {
 /** The worker's answer to the {@link RenderRequest} `id`. */
 export type RenderReply = { readonly id: number; readonly kind: 'svg'; readonly svg: string } | { readonly id: number; readonly kind: 'error'; readonly message: string };
 
-/** The worker's file next to this module: `worker.ts` in the sources, `chart-worker.js` in the bundle. */
-function workerUrl(): URL {
-  return import.meta.url.endsWith('.ts') ? new URL('./worker.ts', import.meta.url) : new URL('./chart-worker.js', import.meta.url);
-}
-
-/**
- * The worker of `url`. A `.ts` worker (the sources, under tsx or vitest) starts from a small
- * module that registers tsx's loader in the worker first: a worker does not inherit
- * `--import tsx`.
- */
-function spawnWorker(url: URL): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const boot = `import { register } from ${JSON.stringify(tsx)};\nregister();\nawait import(${JSON.stringify(url.href)});\n`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`));
-}
-
 interface Pending {
   readonly resolve: (svg: string) => void;
   readonly reject: (error: Error) => void;
@@ -65,7 +48,7 @@ interface Pending {
  * `chart worker: <reason>`.
  */
 export function startChartWorker(): ChartRenderer {
-  const worker = spawnWorker(workerUrl());
+  const worker = spawnWorker(workerUrl(import.meta.url, './worker.ts', 'chart-worker.js'));
   const pending = new Map<number, Pending>();
   let nextId = 0;
   let stopped: Error | null = null;

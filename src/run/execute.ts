@@ -147,13 +147,13 @@ export async function executeRun(ctx: RunContext, beginning: Beginning, resume: 
       await fullTurn();
       const lost = ctx.lockLost();
       if (lost !== null) throw new OutputError(`--out: another run took over the lock of ${options.out} (${lost.message}); stopping without writing more`);
-      if (ctx.signal?.aborted === true) return cancel(ctx, session, writer, state, cancelReason(ctx.signal));
+      if (ctx.signal?.aborted === true) return await cancel(ctx, session, writer, state, cancelReason(ctx.signal));
       try {
         await runWave(ctx, writer, state, wave);
       } catch (error: unknown) {
         // A real-time world stops a wave under way on SIGINT/SIGTERM: the run ends canceled at
         // the checkpoint of the last finished wave; the world's close (below) reaps its processes.
-        if (error instanceof WaveCanceledError) return cancel(ctx, session, writer, state, cancelReason(error.reason));
+        if (error instanceof WaveCanceledError) return await cancel(ctx, session, writer, state, cancelReason(error.reason));
         throw error;
       }
     }
@@ -166,6 +166,7 @@ export async function executeRun(ctx: RunContext, beginning: Beginning, resume: 
     if (note !== null && error instanceof OutputError) throw new OutputError(`${error.message}\n${note}`, { cause: error });
     throw error;
   } finally {
+    await writer.close();
     await state?.world.close();
   }
 }
@@ -252,6 +253,7 @@ async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState
   const metrics = computeWaveMetrics(execution, plan.agents, wave, random);
   const health = healthOf(metrics);
   const anomalies = detectAnomalies(metrics);
+  await writer.settleParquet();
   writer.writeWave({ plan: wave, assignments: assignment.assignments, execution, metrics, health, anomalies });
   const signals = buildSignals({ waves: [wave], executions: [execution], waveMetrics: [metrics], strategy: ctx.strategy.name, random });
   writer.appendSignals(signals);
@@ -307,7 +309,7 @@ async function finish(ctx: RunContext, session: RunSession, writer: ArtifactWrit
   const timeS = state.scheduler.now();
   state.events.add(reason === null ? { type: 'run_completed', timeS } : { type: 'run_aborted', timeS, reason });
   ctx.progress.stage('measure', 'run metrics, signals and report');
-  writer.finishStreams();
+  await writer.finishStreams();
   const metrics = state.metrics.metrics(createKeyedRandom(options.seed));
   const anomalies = state.waves.flatMap((w) => w.anomalies);
   const results: RunResults = {
@@ -349,10 +351,10 @@ async function finish(ctx: RunContext, session: RunSession, writer: ArtifactWrit
 }
 
 /** Stops after the last finished wave: streams renamed into place, run.json `canceled`. */
-function cancel(ctx: RunContext, session: RunSession, writer: ArtifactWriter, state: LiveState, signalName: string): RunResult {
+async function cancel(ctx: RunContext, session: RunSession, writer: ArtifactWriter, state: LiveState, signalName: string): Promise<RunResult> {
   const reason = `canceled by ${signalName}; --resume continues it`;
   state.events.add({ type: 'run_canceled', timeS: state.scheduler.now(), reason });
-  writer.finishStreams();
+  await writer.finishStreams();
   session.writeManifest({ status: 'canceled', reason, wavesFinished: state.waves.length, artifacts: null });
   ctx.progress.warn(`${reason} (${plural(state.waves.length, 'wave')} of ${ctx.loaded.plan.waves.length} finished)`);
   return resultOf(ctx, state, 'canceled', healthOf(state.metrics.metrics()));
