@@ -52,15 +52,30 @@ export const TARGETS = { smallRows: 10_000, smallMaxS: 0.3, wallRows: 100_000, w
 /** Each task of a bench tree depends on up to this many earlier tasks of its wave (`--dependencies`). */
 export const BENCH_DEPENDENCIES = 3;
 
-/** Agents and waves of every generated tree; tasks per wave = rows / 16. */
+/** Agents of every generated tree, and the fewest waves (the issue's trees: 4 waves, 4 agents). */
 export const BENCH_AGENTS = 4;
 export const BENCH_WAVES = 4;
+/**
+ * The most tasks a bench wave holds (the 10^6-row tree's waves). Larger sizes get more waves of
+ * this size (10^7 rows: 40 waves), because the engine's work grows faster than a wave: every
+ * circuit opening reroutes the agent's whole queue (contract section 4.5), openings grow with a
+ * wave's attempts and queues with its length, so reroutes per task grow with the wave (1.7 at
+ * 6,250 tasks, 15 at 62,500); four waves of 625,000 tasks would log some 4 x 10^8 reroutes.
+ */
+export const MAX_BENCH_TASKS_PER_WAVE = 62_500;
+
+/** Waves and tasks per wave of the bench tree of `rows` prediction rows. */
+export function benchShape(rows: number): { readonly waves: number; readonly tasks: number } {
+  const waves = Math.max(BENCH_WAVES, Math.ceil(rows / (BENCH_AGENTS * MAX_BENCH_TASKS_PER_WAVE)));
+  return { waves, tasks: Math.round(rows / (BENCH_AGENTS * waves)) };
+}
 const BENCH_SEED = 20;
 
 export const USAGE = `Usage: npm run bench -- [options]
 
-Runs the harness on generated Phase 20 trees (4 agents, 4 waves) and reports rows/s and peak
-RSS per size beside the I/O floor (parse the input, write as many lines; no simulation).
+Runs the harness on generated Phase 20 trees (4 agents, 4 waves of up to 62,500 tasks, more
+waves of that size beyond 10^6 rows) and reports rows/s, peak RSS and reroutes per task per
+size beside the I/O floor (parse the input, write as many lines; no simulation).
 
 Options:
   --sizes LIST    prediction rows per size, comma-separated (default 1e4,1e5,1e6)
@@ -214,8 +229,8 @@ function generatorFingerprint(root: string): string {
  * Tasks per wave = round(rows / 16), so the real row count is a multiple of 16.
  */
 export function ensureInput(rows: number, root: string, scratch: string, log: (line: string) => void): BenchInput {
-  const tasks = Math.round(rows / (BENCH_AGENTS * BENCH_WAVES));
-  const config: GeneratorConfig = { waves: BENCH_WAVES, tasks, agents: BENCH_AGENTS, seed: BENCH_SEED, baseTime: DEFAULT_BASE_TIME, dependencies: BENCH_DEPENDENCIES, capabilities: true };
+  const { waves, tasks } = benchShape(rows);
+  const config: GeneratorConfig = { waves, tasks, agents: BENCH_AGENTS, seed: BENCH_SEED, baseTime: DEFAULT_BASE_TIME, dependencies: BENCH_DEPENDENCIES, capabilities: true };
   const dir = path.join(scratch, `in-${sizeLabel(rows)}`);
   const treeDir = path.join(dir, 'tree');
   const agentsFile = path.join(dir, 'agents.json');
@@ -224,11 +239,11 @@ export function ensureInput(rows: number, root: string, scratch: string, log: (l
   if (fs.existsSync(marker) && fs.existsSync(treeDir) && fs.existsSync(agentsFile)) {
     const saved = JSON.parse(fs.readFileSync(marker, 'utf8')) as { params?: unknown; summary?: WriteSummary };
     if (JSON.stringify(saved.params) === JSON.stringify(params) && saved.summary !== undefined) {
-      return { rows: tasks * BENCH_AGENTS * BENCH_WAVES, tasks, treeDir, agentsFile, summary: saved.summary, reused: true };
+      return { rows: tasks * BENCH_AGENTS * waves, tasks, treeDir, agentsFile, summary: saved.summary, reused: true };
     }
   }
   fs.rmSync(marker, { force: true });
-  log(`generating ${sizeLabel(rows)}: ${BENCH_WAVES} waves x ${tasks} tasks x ${BENCH_AGENTS} agents -> ${treeDir}`);
+  log(`generating ${sizeLabel(rows)}: ${waves} waves x ${tasks} tasks x ${BENCH_AGENTS} agents -> ${treeDir}`);
   prepareOutDir(treeDir);
   const summary = writePhase20(config, 'tree', treeDir);
   writeAgentsFile(agentsFile, BENCH_AGENTS);
@@ -262,6 +277,8 @@ export function countJsonlOutput(dir: string): { lines: number; bytes: number; f
 /** Medians over the repeats of one size. RSS in bytes, wall in seconds. */
 export interface SizeResult {
   readonly rows: number;
+  /** Reroutes per task of the harness's run (phase21_execution_summary.json totals). */
+  readonly reroutesPerTask: number;
   readonly outLines: number;
   readonly outBytes: number;
   readonly wallS: number;
@@ -276,11 +293,11 @@ const grouped = (n: number): string => Math.round(n).toLocaleString('en-US');
 /** The Markdown table of BENCHMARKS.md. RSS in MB (10^6 bytes); ratio = harness wall / floor wall. */
 export function formatTable(results: readonly SizeResult[]): string {
   const lines = [
-    '| rows | rows/s | wall s | us per row | peak RSS MB | floor wall s | floor RSS MB | ratio |',
-    '|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| rows | rows/s | wall s | us per row | peak RSS MB | floor wall s | floor RSS MB | ratio | reroutes per task |',
+    '|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of results) {
-    const cells = [grouped(r.rows), grouped(r.rows / r.wallS), r.wallS.toFixed(2), ((r.wallS / r.rows) * 1e6).toFixed(1), mb(r.rssBytes), r.floorWallS.toFixed(2), mb(r.floorRssBytes), `${(r.wallS / r.floorWallS).toFixed(2)}x`];
+    const cells = [grouped(r.rows), grouped(r.rows / r.wallS), r.wallS.toFixed(2), ((r.wallS / r.rows) * 1e6).toFixed(1), mb(r.rssBytes), r.floorWallS.toFixed(2), mb(r.floorRssBytes), `${(r.wallS / r.floorWallS).toFixed(2)}x`, r.reroutesPerTask.toFixed(1)];
     lines.push(`| ${cells.join(' | ')} |`);
   }
   return lines.join('\n');
@@ -307,6 +324,12 @@ export function targetVerdicts(results: readonly SizeResult[]): string[] {
   ];
 }
 
+/** Reroutes per task of the run in `out`, from its execution summary's totals. */
+export function readReroutesPerTask(out: string): number {
+  const summary = JSON.parse(fs.readFileSync(path.join(out, 'phase21_execution_summary.json'), 'utf8')) as { totals: { tasks: number; reroutes: number } };
+  return summary.totals.tasks === 0 ? 0 : summary.totals.reroutes / summary.totals.tasks;
+}
+
 /** A child that exited badly: what to print before exiting 1. */
 class ChildFailure extends Error {}
 
@@ -325,6 +348,7 @@ async function benchSize(input: BenchInput, args: BenchArgs, rss: RssSource, roo
   const floorWalls: number[] = [];
   const floorRsses: number[] = [];
   let output = { lines: 0, bytes: 0, files: 0 };
+  let reroutesPerTask = 0;
   for (let i = 1; i <= args.repeat; i++) {
     for (const dir of [out, rep, floorOut]) fs.rmSync(dir, { recursive: true, force: true });
     const harness = await runMeasured(
@@ -333,6 +357,7 @@ async function benchSize(input: BenchInput, args: BenchArgs, rss: RssSource, roo
     );
     checkChild(`harness (${label})`, harness);
     output = countJsonlOutput(out);
+    reroutesPerTask = readReroutesPerTask(out);
     const floor = await runMeasured(
       [floorScript(scratch), '--input', input.treeDir, '--out', floorOut, '--lines', String(output.lines), '--bytes', String(output.bytes)],
       root, rss, scratch,
@@ -352,7 +377,7 @@ async function benchSize(input: BenchInput, args: BenchArgs, rss: RssSource, roo
     );
   }
   return {
-    rows: input.rows, outLines: output.lines, outBytes: output.bytes,
+    rows: input.rows, reroutesPerTask, outLines: output.lines, outBytes: output.bytes,
     wallS: median(walls), rssBytes: median(rsses), floorWallS: median(floorWalls), floorRssBytes: median(floorRsses),
   };
 }

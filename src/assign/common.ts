@@ -205,7 +205,10 @@ export function workOf(state: StrategyState, agentId: string): number {
  * @throws Error when no agent of `allowed` may run the task (the simulator must not reroute then: a bug)
  */
 export function reroutePool(task: Task, allowed: readonly AgentProfile[]): readonly AgentProfile[] {
-  const pool = allowed.filter((agent) => isCapableCandidate(task, agent));
+  // `allowed` itself when every agent passes (the engine's case): no list is built per reroute.
+  let i = 0;
+  while (i < allowed.length && isCapableCandidate(task, allowed[i] as AgentProfile)) i++;
+  const pool = i === allowed.length ? allowed : allowed.filter((agent) => isCapableCandidate(task, agent));
   if (pool.length === 0) throw new Error(`reroute of task "${task.taskId}" (wave ${task.wave}) with no allowed capable candidate`);
   return pool;
 }

@@ -45,11 +45,19 @@ export function secs(s: number | null): string {
 /**
  * Text made safe for one line of Markdown: CR/LF runs become single spaces, and every other
  * control, separator or bidirectional-formatting character is escaped (`escapeText`), so no
- * input can start a new Markdown block or hide text in the report.
+ * input can start a new Markdown block or hide text in the report; an `&` that would start a
+ * character reference is written `&amp;`, so the text renders as it is.
  */
 export function oneLine(text: string): string {
-  return escapeText(text.replace(/[\r\n]+/g, ' '));
+  return escapeText(text.replace(/[\r\n]+/g, ' ')).replace(ENTITY_START, '&amp;');
 }
+
+/**
+ * An `&` that would start a character reference (`&amp;`, `&#38;`, `&#x26;`): Markdown renders
+ * those as the character, so an id `R&amp;D` would show as `R&D`. Such an `&` is written as
+ * `&amp;`; any other `&` renders as itself and is left alone, for readable Markdown source.
+ */
+const ENTITY_START = /&(?=#?[0-9A-Za-z]+;)/g;
 
 /** A table cell: one line, with `|` escaped as `\|` (GitHub-flavoured Markdown tables). */
 export function cell(text: string): string {

@@ -20,7 +20,6 @@
  * is a `WaveRun` (./wave-run.ts); its record is built by ./wave-result.ts.
  */
 import type { TaskRef } from '../plan/model.ts';
-import { predictionOn } from '../plan/model.ts';
 import { allowedAttempts, backoffStep } from './backoff.ts';
 import { closedBreaker, cooldownElapsed } from './breaker.ts';
 import { activeGates } from './gates.ts';
@@ -48,7 +47,7 @@ export class Simulation {
   /** @throws RangeError when `config.initial` names an agent outside the run or a cooldown of a closed circuit */
   constructor(config: SimulationConfig) {
     this.#config = config;
-    this.#lanes = config.agents.map((profile, index) => new Lane(index, profile, closedBreaker(config.breaker), (run) => predictionOn(run.task, profile.agentId).predictedTimeS * profile.speed));
+    this.#lanes = config.agents.map((profile, index) => new Lane(index, profile, closedBreaker(config.breaker), (run) => (run.predictedTimesS[index] as number) * profile.speed));
     this.#laneById = new Map(this.#lanes.map((lane) => [lane.profile.agentId, lane]));
     this.#policy = {
       gates: config.gateList ?? activeGates(config.gates),

@@ -16,6 +16,18 @@ export interface TaskRun {
   /** The strategy's order of taking the task; breaks priority ties in queues. */
   readonly order: number;
   readonly assignedAgentId: string;
+  /**
+   * predicted_time(t, a) on each agent of the run, by lane index, seconds: the agent's own
+   * prediction, or the candidates' mean for a non-candidate (contract section 3). Computed once
+   * per task: queue bookkeeping reads it at every move.
+   */
+  readonly predictedTimesS: Float64Array;
+  /**
+   * By lane index, 1 when that lane's agent is a capable candidate for the task (it has a
+   * prediction and every required capability, contract sections 1 and 10), else 0. Computed
+   * once per task: reroutes and steals ask it at every move.
+   */
+  readonly capableCandidate: Uint8Array;
   /** Index (in the run's agent list) of the lane the task is on now. */
   lane: number;
   readonly attempts: AttemptRecord[];
@@ -40,13 +52,19 @@ export interface TaskRun {
  */
 export type QueueItem = { readonly run: TaskRun; readonly retry: false } | { readonly run: TaskRun; readonly retry: true; readonly seq: number };
 
-/** Queue order: retries first by arrival; then fresh tasks by priority (1 first), then assignment order. */
-function queuedBefore(a: QueueItem, b: QueueItem): boolean {
-  if (a.retry && b.retry) return a.seq < b.seq;
-  if (a.retry || b.retry) return a.retry;
-  const pa = a.run.task.priority;
-  const pb = b.run.task.priority;
-  return pa < pb || (pa === pb && a.run.order < b.run.order);
+/** Keys of fresh tasks start here: every retry (key = its `seq`, below 2^50) comes first. */
+const FRESH_KEY_BASE = 2 ** 50;
+/** Priorities are 1 to 3 and assignment orders below 2^45, so fresh keys stay below 2^53 (exact). */
+const PRIORITY_KEY_STEP = 2 ** 45;
+
+/**
+ * Queue order as one number, smallest first: retries by arrival (`seq`), then fresh tasks by
+ * priority (1 first), then assignment order (contract section 4.2 and 4.4). Unique within a
+ * wave, since `seq` and `order` are.
+ */
+export function queueKey(item: QueueItem): number {
+  if (item.retry) return item.seq;
+  return FRESH_KEY_BASE + item.run.task.priority * PRIORITY_KEY_STEP + item.run.order;
 }
 
 /** predicted_time(t, a) x speed(a) of a queued task on this lane's agent, seconds. */
@@ -54,9 +72,10 @@ export type WorkOf = (run: TaskRun) => number;
 
 /** One agent: its queue, what it runs, its breaker, and this wave's counters. */
 export class Lane {
-  readonly #queue = new DoubleEndedHeap<QueueItem>(queuedBefore);
+  readonly #queue = new DoubleEndedHeap<QueueItem>(queueKey);
   /** Predicted work of everything queued (ready, not started), seconds; see {@link queuedWorkPerSlot}. */
   #queuedWorkS = 0;
+  #arrivals = 0;
   running = 0;
   breaker: BreakerState;
   // Counters of the current wave, reset by `resetWave`.
@@ -89,9 +108,31 @@ export class Lane {
     return this.#queuedWorkS / this.profile.maxConcurrency;
   }
 
+  /** Items queued so far (it only grows): tells a pass over the queue whether it has news. */
+  get arrivals(): number {
+    return this.#arrivals;
+  }
+
   enqueue(item: QueueItem): void {
+    this.#arrivals++;
     this.#queue.push(item);
     this.#queuedWorkS += this.workOf(item.run);
+  }
+
+  /**
+   * Queues every item of `items`, as `enqueue` one by one would (the queued work adds up in the
+   * same order, so to the same floating-point sum).
+   */
+  enqueueAll(items: readonly QueueItem[]): void {
+    this.#arrivals += items.length;
+    this.#queue.pushAll(items);
+    for (const item of items) this.#queuedWorkS += this.workOf(item.run);
+  }
+
+  /** Empties the queue and returns its items in the order `dequeue` would have given them. */
+  drain(): QueueItem[] {
+    this.#queuedWorkS = 0;
+    return this.#queue.drain();
   }
 
   /** The next task to start (retries first, then priority, then assignment order). */

@@ -37,6 +37,22 @@ function mayStealNow(lane: { readonly breaker: BreakerState }): boolean {
   return breaker.kind === 'closed' || (breaker.kind === 'half-open' && !breaker.probeInFlight);
 }
 
+/**
+ * The profiles of `lanes` whose agent is a capable candidate (`capable[lane.index] === 1`):
+ * `profiles` itself (the profiles of `lanes`, same order) when all are, else a new list.
+ */
+function capableAmong(capable: Uint8Array, lanes: readonly Lane[], profiles: readonly AgentProfile[]): readonly AgentProfile[] {
+  let i = 0;
+  while (i < lanes.length && capable[(lanes[i] as Lane).index] === 1) i++;
+  if (i === lanes.length) return profiles;
+  const some = profiles.slice(0, i);
+  for (i++; i < lanes.length; i++) {
+    const lane = lanes[i] as Lane;
+    if (capable[lane.index] === 1) some.push(lane.profile);
+  }
+  return some;
+}
+
 /** The state of one wave while it runs. */
 export class WaveRun {
   /** Wave start, seconds since run start. */
@@ -47,6 +63,8 @@ export class WaveRun {
   readonly #progressEvery: number;
   #strategyState: StrategyState;
   readonly #readiness: Readiness;
+  /** Per lane, its queue after the last reroute pass: what had arrived, and which agents were closed. */
+  readonly #rerouteMarks: ({ readonly arrivals: number; readonly closedKey: string } | undefined)[] = [];
   /** Arrival order of retries in queues. */
   #retrySeq = 0;
   #done = 0;
@@ -93,6 +111,8 @@ export class WaveRun {
       index,
       order,
       assignedAgentId: lane.profile.agentId,
+      predictedTimesS: Float64Array.from(this.lanes, (l) => predictionOn(task, l.profile.agentId).predictedTimeS),
+      capableCandidate: Uint8Array.from(this.lanes, (l) => (isCapableCandidate(task, l.profile) ? 1 : 0)),
       lane: lane.index,
       attempts: [],
       retryDelaysS: [],
@@ -138,7 +158,7 @@ export class WaveRun {
    * starts what it may. A half-open thief takes one, which becomes its probe.
    */
   #stealInto(thief: Lane): void {
-    const eligible = (item: QueueItem): boolean => !item.retry && isCapableCandidate(item.run.task, thief.profile);
+    const eligible = (item: QueueItem): boolean => !item.retry && item.run.capableCandidate[thief.index] === 1;
     // Nothing queued: #fill(thief) has just run, and whatever it left queued it could not start
     // (circuit open or probe running, which mayStealNow refuses; or no free slot).
     while (thief.running < thief.profile.maxConcurrency && mayStealNow(thief)) {
@@ -161,17 +181,36 @@ export class WaveRun {
     }
   }
 
+  /**
+   * Moves what waits on each open circuit (contract section 4.5): the queue is drained in the
+   * order it would have started, each task rerouted by the strategy among the closed agents
+   * capable of it, and each target's share queued in one step; a task with no such agent
+   * waits for its own circuit. The strategy sees no queue, so deciding every move before
+   * queueing any gives what moving them one at a time gives.
+   */
   #reroute(): void {
     let closed: AgentProfile[] | null = null;
+    let closedLanes: Lane[] = [];
+    let closedKey = '';
     for (const lane of this.lanes) {
-      if (lane.breaker.kind !== 'open') continue;
-      closed ??= this.lanes.filter((l) => l.breaker.kind === 'closed').map((l) => l.profile);
-      // Stryker disable next-line ConditionalExpression: equivalent (with no closed agent each item would wait and go back unchanged); the return saves that work
+      if (lane.breaker.kind !== 'open' || lane.queued === 0) continue;
+      if (closed === null) {
+        closedLanes = this.lanes.filter((l) => l.breaker.kind === 'closed');
+        closed = closedLanes.map((l) => l.profile);
+        closedKey = closed.map((agent) => agent.agentId).join('\u0000');
+      }
       if (closed.length === 0) return; // every circuit is open: tasks wait
+      // Everything queued here waited at the last pass, nothing arrived since, and the same
+      // agents are closed: every task would wait again.
+      const mark = this.#rerouteMarks[lane.index];
+      if (mark !== undefined && mark.arrivals === lane.arrivals && mark.closedKey === closedKey) continue;
       const waiting: QueueItem[] = [];
-      for (let item = lane.dequeue(); item !== undefined; item = lane.dequeue()) {
+      const moved: QueueItem[][] = this.lanes.map(() => []);
+      const onEvent = this.config.onEvent;
+      for (const item of lane.drain()) {
         const task = item.run.task;
-        const allowed = closed.filter((agent) => isCapableCandidate(task, agent));
+        // A task every agent is a capable candidate for may go to any closed one.
+        const allowed = capableAmong(item.run.capableCandidate, closedLanes, closed);
         if (allowed.length === 0) {
           waiting.push(item); // no closed capable candidate: it waits for its own circuit
           continue;
@@ -182,14 +221,15 @@ export class WaveRun {
         const target = this.#lane(decision.agentId);
         item.run.lane = target.index;
         item.run.reroutes++;
-        const onEvent = this.config.onEvent;
         if (onEvent !== undefined) {
-          onEvent({ type: 'task_rerouted', taskId: item.run.task.taskId, fromAgentId: lane.profile.agentId, toAgentId: target.profile.agentId, timeS: this.config.scheduler.now() });
+          onEvent({ type: 'task_rerouted', taskId: task.taskId, fromAgentId: lane.profile.agentId, toAgentId: target.profile.agentId, timeS: this.config.scheduler.now() });
         }
         // A retry arrives at its new agent now: it goes behind the retries already there.
-        target.enqueue(item.retry ? { ...item, seq: this.#retrySeq++ } : item);
+        (moved[target.index] as QueueItem[]).push(item.retry ? { ...item, seq: this.#retrySeq++ } : item);
       }
-      for (const item of waiting) lane.enqueue(item);
+      for (const target of this.lanes) target.enqueueAll(moved[target.index] as QueueItem[]);
+      lane.enqueueAll(waiting);
+      this.#rerouteMarks[lane.index] = { arrivals: lane.arrivals, closedKey };
     }
   }
 

@@ -1,11 +1,12 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { formatTable, parseGnuTimeRss, parseSize, phaseNodeArgs, targetVerdicts, type SizeResult } from '../../scripts/bench.ts';
+import { benchShape, formatTable, parseGnuTimeRss, parseSize, phaseNodeArgs, targetVerdicts, type SizeResult } from '../../scripts/bench.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 
 const result = (rows: number, wallS: number, rssBytes: number): SizeResult => ({
   rows,
+  reroutesPerTask: 1.5,
   outLines: 0,
   outBytes: 0,
   wallS,
@@ -26,6 +27,15 @@ describe('bench helpers', () => {
     expect(parseSize('1e5')).toBe(100000);
     expect(() => parseSize('10')).toThrow(/--sizes/);
     expect(() => parseSize('')).toThrow(/--sizes/);
+  });
+  it('keeps 4 waves up to 10^6 rows, then adds waves of 62,500 tasks', () => {
+    expect([1e4, 1e5, 1e6, 2e6, 1e7].map(benchShape)).toEqual([
+      { waves: 4, tasks: 625 },
+      { waves: 4, tasks: 6250 },
+      { waves: 4, tasks: 62500 },
+      { waves: 8, tasks: 62500 },
+      { waves: 40, tasks: 62500 },
+    ]);
   });
   it('judges the five targets of issue 10', () => {
     const verdicts = targetVerdicts([result(10000, 0.25, 1e8), result(100000, 1.2, 2.3e8), result(1000000, 10, 9e8), result(10000000, 110, 1.2e9)]);
@@ -51,6 +61,6 @@ describe('bench helpers', () => {
     ]);
   });
   it('prints a Markdown table with rows/s and the harness/floor ratio', () => {
-    expect(formatTable([result(100000, 3.2, 2.34e8)]).split('\n')[2]).toBe('| 100,000 | 31,250 | 3.20 | 32.0 | 234 | 0.80 | 100 | 4.00x |');
+    expect(formatTable([result(100000, 3.2, 2.34e8)]).split('\n')[2]).toBe('| 100,000 | 31,250 | 3.20 | 32.0 | 234 | 0.80 | 100 | 4.00x | 1.5 |');
   });
 });

@@ -97,8 +97,9 @@ describe('renderHtmlReport', () => {
     expect(html.startsWith('<!DOCTYPE html>\n')).toBe(true);
     expect(html).toContain(`<figure class="chart" id="chart-1" data-chart="charts/health.svg">${svg}<figcaption>Health by wave</figcaption></figure>`);
     expect(html).toContain('<td>&lt;script&gt;alert(1)&lt;/script&gt;</td>');
-    // Markdown reads the entity `&amp;` as `&` (the HTML shows what the Markdown means).
-    expect(html).toContain('<td>&quot;&amp;&lt;b&gt;</td>');
+    // The id `"&amp;<b>` shows as written: its `&` is escaped in the Markdown (`&amp;amp;`),
+    // so the HTML holds `&amp;amp;`, which a browser shows as `&amp;`.
+    expect(html).toContain('<td>&quot;&amp;amp;&lt;b&gt;</td>');
     expect(html).toContain('<td>&lt;img src=&quot;https://evil.example/x.png&quot;&gt;</td>');
     expect(html).toContain('<title>Report &lt;script&gt;</title>');
     // No script, no element that loads or links anything; URLs survive only as text.

@@ -53,6 +53,8 @@ describe('number formatting', () => {
 describe('markdown escaping', () => {
   it('escapes pipes and flattens line breaks in cells', () => {
     expect(cell('a|b')).toBe('a\\|b');
+    // Character references would render as the character: their `&` is escaped, others stay.
+    expect(cell('R&amp;D &#38; &#x26; &lt;x&gt; & co &;')).toBe('R&amp;amp;D &amp;#38; &amp;#x26; &amp;lt;x&amp;gt; & co &;');
     expect(cell('line1\r\nline2\nline3')).toBe('line1 line2 line3');
   });
 

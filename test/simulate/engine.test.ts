@@ -115,6 +115,52 @@ describe('Simulation: circuit breaker', () => {
     expect(execution.agents[0]).toMatchObject({ circuitOpenings: 1, openS: 4, attempts: 2 });
   });
 
+  it('keeps a task with no closed capable agent waiting, and moves it once a capable circuit closes', async () => {
+    // Consecutive threshold 1, cooldown 10, no retries, no stealing. A and C have gpu, C also tpu.
+    //   C: c1 fails at 2 -> open until 12; c2 (tpu: only C) waits on C.
+    //   A: a1 fails at 5 -> open until 15; its queue: g (gpu: A or C, both open) waits, f moves to B.
+    //   At 12 C is half-open and probes with c2, which succeeds at 14: C closes, and at that
+    //   dispatch g (still waiting on A) is moved to C and starts there. B runs b1 [0, 20], then f.
+    const agents = [
+      profile('A', { maxConcurrency: 1, capabilities: ['gpu'] }),
+      profile('B', { maxConcurrency: 1 }),
+      profile('C', { maxConcurrency: 1, capabilities: ['gpu', 'tpu'] }),
+    ];
+    const every = [pred('A', 0.8), pred('B', 0.8), pred('C', 0.8)];
+    const tasks = [
+      task('a1', every),
+      task('b1', every),
+      task('c1', every),
+      task('c2', every, { requires: ['tpu'] }),
+      task('f', every),
+      task('g', every, { requires: ['gpu'] }),
+    ];
+    const { execution, started } = await runOne(
+      agents,
+      wavePlan(1, tasks),
+      [
+        ['a1', 'A'],
+        ['g', 'A'],
+        ['f', 'A'],
+        ['b1', 'B'],
+        ['c1', 'C'],
+        ['c2', 'C'],
+      ],
+      { 'a1#0': [false, 5], 'b1#0': [true, 20], 'c1#0': [false, 2], 'c2#0': [true, 2], 'f#0': [true, 1], 'g#0': [true, 3] },
+      { retry: noJitter({ policy: 'none' }), threshold: 1, cooldownS: 10 },
+    );
+    expect(started).toEqual(['a1#0@A@0', 'b1#0@B@0', 'c1#0@C@0', 'c2#0@C@12', 'g#0@C@14', 'f#0@B@20']);
+    expect(execution.outcomes.map((o) => [o.taskId, o.agentId, o.reroutes, o.status])).toEqual([
+      ['a1', 'A', 0, 'failed'],
+      ['b1', 'B', 0, 'succeeded'],
+      ['c1', 'C', 0, 'failed'],
+      ['c2', 'C', 0, 'succeeded'],
+      ['f', 'B', 1, 'succeeded'],
+      ['g', 'C', 1, 'succeeded'],
+    ]);
+    expect(execution.endS).toBe(21);
+  });
+
   it('makes tasks wait when every circuit is open, then runs one half-open probe', async () => {
     // One agent, threshold 1, cooldown 10, fixed 1 s backoff: t1 fails at 5 -> open until 15;
     // the retry is ready at 6 but waits; at 15 the probe (attempt 1) runs and succeeds at 20.

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { INITIAL_BACKOFF } from '../../src/simulate/backoff.ts';
 import { closedBreaker } from '../../src/simulate/breaker.ts';
-import { Lane, type QueueItem, type TaskRun } from '../../src/simulate/lane.ts';
+import { Lane, queueKey, type QueueItem, type TaskRun } from '../../src/simulate/lane.ts';
 import type { Priority } from '../../src/plan/model.ts';
 import { pred, profile, task } from '../helpers/builders.ts';
 
@@ -10,7 +10,7 @@ import { pred, profile, task } from '../helpers/builders.ts';
 function run(id: string, order: number, workS: number, priority: Priority = 2): TaskRun {
   return {
     task: task(id, [pred('A', 0.8, workS)], { priority }),
-    index: order, order, assignedAgentId: 'A', lane: 0, attempts: [], retryDelaysS: [], reroutes: 0, steals: 0,
+    index: order, order, assignedAgentId: 'A', predictedTimesS: Float64Array.of(workS), capableCandidate: Uint8Array.of(1), lane: 0, attempts: [], retryDelaysS: [], reroutes: 0, steals: 0,
     backoff: INITIAL_BACKOFF, refusal: null, status: null, firstLane: null, readyS: 0, startS: 0, endS: 0,
   };
 }
@@ -63,6 +63,39 @@ describe('Lane queue', () => {
     expect(ids([l.dequeueLast(fresh), l.dequeueLast(fresh), l.dequeueLast(fresh)])).toEqual(['b', 'a', null]);
     expect(l.holds(fresh)).toBe(false);
     expect(ids([l.dequeue()])).toEqual(['r*']);
+  });
+});
+
+describe('Lane batches', () => {
+  it('queueKey orders as the contract says: retries by arrival, then priority, then assignment order', () => {
+    const keys = [
+      queueKey({ run: run('r0', 900, 1), retry: true, seq: 0 }),
+      queueKey({ run: run('r1', 0, 1), retry: true, seq: 2 ** 49 }),
+      queueKey({ run: run('p1', 2 ** 44, 1, 1), retry: false }),
+      queueKey({ run: run('p2-a', 0, 1, 2), retry: false }),
+      queueKey({ run: run('p2-b', 1, 1, 2), retry: false }),
+      queueKey({ run: run('p3', 0, 1, 3), retry: false }),
+    ];
+    expect([...keys].sort((a, b) => a - b)).toEqual(keys);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(keys.every((key) => Number.isSafeInteger(key))).toBe(true);
+  });
+
+  it('drain gives the dequeue order and empties the lane; enqueueAll queues in one step', () => {
+    const l = lane(1);
+    const items: QueueItem[] = [
+      { run: run('b', 1, 0.2), retry: false },
+      { run: run('r', 7, 0.5), retry: true, seq: 4 },
+      { run: run('a', 0, 0.1), retry: false },
+    ];
+    l.enqueueAll(items);
+    expect([l.queued, l.arrivals]).toEqual([3, 3]);
+    expect(l.queuedWorkPerSlot).toBeCloseTo(0.8, 12);
+    const drained = l.drain();
+    expect(ids(drained)).toEqual(['r*', 'a', 'b']);
+    expect([l.queued, l.queuedWorkPerSlot, l.arrivals]).toEqual([0, 0, 3]);
+    l.enqueue(drained[2] as QueueItem);
+    expect([l.queued, l.arrivals, l.queuedWorkPerSlot]).toEqual([1, 4, 0.2]);
   });
 });
 
