@@ -13,8 +13,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { renderRunCharts } from '../src/charts/charts.ts';
+import { GanttAhead, renderRunCharts } from '../src/charts/charts.ts';
 import { ChartCollector } from '../src/charts/collector.ts';
+import { inProcessRenderer } from '../src/charts/renderer.ts';
 import { renderHtmlReport } from '../src/report/html.ts';
 import { chartDataSchema } from '../src/schema/charts.ts';
 import { checkpointSchema } from '../src/schema/checkpoint.ts';
@@ -40,7 +41,7 @@ for (let i = 0; i < repeat; i++) {
   const charts = await renderRunCharts({
     health,
     collector,
-    epochMs: Date.parse('2026-01-01T00:00:00Z'),
+    ahead: new GanttAhead(inProcessRenderer(), Date.parse('2026-01-01T00:00:00Z')),
     waves: health.waves.map((w) => w.wave),
     readChartData: (w) => chartDataSchema.parse(readJson(path.join(out, `wave_${w}`, 'chart_data.json'))),
     write: (chart) => {

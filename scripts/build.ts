@@ -1,7 +1,7 @@
 /**
  * `npm run build [-- --outdir DIR]`: the compiled command line in `dist/cli/` (run by npm's
- * `prepare`, so `npm ci` builds it). esbuild bundles `src/cli/main.ts` into ESM for Node 20
- * with code splitting: `dist/cli/main.js` holds what every command needs (commander, zod, the
+ * `prepare`, so `npm ci` builds it). esbuild bundles `src/cli/main.ts` (and the chart worker,
+ * `src/charts/worker.ts`, as `dist/cli/chart-worker.js`) into ESM for Node 20 with code splitting: `dist/cli/main.js` holds what every command needs (commander, zod, the
  * option declarations), and each command's work (the pipeline, compare, import) is a chunk
  * loaded by the command's dynamic `import()` when it runs, so `--help` loads none of it.
  *
@@ -26,7 +26,13 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 // jsonc-parser stays external: its CommonJS build requires './impl/format' relative to its own
 // file, which a bundle cannot resolve (`--config` failed with "Cannot find module"); it is
 // loaded only when a config file is given.
-export const BUNDLED: readonly string[] = ['commander', 'zod', 'picocolors', 'fastest-levenshtein', 'simple-statistics'];
+// vega and vega-lite (about 250 modules) load in half the time from one file: they are on the
+// chart worker's start-up path (docs/performance.md). `canvas`, which vega loads only if installed,
+// stays external: the charts never measure text with it (src/charts/render.ts).
+export const BUNDLED: readonly string[] = ['commander', 'zod', 'picocolors', 'fastest-levenshtein', 'simple-statistics', 'vega', 'vega-lite'];
+
+/** Packages that are not dependencies but that a bundled package imports if present. */
+const OPTIONAL_EXTERNAL: readonly string[] = ['canvas'];
 
 /** CommonJS packages inside an ESM bundle call `require`; this gives them Node's. */
 const REQUIRE_SHIM = "import { createRequire as __phase21CreateRequire } from 'node:module';\nconst require = __phase21CreateRequire(import.meta.url);";
@@ -34,10 +40,15 @@ const REQUIRE_SHIM = "import { createRequire as __phase21CreateRequire } from 'n
 /** The esbuild options for an output folder `outdir` (absolute). */
 export function buildOptions(outdir: string): BuildOptions {
   const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { dependencies?: Record<string, string> };
-  const external = Object.keys(pkg.dependencies ?? {}).filter((name) => !BUNDLED.includes(name));
+  const external = [...Object.keys(pkg.dependencies ?? {}).filter((name) => !BUNDLED.includes(name)), ...OPTIONAL_EXTERNAL];
   return {
     absWorkingDir: ROOT,
-    entryPoints: ['src/cli/main.ts'],
+    // The chart worker is its own entry point: `new Worker(dist/cli/chart-worker.js)` (src/charts/renderer.ts).
+    entryPoints: [
+      { in: 'src/cli/main.ts', out: 'main' },
+      { in: 'src/charts/worker.ts', out: 'chart-worker' },
+      { in: 'src/report/parquet-worker.ts', out: 'parquet-worker' },
+    ],
     outdir,
     bundle: true,
     splitting: true,

@@ -14,6 +14,7 @@ import { getStrategy, UnknownStrategyError } from './assign/registry.ts';
 import type { Strategy } from './assign/types.ts';
 import { formatDiagnostic, UsageError } from './errors.ts';
 import { errorAt, inputError } from './io/diagnostics.ts';
+import { inProcessRenderer, startChartWorker, type ChartRenderer } from './charts/renderer.ts';
 import { scanInput, type ScanResult } from './io/load.ts';
 import { acquireOutputLock, type OutputLock } from './io/lock.ts';
 import { checkOutputLocations, createFolders, inspectOutputDir, removeCreatedFolders } from './io/output-dir.ts';
@@ -66,6 +67,7 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
   const created = createFolders(options.out, outputFs, '--out');
   let lock: OutputLock | null = null;
   let world: PreparedWorld | null = null;
+  let charts: ChartRenderer | null = null;
   let wrote = false;
   try {
     lock = await acquireOutputLock(options.out, startedAt);
@@ -76,6 +78,8 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
       return finishedResult(options.out, target.manifest);
     }
     if (target?.kind === 'nothing') env.progress.stage('resume', `nothing to resume in ${options.out}; starting the run`);
+    // Started before the input loads, so the chart worker loads vega meanwhile.
+    charts = options.dryRun ? inProcessRenderer() : (env.charts ?? startChartWorker)();
     const input = await load(options, env);
     const calendar = new SimulatedCalendar(resolveEpochMs(options.epoch, input.plan.latestTimestamp));
     const beyond = horizonProblem(input.plan, options, calendar.epochMs);
@@ -97,6 +101,7 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
       startedAt,
       reportFile,
       lockLost: () => lock?.lost() ?? null,
+      charts,
     };
     if (target?.kind === 'unfinished') {
       checkResumeInputs(options.out, target.manifest, loaded);
@@ -111,6 +116,7 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
     wrote = true;
     return options.dryRun ? await planOnly(ctx, beginning) : await executeRun(ctx, beginning, null, null);
   } finally {
+    await charts?.close();
     await world?.close?.();
     await lock?.release();
     if (!wrote) removeCreatedFolders(created, outputFs);

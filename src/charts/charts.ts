@@ -1,13 +1,15 @@
 /**
  * The run's charts (contract section 14): which charts, their file names under
- * `<report-dir>/charts/`, and their SVG, rendered at the end of the run from the health file,
- * the chart state (src/charts/collector.ts) and each wave's `wave_<w>/chart_data.json`, one
- * chart at a time.
+ * `<report-dir>/charts/`, and their SVG. Each wave's Gantt chart is queued on the
+ * {@link ChartRenderer} as soon as the wave's chart data exist ({@link GanttAhead}), so a
+ * worker draws it while the next wave simulates; the run-level charts are rendered at the end
+ * from the health file and the chart state (src/charts/collector.ts), and the Gantt charts not
+ * drawn ahead from each wave's `wave_<w>/chart_data.json`.
  */
 import type { ChartData } from '../schema/charts.ts';
 import type { SystemHealth } from '../schema/summaries.ts';
 import type { ChartCollector } from './collector.ts';
-import { renderSvg } from './render.ts';
+import type { ChartRenderer } from './renderer.ts';
 import { agentTimeSpec, ganttSpec, healthSpec, reliabilitySpec } from './specs.ts';
 
 /** The folder of the charts inside `--report-dir` (the Markdown report links `charts/<file>`). */
@@ -37,13 +39,50 @@ export function ganttFileName(wave: number): string {
   return `gantt_wave_${wave}.svg`;
 }
 
+/**
+ * Gantt charts drawn ahead, at most: a run of many waves keeps no more SVG text than this many
+ * charts in memory until its end (a Gantt chart is at most about 1 MB, src/charts/collector.ts);
+ * the later waves' charts are drawn at the end from their chart_data.json.
+ */
+export const MAX_GANTT_AHEAD = 32;
+
+/** Gantt charts of the waves drawn while the run goes on (see the module comment). */
+export class GanttAhead {
+  readonly #svg = new Map<number, Promise<string>>();
+
+  /**
+   * @param renderer - where the charts are drawn
+   * @param epochMs - `--epoch`, epoch milliseconds: the Gantt charts' time zero
+   */
+  constructor(
+    readonly renderer: ChartRenderer,
+    readonly epochMs: number,
+  ) {}
+
+  /** Queues the Gantt chart of `wave` (unless {@link MAX_GANTT_AHEAD} are held already). */
+  addWave(wave: number, data: ChartData): void {
+    if (this.#svg.size >= MAX_GANTT_AHEAD) return;
+    const svg = this.renderer.render(ganttSpec(data, this.epochMs));
+    // Awaited at the end of the run; a run that stops earlier never reads it.
+    svg.catch(() => undefined);
+    this.#svg.set(wave, svg);
+  }
+
+  /** The SVG of `wave`'s Gantt chart, drawn ahead (and then let go of) or queued now from `data()`. */
+  take(wave: number, data: () => ChartData): Promise<string> {
+    const ready = this.#svg.get(wave);
+    this.#svg.delete(wave);
+    return ready ?? this.renderer.render(ganttSpec(data(), this.epochMs));
+  }
+}
+
 /** What the charts are drawn from. */
 export interface RunChartsInput {
+  /** The Gantt charts drawn ahead, and the renderer of the others. */
+  readonly ahead: GanttAhead;
   /** `phase21_system_health.json`. */
   readonly health: SystemHealth;
   readonly collector: ChartCollector;
-  /** `--epoch`, epoch milliseconds: the Gantt charts' time zero. */
-  readonly epochMs: number;
   /** The waves run, in order. */
   readonly waves: readonly number[];
   /** `wave_<w>/chart_data.json` of a wave run. */
@@ -52,15 +91,21 @@ export interface RunChartsInput {
   readonly write: (chart: ChartFile) => void;
 }
 
+/** Gantt charts requested from the renderer ahead of the one being written, at the end of the run. */
+const GANTT_IN_FLIGHT = 4;
+
 /**
  * Renders every chart of the run, in report order, handing each to `write` at once: health by
  * wave, the reliability diagram (the run's bins from the health file, then each agent's),
  * busy/idle/open time per agent, then one Gantt chart per wave. Deterministic bytes
- * (src/charts/render.ts).
+ * (src/charts/render.ts). The three run-level charts and the first Gantt charts not drawn
+ * ahead are queued together, so a worker renders while this thread writes.
  * @returns the charts the reports show (all but the Gantt charts past {@link MAX_REPORTED_GANTT}), in report order
+ * @throws Error when a chart does not render (a bug) or the renderer stopped
  */
 export async function renderRunCharts(input: RunChartsInput): Promise<ChartFile[]> {
-  const { health, collector } = input;
+  const { health, collector, ahead } = input;
+  const { renderer } = ahead;
   const run = health.run.metrics;
   const shown: ChartFile[] = [];
   const emit = (chart: ChartFile, show: boolean): void => {
@@ -68,15 +113,29 @@ export async function renderRunCharts(input: RunChartsInput): Promise<ChartFile[
     if (show) shown.push(chart);
   };
   const points = health.waves.map((w) => ({ wave: w.wave, score: w.health.score, ...w.health.components }));
-  emit({ file: 'health.svg', title: 'Health and its four parts by wave', section: 'health', svg: await renderSvg(healthSpec(points)) }, true);
   const panels = [
     { title: 'run', bins: run.reliability_bins.map((b) => ({ lower: b.lower, upper: b.upper, count: b.count, meanPredictedP: b.mean_predicted_p, successRate: b.first_attempt_success_rate })) },
     ...collector.reliability().map((r) => ({ title: r.agentId, bins: r.bins })),
   ];
-  emit({ file: 'reliability.svg', title: 'Reliability diagram: the run and each agent, with bin counts', section: 'agents', svg: await renderSvg(reliabilitySpec(panels)) }, true);
-  emit({ file: 'agent_time.svg', title: 'Busy, idle and circuit-open time per agent', section: 'agents', svg: await renderSvg(agentTimeSpec(run.per_agent, run.makespan_s)) }, true);
+  const runLevel = [renderer.render(healthSpec(points)), renderer.render(reliabilitySpec(panels)), renderer.render(agentTimeSpec(run.per_agent, run.makespan_s))];
+  for (const svg of runLevel) svg.catch(() => undefined);
+  const gantt = new Map<number, Promise<string>>();
+  const request = (i: number): void => {
+    const wave = input.waves[i];
+    if (wave === undefined) return;
+    const svg = ahead.take(wave, () => input.readChartData(wave));
+    svg.catch(() => undefined);
+    gantt.set(i, svg);
+  };
+  for (let i = 0; i < GANTT_IN_FLIGHT; i++) request(i);
+  const [healthSvg, reliabilitySvg, agentTimeSvg] = runLevel as [Promise<string>, Promise<string>, Promise<string>];
+  emit({ file: 'health.svg', title: 'Health and its four parts by wave', section: 'health', svg: await healthSvg }, true);
+  emit({ file: 'reliability.svg', title: 'Reliability diagram: the run and each agent, with bin counts', section: 'agents', svg: await reliabilitySvg }, true);
+  emit({ file: 'agent_time.svg', title: 'Busy, idle and circuit-open time per agent', section: 'agents', svg: await agentTimeSvg }, true);
   for (const [i, wave] of input.waves.entries()) {
-    const svg = await renderSvg(ganttSpec(input.readChartData(wave), input.epochMs));
+    request(i + GANTT_IN_FLIGHT);
+    const svg = await (gantt.get(i) as Promise<string>);
+    gantt.delete(i);
     emit({ file: ganttFileName(wave), title: `Gantt chart of wave ${wave}`, section: 'waves', svg }, i < MAX_REPORTED_GANTT);
   }
   return shown;

@@ -26,8 +26,7 @@ import { FEEDBACK_FILES, signalsByFile } from '../signals/index.ts';
 import type { GateDecision, WaveExecution } from '../simulate/types.ts';
 import { jsonDocument, jsonLine } from '../util/json.ts';
 import type { SimulatedCalendar } from '../util/time.ts';
-import type { TaskOutcomeRecord } from '../schema/records.ts';
-import { OutcomesParquetWriter, replayOutcomes } from './parquet.ts';
+import { OutcomesParquetThread } from './parquet-thread.ts';
 import { assignmentRecord, executedTaskRecord, gateDecisionRecord, rejectedRecord, taskOutcomeRecord } from './records.ts';
 
 /** File names of the run-level artifacts. */
@@ -98,13 +97,16 @@ export class ArtifactWriter {
   readonly #streams = new Map<string, StreamFile>();
   /** Streams renamed to their final names by {@link finishStreams}. */
   readonly #finished = new Map<string, FileDigest>();
-  /** Whole files written since the last {@link checkpointStreams} (the unfinished wave's). */
+  /** Whole files written since checkpoint.json was last written (the unfinished wave's). */
   #sinceCheckpoint: string[] = [];
   /**
-   * task_outcomes.parquet, written beside task_outcomes.jsonl but not checkpointed: `--resume`
-   * rebuilds it from the JSONL's finished waves (src/report/parquet.ts).
+   * task_outcomes.parquet, written beside task_outcomes.jsonl (by a worker thread,
+   * src/report/parquet-thread.ts) but not checkpointed: `--resume` rebuilds it from the JSONL's
+   * finished waves (src/report/parquet.ts).
    */
-  #parquet: { readonly stream: StreamFile; readonly writer: OutcomesParquetWriter } | null = null;
+  #parquet: OutcomesParquetThread | null = null;
+  /** Every Parquet worker started, closed by {@link close}. */
+  readonly #threads: OutcomesParquetThread[] = [];
 
   constructor(
     readonly folder: OutputFolder,
@@ -129,15 +131,26 @@ export class ArtifactWriter {
     this.#openParquet();
   }
 
-  #openParquet(): OutcomesParquetWriter {
-    const stream = this.folder.openStream(ARTIFACT.outcomesParquet);
-    const writer = new OutcomesParquetWriter({
-      append: (bytes) => {
-        stream.appendBytes(bytes);
-      },
-    });
-    this.#parquet = { stream, writer };
-    return writer;
+  #openParquet(): OutcomesParquetThread {
+    const thread = new OutcomesParquetThread(this.folder.openStream(ARTIFACT.outcomesParquet));
+    this.#threads.push(thread);
+    this.#parquet = thread;
+    return thread;
+  }
+
+  /**
+   * Writes the Parquet bytes of every wave written so far, once the worker has encoded them: the
+   * run calls it before writing each wave, so the file-system calls come in a fixed order
+   * (src/report/parquet-thread.ts).
+   * @throws OutputError on a fault of the environment; Error when the worker failed (a bug)
+   */
+  async settleParquet(): Promise<void> {
+    await this.#parquet?.settle();
+  }
+
+  /** Stops the Parquet worker, however the run ended (resolves once its thread has stopped). Never throws. */
+  async close(): Promise<void> {
+    await Promise.all(this.#threads.map((t) => t.close()));
   }
 
   /**
@@ -160,7 +173,7 @@ export class ArtifactWriter {
     }
     const outcomes = streams.find((s) => s.path === ARTIFACT.outcomes);
     if (problems.length === 0 && outcomes !== undefined) {
-      replayOutcomes(this.folder.resolve(tempPathOf(ARTIFACT.outcomes)), outcomes.bytes, this.#openParquet());
+      this.#openParquet().replay(this.folder.resolve(tempPathOf(ARTIFACT.outcomes)), outcomes.bytes);
     }
     return problems;
   }
@@ -174,14 +187,14 @@ export class ArtifactWriter {
     const metricsByAgent = new Map(wave.metrics.per_agent.map((m) => [m.agent_id, m]));
     const outcomesByAgent = new Map<string, WaveExecution['outcomes'][number][]>(this.agents.map((a) => [a.agentId, []]));
     const outcomes = this.#stream(ARTIFACT.outcomes);
-    const rows: TaskOutcomeRecord[] = [];
+    const parquet = this.#parquet;
     for (const outcome of execution.outcomes) {
       outcomesByAgent.get(outcome.agentId)?.push(outcome);
-      const row = taskOutcomeRecord(outcome, this.calendar);
-      rows.push(row);
-      outcomes.append(jsonLine(row));
+      const line = jsonLine(taskOutcomeRecord(outcome, this.calendar));
+      outcomes.append(line);
+      parquet?.addLine(line);
     }
-    this.#parquet?.writer.addWave(rows);
+    parquet?.endWave();
     for (const agent of this.agents) {
       const dir = `${waveDir}/${agentFolderName(agent.agentId)}`;
       this.jsonl(
@@ -255,7 +268,10 @@ export class ArtifactWriter {
   /** Writes one JSON document at `relative` and records it. */
   json(relative: string, record: unknown): void {
     this.#files.set(relative, this.folder.writeFile(relative, [jsonDocument(record)]));
-    this.#sinceCheckpoint.push(relative);
+    // Once checkpoint.json is written, the wave's files are the checkpoint's; until then (its
+    // write failing on a full disk included) they are the unfinished wave's, which abandon removes.
+    if (relative === ARTIFACT.checkpoint) this.#sinceCheckpoint = [];
+    else this.#sinceCheckpoint.push(relative);
   }
 
   /** Writes JSON Lines at `relative` (an empty file for none) and records it. */
@@ -266,9 +282,7 @@ export class ArtifactWriter {
 
   /** Flushes and fsyncs every open stream; their digests so far, in {@link STREAMS} order. */
   checkpointStreams(): FileDigest[] {
-    const digests = STREAMS.map((name) => this.#stream(name).checkpoint());
-    this.#sinceCheckpoint = [];
-    return digests;
+    return STREAMS.map((name) => this.#stream(name).checkpoint());
   }
 
   /**
@@ -289,8 +303,13 @@ export class ArtifactWriter {
     this.#sinceCheckpoint = [];
   }
 
-  /** Renames every stream to its final name (end of run, or cancel). */
-  finishStreams(): void {
+  /**
+   * Renames every stream to its final name (end of run, or cancel); task_outcomes.parquet once
+   * its worker has written the footer.
+   */
+  async finishStreams(): Promise<void> {
+    // The Parquet worker may still be reading task_outcomes.jsonl at its temporary name (--resume).
+    await this.#parquet?.settle();
     for (const name of STREAMS) {
       const stream = this.#streams.get(name);
       if (stream === undefined) continue;
@@ -298,8 +317,9 @@ export class ArtifactWriter {
       this.#streams.delete(name);
     }
     if (this.#parquet !== null) {
-      this.#parquet.writer.finish();
-      this.#finished.set(ARTIFACT.outcomesParquet, this.#parquet.stream.finish());
+      const parquet = this.#parquet;
+      await parquet.finish();
+      this.#finished.set(ARTIFACT.outcomesParquet, parquet.stream.finish());
       this.#parquet = null;
     }
   }
@@ -309,6 +329,7 @@ export class ArtifactWriter {
     for (const stream of this.#streams.values()) stream.abandon();
     this.#streams.clear();
     this.#parquet?.stream.abandon();
+    void this.#parquet?.close();
     this.#parquet = null;
   }
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { initialStrategyState, recordWave } from '../assign/state.ts';
 import type { StrategyState } from '../assign/types.ts';
-import { CHARTS_DIR, renderRunCharts } from '../charts/charts.ts';
+import { CHARTS_DIR, GanttAhead, renderRunCharts } from '../charts/charts.ts';
 import { ChartCollector } from '../charts/collector.ts';
 import { OutputError } from '../errors.ts';
 import type { FileDigest } from '../io/atomic.ts';
@@ -71,6 +71,8 @@ interface LiveState {
   readonly events: EventLog;
   /** The chart data gathered wave by wave (src/charts/collector.ts). */
   readonly charts: ChartCollector;
+  /** Each wave's Gantt chart, queued on the chart worker as the wave ends. */
+  readonly gantt: GanttAhead;
   strategy: StrategyState;
   /** The wave being simulated (for engine events). */
   currentWave: number;
@@ -144,14 +146,14 @@ export async function executeRun(ctx: RunContext, beginning: Beginning, resume: 
       await fullTurn();
       const lost = ctx.lockLost();
       if (lost !== null) throw new OutputError(`--out: another run took over the lock of ${options.out} (${lost.message}); stopping without writing more`);
-      if (ctx.signal?.aborted === true) return cancel(ctx, session, writer, state, cancelReason(ctx.signal));
+      if (ctx.signal?.aborted === true) return await cancel(ctx, session, writer, state, cancelReason(ctx.signal));
       try {
         // One wave's tasks in memory at a time (contract section 15): read again from the input here.
         await runWave(ctx, writer, state, await plan.loadWave(index));
       } catch (error: unknown) {
         // A real-time world stops a wave under way on SIGINT/SIGTERM: the run ends canceled at
         // the checkpoint of the last finished wave; the world's close (below) reaps its processes.
-        if (error instanceof WaveCanceledError) return cancel(ctx, session, writer, state, cancelReason(error.reason));
+        if (error instanceof WaveCanceledError) return await cancel(ctx, session, writer, state, cancelReason(error.reason));
         throw error;
       }
     }
@@ -164,6 +166,7 @@ export async function executeRun(ctx: RunContext, beginning: Beginning, resume: 
     if (note !== null && error instanceof OutputError) throw new OutputError(`${error.message}\n${note}`, { cause: error });
     throw error;
   } finally {
+    await writer.close();
     await state?.world.close();
   }
 }
@@ -223,7 +226,8 @@ function liveState(
       charts.onEvent(event);
     },
   });
-  const state: LiveState = { world, scheduler, simulation, metrics: from.metrics, waves: from.waves, signals: from.signals, events, charts, strategy: from.strategy, currentWave: 0 };
+  const gantt = new GanttAhead(ctx.charts, ctx.calendar.epochMs);
+  const state: LiveState = { world, scheduler, simulation, metrics: from.metrics, waves: from.waves, signals: from.signals, events, charts, gantt, strategy: from.strategy, currentWave: 0 };
   holder.state = state;
   return state;
 }
@@ -249,12 +253,15 @@ async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState
   const metrics = computeWaveMetrics(execution, plan.agents, wave, random);
   const health = healthOf(metrics);
   const anomalies = detectAnomalies(metrics);
+  await writer.settleParquet();
   writer.writeWave({ plan: wave, assignments: assignment.assignments, execution, metrics, health, anomalies });
   const signals = buildSignals({ waves: [wave], executions: [execution], waveMetrics: [metrics], strategy: ctx.strategy.name, random });
   writer.appendSignals(signals);
   state.signals.push(...signals);
   state.metrics.addWave(execution);
-  writer.json(chartDataFile(wave.wave), state.charts.addWave(execution));
+  const chartData = state.charts.addWave(execution);
+  writer.json(chartDataFile(wave.wave), chartData);
+  state.gantt.addWave(wave.wave, chartData);
   state.waves.push({ execution: { wave: execution.wave, startS: execution.startS, endS: execution.endS }, metrics, health, anomalies, sources: countSources(execution) });
   const endS = state.scheduler.now();
   state.events.add({ type: 'wave_completed', wave: wave.wave, timeS: endS });
@@ -302,7 +309,7 @@ async function finish(ctx: RunContext, session: RunSession, writer: ArtifactWrit
   const timeS = state.scheduler.now();
   state.events.add(reason === null ? { type: 'run_completed', timeS } : { type: 'run_aborted', timeS, reason });
   ctx.progress.stage('measure', 'run metrics, signals and report');
-  writer.finishStreams();
+  await writer.finishStreams();
   const metrics = state.metrics.metrics(createKeyedRandom(options.seed));
   const anomalies = state.waves.flatMap((w) => w.anomalies);
   const results: RunResults = {
@@ -328,7 +335,7 @@ async function finish(ctx: RunContext, session: RunSession, writer: ArtifactWrit
   const charts = await renderRunCharts({
     health,
     collector: state.charts,
-    epochMs: ctx.calendar.epochMs,
+    ahead: state.gantt,
     waves: state.waves.map((w) => w.execution.wave),
     readChartData: (wave) => readChartData(ctx.options.out, chartDataFile(wave)),
     write: (chart) => {
@@ -344,10 +351,10 @@ async function finish(ctx: RunContext, session: RunSession, writer: ArtifactWrit
 }
 
 /** Stops after the last finished wave: streams renamed into place, run.json `canceled`. */
-function cancel(ctx: RunContext, session: RunSession, writer: ArtifactWriter, state: LiveState, signalName: string): RunResult {
+async function cancel(ctx: RunContext, session: RunSession, writer: ArtifactWriter, state: LiveState, signalName: string): Promise<RunResult> {
   const reason = `canceled by ${signalName}; --resume continues it`;
   state.events.add({ type: 'run_canceled', timeS: state.scheduler.now(), reason });
-  writer.finishStreams();
+  await writer.finishStreams();
   session.writeManifest({ status: 'canceled', reason, wavesFinished: state.waves.length, artifacts: null });
   ctx.progress.warn(`${reason} (${plural(state.waves.length, 'wave')} of ${ctx.loaded.plan.waves.length} finished)`);
   return resultOf(ctx, state, 'canceled', healthOf(state.metrics.metrics()));

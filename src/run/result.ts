@@ -2,6 +2,7 @@
  * What a run hands back to the command line, and the effects it is given (re-exported by
  * src/pipeline.ts, the public entry).
  */
+import type { ChartRenderer } from '../charts/renderer.ts';
 import type { OutputFs } from '../io/output-fs.ts';
 import type { ProgressSink, WallClock } from '../ports.ts';
 import type { HealthGrade } from '../schema/measures.ts';
@@ -55,4 +56,9 @@ export interface RunEnvironment {
    * `--world subprocess --queue`; default `run-` and the start time in epoch milliseconds.
    */
   readonly runId?: () => string;
+  /**
+   * Starts the run's chart renderer (src/charts/renderer.ts); default `startChartWorker`, a
+   * worker thread started before the input loads and terminated when the run ends, however it ends.
+   */
+  readonly charts?: () => ChartRenderer;
 }

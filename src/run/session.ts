@@ -22,6 +22,7 @@ import type { OutputFs } from '../io/output-fs.ts';
 import type { RunOptions } from '../options.ts';
 import type { ProgressSink, WallClock } from '../ports.ts';
 import { CHARTS_DIR, chartFileNames } from '../charts/charts.ts';
+import type { ChartRenderer } from '../charts/renderer.ts';
 import { ARTIFACT, plannedArtifacts } from '../report/artifacts.ts';
 import { HTML_REPORT_FILE } from '../report/html.ts';
 import { buildManifest } from '../report/summaries.ts';
@@ -62,6 +63,8 @@ export interface RunContext {
   readonly reportFile: string;
   /** Non-null once another process took the output folder's lock over (src/io/lock.ts). */
   readonly lockLost: () => Error | null;
+  /** Where the charts are drawn (src/charts/renderer.ts); closed by the pipeline. */
+  readonly charts: ChartRenderer;
 }
 
 /** How a run began: on an empty (or emptied) folder, or continuing an interrupted run. */

@@ -71,6 +71,9 @@ export type TournamentOutcome =
 export async function runTournament(request: TournamentRequest, env: TournamentEnv): Promise<TournamentOutcome> {
   prepareFolder(request.out, request.protectedPaths);
   const plan = planTournament({ strategies: request.strategies, replications: request.replications, out: request.out, runArgs: request.runArgs });
+  // Each run's parent folder exists before the runs start: a run that fails removes the folders
+  // it created, which would otherwise race with a sibling creating its own inside them.
+  for (const job of plan) fs.mkdirSync(path.dirname(job.dir), { recursive: true });
   const jobs = Math.min(request.jobs, plan.length);
   env.progress({ kind: 'started', strategies: request.strategies.length, replications: request.replications, runs: plan.length, jobs });
   const results: ReplicationResult[] = [];

@@ -172,8 +172,10 @@ describe('faults of the environment', () => {
   it('a disk that fills up mid-run: exit-2 OutputError, run.json failed with the reason, no file cut short; --resume finishes the run', async () => {
     const dirs = freshDirs();
     let writes = 0;
-    // The 41st write finds the disk full; the small run.json written after the failure fits.
-    const full = failingFs(NODE_OUTPUT_FS, 'ENOSPC', (op) => op === 'write' && ++writes === 41);
+    // The 40th write (wave 3's agent_1/executed_tasks.jsonl) finds the disk full; the small
+    // run.json written after the failure fits. (task_outcomes.parquet's bytes of a wave are
+    // written before the next wave's files: src/report/parquet-thread.ts.)
+    const full = failingFs(NODE_OUTPUT_FS, 'ENOSPC', (op) => op === 'write' && ++writes === 40);
     const error = await rejection(run(smallOptions(small, dirs), testEnv({ outputFs: full })));
     expect(error).toBeInstanceOf(OutputError);
     expect(error instanceof OutputError && error.exitCode).toBe(2);
@@ -182,9 +184,11 @@ describe('faults of the environment', () => {
     expect(manifest).toMatchObject({ status: 'failed', reason: error.message });
     // Every file at its final name is whole: it equals the uninterrupted run's file. (The
     // streams stay at their temporary names, for --resume.)
-    const atFinalNames = [...artifactsOf(dirs)].filter(([rel]) => !path.posix.basename(rel).startsWith('.'));
+    // checkpoint.json is wave 2's, the last finished: kept, so --resume continues from it.
+    const atFinalNames = [...artifactsOf(dirs)].filter(([rel]) => !path.posix.basename(rel).startsWith('.') && rel !== 'out/checkpoint.json');
     expect(atFinalNames.length).toBeGreaterThan(5);
     for (const [rel, text] of atFinalNames) expect(text, rel).toBe(reference.get(rel));
+    expect(readJson(dirs.out, 'checkpoint.json')).toMatchObject({ wave: 2, waves_finished: 2 });
     const resumed = await run(smallOptions(small, dirs, { resume: true }));
     expect(resumed.status).toBe('completed');
     expect(artifactsOf(dirs)).toEqual(reference);
