@@ -23,7 +23,7 @@ import type { TaskRef } from '../plan/model.ts';
 import { allowedAttempts, backoffStep } from './backoff.ts';
 import { closedBreaker, cooldownElapsed } from './breaker.ts';
 import { activeGates } from './gates.ts';
-import { Lane } from './lane.ts';
+import { Lane, predictedTimeOn } from './lane.ts';
 import { refKey } from './readiness.ts';
 import type { SimulationConfig, WaveInput, WaveRunResult } from './simulation-config.ts';
 import type { SimulationSnapshot, TaskStatus } from './types.ts';
@@ -47,7 +47,7 @@ export class Simulation {
   /** @throws RangeError when `config.initial` names an agent outside the run or a cooldown of a closed circuit */
   constructor(config: SimulationConfig) {
     this.#config = config;
-    this.#lanes = config.agents.map((profile, index) => new Lane(index, profile, closedBreaker(config.breaker), (run) => (run.predictedTimesS[index] as number) * profile.speed));
+    this.#lanes = config.agents.map((profile, index) => new Lane(index, profile, closedBreaker(config.breaker), (run) => predictedTimeOn(run, index) * profile.speed));
     this.#laneById = new Map(this.#lanes.map((lane) => [lane.profile.agentId, lane]));
     this.#policy = {
       gates: config.gateList ?? activeGates(config.gates),

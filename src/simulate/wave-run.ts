@@ -11,7 +11,7 @@ import { isCapableCandidate, predictionOn } from '../plan/model.ts';
 import { applyJitter, INITIAL_BACKOFF, type BackoffStep } from './backoff.ts';
 import { admission, probeStarted, recordOutcome, type BreakerState } from './breaker.ts';
 import { dependenciesGate, dependencyRefusalReason, runGates, type SafetyGate } from './gates.ts';
-import type { Lane, QueueItem, TaskRun } from './lane.ts';
+import { isCapableOn, type Lane, type QueueItem, type TaskRun, type WaveTables } from './lane.ts';
 import { Readiness, type Released } from './readiness.ts';
 import type { SimulationConfig, WaveInput, WaveRunResult } from './simulation-config.ts';
 import type { GateDecision, TaskStatus } from './types.ts';
@@ -38,19 +38,33 @@ function mayStealNow(lane: { readonly breaker: BreakerState }): boolean {
 }
 
 /**
- * The profiles of `lanes` whose agent is a capable candidate (`capable[lane.index] === 1`):
+ * The profiles of `lanes` whose agent is a capable candidate for `run`'s task:
  * `profiles` itself (the profiles of `lanes`, same order) when all are, else a new list.
  */
-function capableAmong(capable: Uint8Array, lanes: readonly Lane[], profiles: readonly AgentProfile[]): readonly AgentProfile[] {
+function capableAmong(run: TaskRun, lanes: readonly Lane[], profiles: readonly AgentProfile[]): readonly AgentProfile[] {
   let i = 0;
-  while (i < lanes.length && capable[(lanes[i] as Lane).index] === 1) i++;
+  while (i < lanes.length && isCapableOn(run, (lanes[i] as Lane).index)) i++;
   if (i === lanes.length) return profiles;
   const some = profiles.slice(0, i);
   for (i++; i < lanes.length; i++) {
     const lane = lanes[i] as Lane;
-    if (capable[lane.index] === 1) some.push(lane.profile);
+    if (isCapableOn(run, lane.index)) some.push(lane.profile);
   }
   return some;
+}
+
+/** The wave's {@link WaveTables}: each task's predicted time and capable-candidate flag per lane. */
+function waveTables(tasks: readonly Task[], lanes: readonly Lane[]): WaveTables {
+  const width = lanes.length;
+  const predictedTimesS = new Float64Array(tasks.length * width);
+  const capableCandidate = new Uint8Array(tasks.length * width);
+  tasks.forEach((task, t) => {
+    for (const lane of lanes) {
+      predictedTimesS[t * width + lane.index] = predictionOn(task, lane.profile.agentId).predictedTimeS;
+      capableCandidate[t * width + lane.index] = isCapableCandidate(task, lane.profile) ? 1 : 0;
+    }
+  });
+  return { lanes: width, predictedTimesS, capableCandidate };
 }
 
 /** The state of one wave while it runs. */
@@ -63,6 +77,7 @@ export class WaveRun {
   readonly #progressEvery: number;
   #strategyState: StrategyState;
   readonly #readiness: Readiness;
+  readonly #tables: WaveTables;
   /** Per lane, its queue after the last reroute pass: what had arrived, and which agents were closed. */
   readonly #rerouteMarks: ({ readonly arrivals: number; readonly closedKey: string } | undefined)[] = [];
   /** Arrival order of retries in queues. */
@@ -98,6 +113,7 @@ export class WaveRun {
       if (placed.has(taskId)) throw new RangeError(`task ${taskId} is assigned twice in wave ${wave}`);
       placed.set(taskId, { order, lane });
     }
+    this.#tables = waveTables(tasks, lanes);
     this.#runs = tasks.map((task, index) => {
       const place = placed.get(task.taskId);
       if (place === undefined) throw new RangeError(`task ${task.taskId} is not assigned in wave ${wave}`);
@@ -111,8 +127,7 @@ export class WaveRun {
       index,
       order,
       assignedAgentId: lane.profile.agentId,
-      predictedTimesS: Float64Array.from(this.lanes, (l) => predictionOn(task, l.profile.agentId).predictedTimeS),
-      capableCandidate: Uint8Array.from(this.lanes, (l) => (isCapableCandidate(task, l.profile) ? 1 : 0)),
+      tables: this.#tables,
       lane: lane.index,
       attempts: [],
       retryDelaysS: [],
@@ -158,7 +173,7 @@ export class WaveRun {
    * starts what it may. A half-open thief takes one, which becomes its probe.
    */
   #stealInto(thief: Lane): void {
-    const eligible = (item: QueueItem): boolean => !item.retry && item.run.capableCandidate[thief.index] === 1;
+    const eligible = (item: QueueItem): boolean => !item.retry && isCapableOn(item.run, thief.index);
     // Nothing queued: #fill(thief) has just run, and whatever it left queued it could not start
     // (circuit open or probe running, which mayStealNow refuses; or no free slot).
     while (thief.running < thief.profile.maxConcurrency && mayStealNow(thief)) {
@@ -210,7 +225,7 @@ export class WaveRun {
       for (const item of lane.drain()) {
         const task = item.run.task;
         // A task every agent is a capable candidate for may go to any closed one.
-        const allowed = capableAmong(item.run.capableCandidate, closedLanes, closed);
+        const allowed = capableAmong(item.run, closedLanes, closed);
         if (allowed.length === 0) {
           waiting.push(item); // no closed capable candidate: it waits for its own circuit
           continue;

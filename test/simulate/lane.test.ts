@@ -6,11 +6,14 @@ import { Lane, queueKey, type QueueItem, type TaskRun } from '../../src/simulate
 import type { Priority } from '../../src/plan/model.ts';
 import { pred, profile, task } from '../helpers/builders.ts';
 
+/** Wave tables are the engine's (these lanes read work through `workOf` below). */
+const NO_TABLES = { lanes: 1, predictedTimesS: new Float64Array(0), capableCandidate: new Uint8Array(0) };
+
 /** A run of task `id` (priority, assignment order) whose predicted work is `workS`. */
 function run(id: string, order: number, workS: number, priority: Priority = 2): TaskRun {
   return {
     task: task(id, [pred('A', 0.8, workS)], { priority }),
-    index: order, order, assignedAgentId: 'A', predictedTimesS: Float64Array.of(workS), capableCandidate: Uint8Array.of(1), lane: 0, attempts: [], retryDelaysS: [], reroutes: 0, steals: 0,
+    index: order, order, assignedAgentId: 'A', tables: NO_TABLES, lane: 0, attempts: [], retryDelaysS: [], reroutes: 0, steals: 0,
     backoff: INITIAL_BACKOFF, refusal: null, status: null, firstLane: null, readyS: 0, startS: 0, endS: 0,
   };
 }
