@@ -15,7 +15,7 @@ import type { Strategy } from './assign/types.ts';
 import { formatDiagnostic, UsageError } from './errors.ts';
 import { errorAt, inputError } from './io/diagnostics.ts';
 import { inProcessRenderer, startChartWorker, type ChartRenderer } from './charts/renderer.ts';
-import { loadInput, type LoadResult } from './io/load.ts';
+import { scanInput, type ScanResult } from './io/load.ts';
 import { acquireOutputLock, type OutputLock } from './io/lock.ts';
 import { checkOutputLocations, createFolders, inspectOutputDir, removeCreatedFolders } from './io/output-dir.ts';
 import { NODE_OUTPUT_FS } from './io/output-fs.ts';
@@ -86,7 +86,7 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
     if (beyond !== null) throw inputError([errorAt(options.input, null, '(simulated time)', beyond)]);
     world = await prepareWorld(options, input, env, env.runId ?? (() => `run-${startedAt.getTime()}`));
     // The files the world read are inputs too: run.json records them and --resume checks them.
-    const loaded: LoadResult = world.inputs.length === 0 ? input : { ...input, files: [...input.files, ...world.inputs] };
+    const loaded: ScanResult = world.inputs.length === 0 ? input : { ...input, files: [...input.files, ...world.inputs] };
     const ctx: RunContext = {
       options,
       clock: env.clock,
@@ -114,7 +114,7 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
     }
     const beginning: Beginning = { kind: 'fresh', listed: folder.kind === 'ours' ? folder.listed : [] };
     wrote = true;
-    return options.dryRun ? planOnly(ctx, beginning) : await executeRun(ctx, beginning, null, null);
+    return options.dryRun ? await planOnly(ctx, beginning) : await executeRun(ctx, beginning, null, null);
   } finally {
     await charts?.close();
     await world?.close?.();
@@ -123,9 +123,9 @@ export async function runPhase21(options: RunOptions, env: RunEnvironment): Prom
   }
 }
 
-async function load(options: RunOptions, env: RunEnvironment): Promise<LoadResult> {
+async function load(options: RunOptions, env: RunEnvironment): Promise<ScanResult> {
   env.progress.stage('load', `reading ${escapeText(options.input)}`);
-  const loaded = await loadInput({
+  const loaded = await scanInput({
     input: options.input,
     agentsFile: options.agentsFile,
     waves: options.waves,
@@ -140,9 +140,9 @@ async function load(options: RunOptions, env: RunEnvironment): Promise<LoadResul
 }
 
 /** `3 waves, 600 tasks, 4 agents (2400 prediction rows, 2 lines rejected, 1 path not read)`. */
-function describePlan(loaded: LoadResult): string {
+function describePlan(loaded: ScanResult): string {
   const { plan } = loaded;
-  const tasks = plan.waves.reduce((n, w) => n + w.tasks.length, 0);
+  const tasks = plan.waves.reduce((n, w) => n + w.taskCount, 0);
   const rows = loaded.files.filter((f) => f.kind === 'predicted_tasks').reduce((n, f) => n + f.acceptedRows, 0);
   const rejected = loaded.rejected.length === 0 ? '' : `, ${plural(loaded.rejected.length, 'line')} rejected`;
   const skipped = loaded.skippedPaths.length === 0 ? '' : `, ${plural(loaded.skippedPaths.length, 'path')} not read`;
@@ -154,7 +154,7 @@ function describePlan(loaded: LoadResult): string {
  * @throws UsageError for a world not in the registry or not built, or an option it lacks
  * @throws InputError for a bad file the world reads (`--outcomes`)
  */
-async function prepareWorld(options: RunOptions, loaded: LoadResult, env: RunEnvironment, runId: () => string): Promise<PreparedWorld> {
+async function prepareWorld(options: RunOptions, loaded: ScanResult, env: RunEnvironment, runId: () => string): Promise<PreparedWorld> {
   if (options.outcomes !== null && options.world !== 'replay') throw new UsageError(`--outcomes: only read by --world replay (the world is ${options.world}); drop --outcomes or add --world replay`);
   try {
     const world = await getWorld(options.world).prepare({ options, plan: loaded.plan, progress: env.progress, runId });
@@ -187,18 +187,17 @@ function resolveEpochMs(epoch: string | null, latestTimestamp: string | null): n
 }
 
 /** `--dry-run`: assignments, gate decisions for first attempts, a plan report; no execution files. */
-function planOnly(ctx: RunContext, beginning: Beginning): RunResult {
+async function planOnly(ctx: RunContext, beginning: Beginning): Promise<RunResult> {
   const { options, loaded, strategy, calendar } = ctx;
   const { plan } = loaded;
   const session = new RunSession(ctx, beginning, null);
   try {
     session.beginFresh();
     const writer = new ArtifactWriter(session.folder, plan.agents, strategy.name, calendar);
-    const planned = planWaves(plan, strategy, options.gates);
-    for (const wave of planned) {
+    const planned = await planWaves(plan, strategy, options.gates, (wave) => {
       writer.writePlannedWave(wave.plan, wave.assignments);
       writer.writeGateDecisions(wave.plan.wave, wave.decisions, null);
-    }
+    });
     if (options.onInvalid === 'quarantine') writer.writeRejected(loaded.rejected);
     const reportInOut = session.writeReport(
       renderPlanReport({
@@ -206,13 +205,13 @@ function planOnly(ctx: RunContext, beginning: Beginning): RunResult {
         seed: options.seed,
         epoch: calendar.epoch,
         agents: plan.agents.map((a) => a.agentId),
-        waves: planned.map((w) => w.summary),
+        waves: planned,
       }),
     );
     const artifacts = [...writer.written, ...reportInOut];
     session.writeManifest({ status: 'planned', reason: null, wavesFinished: 0, artifacts });
-    const tasks = planned.reduce((n, w) => n + w.plan.tasks.length, 0);
-    const blocked = planned.reduce((n, w) => n + w.summary.blocked.length, 0);
+    const tasks = planned.reduce((n, w) => n + w.tasks, 0);
+    const blocked = planned.reduce((n, w) => n + w.blocked.length, 0);
     return {
       status: 'planned',
       waves: plan.waves.length,

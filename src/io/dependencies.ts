@@ -5,9 +5,12 @@
  * hold no cycle. In quarantine mode, a task that depends, directly or through others, on a
  * quarantined task is quarantined too.
  *
- * Pure: reads the validator's index of accepted rows and the ids of tasks whose rows were
- * rejected; returns values. The row-level rule (rows of one task agree) runs while reading,
- * in `rules.ts`.
+ * Incremental, so that the input can be streamed (contract section 15): {@link DependencyChecker}
+ * takes one wave at a time, ascending, with the validator's index of that wave's accepted rows
+ * and the ids of its tasks whose rows were rejected, and keeps of it only the task ids. An id
+ * that names no task of its wave or an earlier one is worded at the end ({@link
+ * DependencyChecker.finish}), once every wave is known ("unknown" or "of a later wave"). The
+ * row-level rule (rows of one task agree) runs while reading, in `rules.ts`.
  *
  * Resolution (as `resolveDependency` in `src/plan/build.ts`): an id names the task of the
  * same wave when that wave has one, else the task of the nearest earlier wave that has one.
@@ -22,7 +25,7 @@
  */
 import { cyclicComponents, shortestCycleThrough } from '../util/dag.ts';
 import type { DependencyGraph } from '../util/dag.ts';
-import type { TaskIndex, TaskSlot } from './task-index.ts';
+import type { TaskSlot } from './task-index.ts';
 
 /** A task-level problem, reported once at the task's first prediction line. */
 export interface DependencyError {
@@ -38,9 +41,13 @@ export interface QuarantinedTask {
   readonly taskId: string;
   /** Reasons without the field prefix, in the order found: own problems, then quarantined dependencies. */
   readonly reasons: readonly string[];
+  /** Packed locations of the task's accepted lines: prediction lines, then schedule lines. */
+  readonly locations: readonly number[];
+  /** How many of `locations` are prediction lines. */
+  readonly predictions: number;
 }
 
-/** What {@link checkDependencies} finds. */
+/** What {@link DependencyChecker.finish} finds. */
 export interface DependencyCheck {
   /** Own problems of tasks (unknown id, later wave, itself, cycle): errors in both modes. */
   readonly errors: readonly DependencyError[];
@@ -51,8 +58,34 @@ export interface DependencyCheck {
 /** Unknown or later-wave ids named per task; the rest are counted in one more problem (hostile input). */
 export const MAX_PROBLEMS_PER_TASK = 20;
 
-/** Where each task id appears (accepted or rejected), for lookups across waves; built on first need. */
-type WavesById = Map<string, number[]>;
+/** What the checker keeps of a checked wave: task ids only. */
+interface CheckedWave {
+  readonly wave: number;
+  /** Tasks with an accepted prediction line, quarantined ones included. */
+  readonly ids: ReadonlySet<string>;
+  /** Tasks with a rejected prediction line. */
+  readonly rejected: ReadonlySet<string>;
+  /** Tasks quarantined. */
+  readonly quarantined: ReadonlySet<string>;
+}
+
+/** An id naming no task of `wave` or earlier: "unknown" or "of a later wave", known only at the end. */
+interface Unresolved {
+  readonly id: string;
+  readonly wave: number;
+}
+
+type Problem = string | Unresolved;
+
+interface PendingTask {
+  readonly wave: number;
+  readonly taskId: string;
+  readonly reasons: readonly Problem[];
+  readonly locations: readonly number[];
+  readonly predictions: number;
+}
+
+const NO_IDS: ReadonlySet<string> = new Set();
 
 function quote(taskId: string): string {
   return JSON.stringify(taskId);
@@ -64,44 +97,32 @@ function dependencyIds(slot: TaskSlot): readonly string[] {
 }
 
 /**
- * Checks every task's `depends_on` (contract section 10).
- * @param index accepted rows, wave -> task_id -> slot, each wave's tasks in read order
- * @param rejectedTasks wave -> task ids that have a rejected prediction line
+ * Checks every task's `depends_on` (contract section 10), one wave at a time: call
+ * {@link addWave} for every wave of the input (with accepted or rejected rows) in ascending
+ * order, then {@link finish}.
  */
-export function checkDependencies(index: TaskIndex, rejectedTasks: ReadonlyMap<number, ReadonlySet<string>>): DependencyCheck {
-  const errors: DependencyError[] = [];
-  const quarantined: QuarantinedTask[] = [];
-  const waves = [...new Set([...index.byWave.keys(), ...rejectedTasks.keys()])].sort((a, b) => a - b);
-  /** Quarantined tasks of the waves done so far: wave -> ids. */
-  const out = new Map<number, Set<string>>();
-  let wavesById: WavesById | null = null;
-  const byId = (): WavesById => {
-    if (wavesById !== null) return wavesById;
-    const built: WavesById = new Map();
-    const note = (id: string, wave: number): void => {
-      const list = built.get(id);
-      if (list === undefined) built.set(id, [wave]);
-      else if (list[list.length - 1] !== wave) list.push(wave);
-    };
-    for (const wave of waves) {
-      for (const id of index.byWave.get(wave)?.keys() ?? []) note(id, wave);
-      for (const id of rejectedTasks.get(wave) ?? []) note(id, wave);
-    }
-    for (const list of built.values()) list.sort((a, b) => a - b);
-    wavesById = built;
-    return built;
-  };
+export class DependencyChecker {
+  /** Checked waves, ascending. */
+  readonly #waves: CheckedWave[] = [];
+  readonly #errors: { readonly location: number; readonly problem: Problem }[] = [];
+  readonly #quarantined: PendingTask[] = [];
 
-  for (const wave of waves) {
-    const tasks = index.byWave.get(wave);
-    const rejectedHere = rejectedTasks.get(wave);
-    if (tasks === undefined) {
-      out.set(wave, new Set());
-      continue;
-    }
+  /**
+   * Checks one wave against itself and the waves before it.
+   * @param tasks the wave's accepted tasks, task_id -> slot, in read order (slot ordinals 0..n-1); undefined when none
+   * @param rejected ids of the wave's tasks that have a rejected prediction line
+   * @returns the ids of the wave's tasks to quarantine (in quarantine mode; in fail mode they are errors)
+   * @throws RangeError when `wave` is not above every wave added before
+   */
+  addWave(wave: number, tasks: ReadonlyMap<string, TaskSlot> | undefined, rejected: ReadonlySet<string> = NO_IDS): ReadonlySet<string> {
+    const last = this.#waves.at(-1);
+    if (last !== undefined && last.wave >= wave) throw new RangeError(`waves must be added in ascending order: ${wave} after ${last.wave}`);
+    const quarantinedHere = new Set<string>();
+    this.#waves.push({ wave, ids: tasks === undefined ? NO_IDS : new Set(tasks.keys()), rejected, quarantined: quarantinedHere });
+    if (tasks === undefined) return quarantinedHere;
     const slots = [...tasks.values()];
     const n = slots.length;
-    const own: (string[] | undefined)[] = new Array<string[] | undefined>(n);
+    const own: (Problem[] | undefined)[] = new Array<Problem[] | undefined>(n);
     const viaOther: (string[] | undefined)[] = new Array<string[] | undefined>(n);
     const offsets = new Int32Array(n + 1);
     const targets: number[] = [];
@@ -120,15 +141,14 @@ export function checkDependencies(index: TaskIndex, rejectedTasks: ReadonlyMap<n
           targets.push(same.ordinal);
           continue;
         }
-        if (rejectedHere?.has(id) === true) {
+        if (rejected.has(id)) {
           (viaOther[i] ??= []).push(`${quote(id)} is quarantined (its rows were rejected)`);
           continue;
         }
-        const found = byId().get(id);
-        const earlier = found === undefined ? undefined : nearestBelow(found, wave);
+        const earlier = this.#nearestEarlier(id);
         if (earlier !== undefined) {
-          if (out.get(earlier)?.has(id) === true) (viaOther[i] ??= []).push(`${quote(id)} (wave ${earlier}) is quarantined`);
-          else if (index.get(earlier, id) === undefined) (viaOther[i] ??= []).push(`${quote(id)} (wave ${earlier}) is quarantined (its rows were rejected)`);
+          if (earlier.quarantined.has(id)) (viaOther[i] ??= []).push(`${quote(id)} (wave ${earlier.wave}) is quarantined`);
+          else if (!earlier.ids.has(id)) (viaOther[i] ??= []).push(`${quote(id)} (wave ${earlier.wave}) is quarantined (its rows were rejected)`);
           continue;
         }
         const problems = (own[i] ??= []);
@@ -136,9 +156,7 @@ export function checkDependencies(index: TaskIndex, rejectedTasks: ReadonlyMap<n
           unnamed++;
           continue;
         }
-        const later = found?.find((w) => w > wave);
-        if (later !== undefined) problems.push(`${quote(id)} is a task of a later wave (${later}); a task may depend only on tasks of its own wave or earlier`);
-        else problems.push(`unknown task id ${quote(id)} (no task of wave ${wave} or earlier has it)`);
+        problems.push({ id, wave });
       }
       if (unnamed > 0) own[i]?.push(`and ${unnamed} more ids that are unknown or of a later wave`);
       offsets[i + 1] = targets.length;
@@ -146,7 +164,7 @@ export function checkDependencies(index: TaskIndex, rejectedTasks: ReadonlyMap<n
     const graph: DependencyGraph = { n, offsets, targets: Int32Array.from(targets) };
     for (let i = 0; i < n; i++) {
       const location = slots[i]?.firstLocation() ?? 0;
-      for (const problem of own[i] ?? []) errors.push({ location, problem });
+      for (const problem of own[i] ?? []) this.#errors.push({ location, problem });
     }
     // Each cyclic component: one error naming a shortest cycle through its first task.
     const component = new Int32Array(n).fill(-1);
@@ -154,7 +172,7 @@ export function checkDependencies(index: TaskIndex, rejectedTasks: ReadonlyMap<n
       const first = members[0] ?? 0;
       const cycle = shortestCycleThrough(graph, members, first);
       const named = `cycle: ${cycle.map((i) => slots[i]?.taskId ?? '?').join(' -> ')}`;
-      errors.push({ location: slots[first]?.firstLocation() ?? 0, problem: named });
+      this.#errors.push({ location: slots[first]?.firstLocation() ?? 0, problem: named });
       const onCycle = new Set(cycle);
       for (const member of members) {
         component[member] = first;
@@ -163,32 +181,78 @@ export function checkDependencies(index: TaskIndex, rejectedTasks: ReadonlyMap<n
     }
     for (let i = 0; i < n; i++) if (own[i] !== undefined || viaOther[i] !== undefined) bad[i] = 1;
     cascade(graph, bad);
-    const quarantinedHere = new Set<string>();
     for (let i = 0; i < n; i++) {
       const slot = slots[i];
       if (bad[i] !== 1 || slot === undefined) continue;
-      const reasons = [...(own[i] ?? []), ...(viaOther[i] ?? [])];
+      const reasons: Problem[] = [...(own[i] ?? []), ...(viaOther[i] ?? [])];
       for (let e = offsets[i] ?? 0; e < (offsets[i + 1] ?? 0); e++) {
         const dep = targets[e] ?? 0;
         const sameCycle = component[i] !== -1 && component[dep] === component[i];
         if (bad[dep] === 1 && !sameCycle) reasons.push(`${quote(slots[dep]?.taskId ?? '?')} is quarantined`);
       }
       quarantinedHere.add(slot.taskId);
-      quarantined.push({ wave, taskId: slot.taskId, reasons: [...new Set(reasons)] });
+      this.#quarantined.push({ wave, taskId: slot.taskId, reasons, locations: slot.locations(), predictions: slot.predictions.length });
     }
-    out.set(wave, quarantinedHere);
+    return quarantinedHere;
   }
-  return { errors, quarantined };
-}
 
-/** The largest wave in ascending `list` below `wave`, or undefined. */
-function nearestBelow(list: readonly number[], wave: number): number | undefined {
-  let best: number | undefined;
-  for (const w of list) {
-    if (w >= wave) break;
-    best = w;
+  /**
+   * The wave a dependency on `taskId` resolves to from a later wave: the nearest checked wave
+   * with a task of that id (accepted or rejected), or null. For a task that was not
+   * quarantined, that wave's task is accepted and not quarantined.
+   */
+  resolve(taskId: string, below: number): number | null {
+    for (let i = this.#waves.length - 1; i >= 0; i--) {
+      const checked = this.#waves[i];
+      if (checked === undefined || checked.wave >= below) continue;
+      if (checked.ids.has(taskId) || checked.rejected.has(taskId)) return checked.wave;
+    }
+    return null;
   }
-  return best;
+
+  /** True when `taskId` is an accepted, not quarantined task of checked wave `wave`. */
+  hasTask(wave: number, taskId: string): boolean {
+    const checked = this.#find(wave);
+    return checked !== undefined && checked.ids.has(taskId) && !checked.quarantined.has(taskId);
+  }
+
+  /** Every error and quarantined task, worded now that every wave is known. */
+  finish(): DependencyCheck {
+    const word = (problem: Problem): string => (typeof problem === 'string' ? problem : this.#unresolved(problem));
+    return {
+      errors: this.#errors.map(({ location, problem }) => ({ location, problem: word(problem) })),
+      quarantined: this.#quarantined.map((task) => ({ ...task, reasons: [...new Set(task.reasons.map(word))] })),
+    };
+  }
+
+  #nearestEarlier(taskId: string): CheckedWave | undefined {
+    // The wave being checked is the last one: look below it.
+    for (let i = this.#waves.length - 2; i >= 0; i--) {
+      const checked = this.#waves[i];
+      if (checked !== undefined && (checked.ids.has(taskId) || checked.rejected.has(taskId))) return checked;
+    }
+    return undefined;
+  }
+
+  #find(wave: number): CheckedWave | undefined {
+    let lo = 0;
+    let hi = this.#waves.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const checked = this.#waves[mid];
+      if (checked === undefined) return undefined;
+      if (checked.wave === wave) return checked;
+      if (checked.wave < wave) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return undefined;
+  }
+
+  #unresolved({ id, wave }: Unresolved): string {
+    const later = this.#waves.find((w) => w.wave > wave && (w.ids.has(id) || w.rejected.has(id)));
+    if (later !== undefined) return `${quote(id)} is a task of a later wave (${later.wave}); a task may depend only on tasks of its own wave or earlier`;
+    return `unknown task id ${quote(id)} (no task of wave ${wave} or earlier has it)`;
+  }
 }
 
 /** Marks every task that depends, directly or through others, on a marked one (same wave). */

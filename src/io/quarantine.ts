@@ -13,7 +13,6 @@ import { errorAt } from './diagnostics.ts';
 import type { DependencyCheck } from './dependencies.ts';
 import { readLines } from './lines.ts';
 import { unpackLocation } from './rules.ts';
-import type { TaskIndex } from './task-index.ts';
 
 /** A line to leave out, by file index and line number, with its reasons (`field: problem`). */
 export interface LeftOutLine {
@@ -34,28 +33,23 @@ export function dependencyDiagnostics(check: DependencyCheck, pathOf: (fileIndex
 }
 
 /**
- * Removes every quarantined task from `index` and lists its lines with their reasons:
- * prediction lines get `depends_on: <reason>`, schedule lines `(line): its task is
- * quarantined: depends_on: <reason>`.
- * @returns the lines left out, in file and line order, and how many were prediction lines
+ * Lists every line of every quarantined task with its reasons (the checker removed the tasks
+ * from the run as it went): prediction lines get `depends_on: <reason>`, schedule lines
+ * `(line): its task is quarantined: depends_on: <reason>`.
+ * @returns the lines left out, in file (read) and line order, and how many were prediction lines
  */
-export function leaveOut(index: TaskIndex, check: DependencyCheck): { readonly lines: LeftOutLine[]; readonly predictions: number } {
+export function leaveOut(check: DependencyCheck): { readonly lines: LeftOutLine[]; readonly predictions: number } {
   const lines: LeftOutLine[] = [];
   let predictions = 0;
   for (const task of check.quarantined) {
-    const slot = index.get(task.wave, task.taskId);
-    if (slot === undefined) continue;
     const reasons = task.reasons.map((reason) => `depends_on: ${reason}`);
     const scheduleReasons = reasons.map((reason) => `(line): its task is quarantined: ${reason}`);
-    const count = slot.predictions.length;
-    slot.locations().forEach((location, i) => {
+    task.locations.forEach((location, i) => {
       const { fileIndex, line } = unpackLocation(location);
-      lines.push({ fileIndex, line, reasons: i < count ? reasons : scheduleReasons });
+      lines.push({ fileIndex, line, reasons: i < task.predictions ? reasons : scheduleReasons });
     });
-    predictions += count;
-    index.byWave.get(task.wave)?.delete(task.taskId);
+    predictions += task.predictions;
   }
-  for (const [wave, tasks] of index.byWave) if (tasks.size === 0) index.byWave.delete(wave);
   lines.sort((a, b) => a.fileIndex - b.fileIndex || a.line - b.line);
   return { lines, predictions };
 }

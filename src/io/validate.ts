@@ -11,9 +11,9 @@
 import type { Diagnostic } from '../errors.ts';
 import type { Priority } from '../plan/model.ts';
 import { riskFromProbability } from '../plan/model.ts';
-import type { PredictionRecord } from '../plan/build.ts';
+import type { PredictionRecord, ScheduleRecord } from '../plan/build.ts';
 import { PREDICTION_FIELDS, PredictionRowSchema, SCHEDULE_FIELDS, ScheduleRowSchema } from '../schema/input.ts';
-import type { PredictionRowInput } from '../schema/input.ts';
+import type { PredictionRowInput, ScheduleRowInput } from '../schema/input.ts';
 import { AGENT_ID_PATTERN, agentFolderName } from './paths.ts';
 import { errorAt, warningAt } from './diagnostics.ts';
 import { fastPredictionRow, fastScheduleRow } from './fast-rows.ts';
@@ -75,8 +75,14 @@ function detach(text: string): string {
  * schedule row can be matched with its prediction.
  */
 export class InputValidator implements RuleState {
-  /** Accepted, normalised rows, grouped by wave and task (`buildPlan`'s `RowsByWave`). */
-  readonly index = new TaskIndex();
+  /**
+   * Accepted, normalised rows, grouped by wave and task (`buildPlan`'s `RowsByWave`), since the
+   * last {@link takeIndex}: the loader takes it after each wave of the tree (or after the whole
+   * flat layout), so only the rows of the waves being read are held.
+   */
+  get index(): TaskIndex {
+    return this.#index;
+  }
   /** Latest timestamp over accepted rows of both types. */
   readonly timestamps = new LatestInstant();
   /** One error per problem of each bad line, in file and line order. */
@@ -109,8 +115,20 @@ export class InputValidator implements RuleState {
   /** Distinct accepted agent ids -> packed location of their first row. */
   private readonly agentFirstSeen = new Map<string, number>();
 
+  #index = new TaskIndex();
+
   /** @param keepRaw keep each rejected line's text (quarantine mode) */
   constructor(private readonly keepRaw: boolean) {}
+
+  /**
+   * Hands over the rows accepted since the last call and starts an empty index. Rows of a wave
+   * taken may not come again: the key rules would not see them.
+   */
+  takeIndex(): TaskIndex {
+    const taken = this.#index;
+    this.#index = new TaskIndex();
+    return taken;
+  }
 
   /** Starts a file; its lines follow through {@link onLine}. */
   beginFile(file: SourceFile): void {
@@ -218,18 +236,7 @@ export class InputValidator implements RuleState {
       this.reject(file, text, lineNo, problems ?? []);
       return;
     }
-    this.slot.addSchedule(
-      {
-        wave: this.wave,
-        taskId: row.task_id,
-        agentId: row.agent_id,
-        startS: row.predicted_start_time,
-        endS: row.predicted_end_time,
-        p: row.predicted_success_probability ?? null,
-        priority: toPriority(row.priority),
-      },
-      packLocation(this.fileIndex, lineNo),
-    );
+    this.slot.addSchedule(normaliseSchedule(row, this.wave), packLocation(this.fileIndex, lineNo));
     if (typeof row.timestamp === 'string') this.timestamps.offer(row.timestamp);
     this.accepted++;
   }
@@ -386,7 +393,21 @@ function runRules<R>(rules: readonly Rule<R>[], row: R, state: RuleState): Field
   return problems;
 }
 
-function normalisePrediction(row: PredictionRowInput, wave: number): PredictionRecord {
+/** A schedule row that passed its schema, as the plan's record (`wave` is the row's resolved wave). */
+export function normaliseSchedule(row: ScheduleRowInput, wave: number): ScheduleRecord {
+  return {
+    wave,
+    taskId: row.task_id,
+    agentId: row.agent_id,
+    startS: row.predicted_start_time,
+    endS: row.predicted_end_time,
+    p: row.predicted_success_probability ?? null,
+    priority: toPriority(row.priority),
+  };
+}
+
+/** A prediction row that passed its schema, defaults applied (`wave` is the row's resolved wave). */
+export function normalisePrediction(row: PredictionRowInput, wave: number): PredictionRecord {
   const p = row.predicted_success_probability;
   return {
     wave,

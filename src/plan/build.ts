@@ -204,6 +204,44 @@ function compareTasks(a: TaskRows, b: TaskRows): number {
 }
 
 /**
+ * Builds one wave's plan, as {@link buildPlan} builds each of its waves: tasks in natural order
+ * of task_id (tasks without predictions left out), each as `buildPlan` describes, and the
+ * wave's topological order. Used by `buildPlan` and, wave by wave, by the streamed input
+ * (`src/io/wave-source.ts`), which holds one wave's rows at a time.
+ *
+ * @param rows the wave's accepted rows by task_id (any order)
+ * @param resolveEarlier the task of an earlier wave a `depends_on` id that names no task of
+ *   this wave resolves to (see {@link resolveDependency}); null when none (a bug: validation refuses it)
+ * @param ranks natural order of agent ids; default: of the wave's own agents (the same order)
+ * @throws Error when a dependency does not resolve or the same-wave dependencies hold a cycle
+ *   (validation refuses both, so either is a bug)
+ */
+export function buildWave(
+  wave: number,
+  rows: ReadonlyMap<string, TaskRows>,
+  resolveEarlier: (taskId: string) => TaskRef | null,
+  ranks: AgentRanks = waveRanks(rows),
+): WavePlan {
+  const groups = [...rows.values()].filter((g) => g.predictions.length > 0).sort(compareTasks);
+  const resolve = (taskId: string): TaskRef => {
+    if (rows.has(taskId)) return { wave, taskId };
+    const ref = resolveEarlier(taskId);
+    if (ref === null) throw new Error(`wave ${wave}: depends_on names ${JSON.stringify(taskId)}, which validation should have refused`);
+    return ref;
+  };
+  const tasks: Task[] = [];
+  for (const group of groups) tasks.push(toTask(wave, group, ranks, resolve));
+  return { wave, tasks, topologicalOrder: waveOrder(wave, tasks) };
+}
+
+/** Natural order of the agents of one wave's rows (for ordering within a task, as good as the run's). */
+function waveRanks(rows: ReadonlyMap<string, TaskRows>): AgentRanks {
+  const ids = new Set<string>();
+  for (const group of rows.values()) for (const r of group.predictions) ids.add(r.agentId);
+  return new AgentRanks([...ids].sort(naturalCompare));
+}
+
+/**
  * Builds the run plan (contract section 2): waves ascending (the N lowest with `waves`), tasks
  * in natural order of task_id, predictions in natural order of agent_id; `agents` = every
  * agent with a prediction in ANY wave of the input (not only the selected ones), natural
@@ -240,17 +278,7 @@ export function buildPlan(input: PlanInput): RunPlan {
 
   const waves: WavePlan[] = [];
   for (const wave of selected) {
-    const groups = [...(input.rows.get(wave)?.values() ?? [])].filter((g) => g.predictions.length > 0).sort(compareTasks);
-    const here = input.rows.get(wave);
-    const resolve = (taskId: string): TaskRef => {
-      if (here?.has(taskId) === true) return { wave, taskId };
-      const ref = resolveDependency(input.rows, waveNumbers, wave, taskId);
-      if (ref === null) throw new Error(`wave ${wave}: depends_on names ${JSON.stringify(taskId)}, which validation should have refused`);
-      return ref;
-    };
-    const tasks: Task[] = [];
-    for (const group of groups) tasks.push(toTask(wave, group, ranks, resolve));
-    waves.push({ wave, tasks, topologicalOrder: waveOrder(wave, tasks) });
+    waves.push(buildWave(wave, input.rows.get(wave) ?? new Map(), (taskId) => resolveDependency(input.rows, waveNumbers, wave, taskId), ranks));
   }
   const agents = ranks.order.map((id) => input.profiles.get(id) ?? defaultProfile(id));
   const latestTimestamp = input.latestTimestampMs === null ? null : new Date(input.latestTimestampMs).toISOString();

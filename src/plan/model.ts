@@ -119,6 +119,44 @@ export interface RunPlan {
   readonly latestTimestamp: string | null;
 }
 
+/** One wave of a {@link PlanSource}, before its tasks are loaded. */
+export interface WaveOutline {
+  readonly wave: number;
+  /** Tasks of the wave (those `loadWave` returns). */
+  readonly taskCount: number;
+}
+
+/**
+ * The run's input, streamed (contract section 15): what the whole run needs is held (agents,
+ * the waves' outlines, the dependency targets later waves need), and each wave's tasks are
+ * loaded when the run reaches it. Built by `scanInput` (src/io/load.ts), which validated every
+ * line first; a {@link RunPlan} is the same input with every wave in memory.
+ */
+export interface PlanSource {
+  /** Waves to run, ascending (the N lowest when `--waves N` is given), as in `RunPlan.waves`. */
+  readonly waves: readonly WaveOutline[];
+  /** As `RunPlan.agents`. */
+  readonly agents: readonly AgentProfile[];
+  /** As `RunPlan.latestTimestamp`. */
+  readonly latestTimestamp: string | null;
+  /** True when (wave, task_id) is a task of a wave to run. */
+  hasTask(wave: number, taskId: string): boolean;
+  /** True when a task of a later wave to run depends on `ref` (its status must outlive its wave). */
+  dependedOnLater(ref: TaskRef): boolean;
+  /**
+   * For each wave to run, in order, each task's longest predicted_execution_time over its
+   * candidates, seconds, in the wave's task order (for the horizon bound, src/simulate/horizon.ts).
+   */
+  readonly longestTimesS: readonly Float64Array[];
+  /**
+   * The plan of `waves[index]`, equal to what `buildPlan` builds for it. Each call reads the
+   * wave's input again; the caller holds one at a time.
+   * @throws InputError when an input file changed since it was validated (`file: (file):
+   *   changed while the harness read it; run again`) or cannot be read again
+   */
+  loadWave(index: number): Promise<WavePlan>;
+}
+
 /** Default agent profile values (contract section 2). */
 export const DEFAULT_PROFILE = {
   maxConcurrency: 2,

@@ -6,7 +6,7 @@
 import type { Assignment, Strategy } from '../assign/types.ts';
 import { initialStrategyState } from '../assign/state.ts';
 import type { GateOptions } from '../options.ts';
-import type { RunPlan, WavePlan } from '../plan/model.ts';
+import type { PlanSource, WavePlan } from '../plan/model.ts';
 import { predictionOn } from '../plan/model.ts';
 import { waveBound } from '../measure/critical-path.ts';
 import { activeGates, runGates } from '../simulate/gates.ts';
@@ -22,12 +22,20 @@ export interface PlannedWave {
   readonly summary: PlanReportInput['waves'][number];
 }
 
-/** Plans every wave of `plan` with `strategy`; pure. */
-export function planWaves(plan: RunPlan, strategy: Strategy, gateOptions: GateOptions): PlannedWave[] {
+/**
+ * Plans every wave of `plan` with `strategy`, one wave in memory at a time: each planned wave
+ * goes to `onWave` (which writes it) and only its summary is kept. Pure but for the waves'
+ * reads (a streamed plan reads each wave's input again).
+ * @returns the summaries of the waves, in order
+ * @throws InputError when an input file changed since it was validated (from `loadWave`)
+ */
+export async function planWaves(plan: PlanSource, strategy: Strategy, gateOptions: GateOptions, onWave: (wave: PlannedWave) => void): Promise<PlannedWave['summary'][]> {
   const gates = activeGates(gateOptions);
   const profiles = new Map(plan.agents.map((a) => [a.agentId, a]));
   let state = initialStrategyState(plan.agents);
-  return plan.waves.map((wave) => {
+  const summaries: PlannedWave['summary'][] = [];
+  for (let index = 0; index < plan.waves.length; index++) {
+    const wave = await plan.loadWave(index);
     const assignment = strategy.assignWave(wave, plan.agents, state);
     state = assignment.state;
     const tasks = new Map(wave.tasks.map((t) => [t.taskId, t]));
@@ -63,6 +71,8 @@ export function planWaves(plan: RunPlan, strategy: Strategy, gateOptions: GateOp
       criticalPathS: bound.critical_path_s,
       makespanLowerBoundS: bound.makespan_lower_bound_s,
     };
-    return { plan: wave, assignments: assignment.assignments, decisions, summary };
-  });
+    onWave({ plan: wave, assignments: assignment.assignments, decisions, summary });
+    summaries.push(summary);
+  }
+  return summaries;
 }

@@ -17,7 +17,6 @@ import { waveFolderName } from '../io/paths.ts';
 import { detectAnomalies } from '../measure/anomalies.ts';
 import { healthOf } from '../measure/health.ts';
 import { computeWaveMetrics, RunMetricsAccumulator } from '../measure/metrics.ts';
-import { crossWaveTargets } from '../simulate/readiness.ts';
 import type { WavePlan } from '../plan/model.ts';
 import { ARTIFACT, ArtifactWriter } from '../report/artifacts.ts';
 import { HTML_REPORT_FILE, renderHtmlReport } from '../report/html.ts';
@@ -142,14 +141,15 @@ export async function executeRun(ctx: RunContext, beginning: Beginning, resume: 
       const last = state.waves.at(-1);
       const abort = last === undefined ? null : abortReason(last, options.abortOnFailureRate);
       if (abort !== null) return await finish(ctx, session, writer, state, 'aborted', abort);
-      const wave = plan.waves[state.waves.length];
-      if (wave === undefined) return await finish(ctx, session, writer, state, 'completed', null);
+      const index = state.waves.length;
+      if (index >= plan.waves.length) return await finish(ctx, session, writer, state, 'completed', null);
       await fullTurn();
       const lost = ctx.lockLost();
       if (lost !== null) throw new OutputError(`--out: another run took over the lock of ${options.out} (${lost.message}); stopping without writing more`);
       if (ctx.signal?.aborted === true) return await cancel(ctx, session, writer, state, cancelReason(ctx.signal));
       try {
-        await runWave(ctx, writer, state, wave);
+        // One wave's tasks in memory at a time (contract section 15): read again from the input here.
+        await runWave(ctx, writer, state, await plan.loadWave(index));
       } catch (error: unknown) {
         // A real-time world stops a wave under way on SIGINT/SIGTERM: the run ends canceled at
         // the checkpoint of the last finished wave; the world's close (below) reaps its processes.
@@ -172,7 +172,7 @@ export async function executeRun(ctx: RunContext, beginning: Beginning, resume: 
 }
 
 function freshState(ctx: RunContext, writer: ArtifactWriter): LiveState {
-  const tasks = ctx.loaded.plan.waves.reduce((n, w) => n + w.tasks.length, 0);
+  const tasks = ctx.loaded.plan.waves.reduce((n, w) => n + w.taskCount, 0);
   return liveState(ctx, writer, {
     clockS: 0,
     eventsWritten: 0,
@@ -219,7 +219,7 @@ function liveState(
     rng,
     scheduler,
     executor,
-    remember: crossWaveTargets(loaded.plan.waves),
+    remember: (ref) => loaded.plan.dependedOnLater(ref),
     ...(from.simulation === null ? {} : { initial: from.simulation }),
     onEvent: (event) => {
       events.addSimulation(event, holder.state?.currentWave ?? 0);

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { ResumeError } from '../errors.ts';
 import { checkStreamPrefix, digestOf, readStreamPrefix } from '../io/atomic.ts';
-import type { LoadResult } from '../io/load.ts';
+import type { ScanResult } from '../io/load.ts';
 import type { OutputDirState } from '../io/output-dir.ts';
 import { RunMetricsAccumulator } from '../measure/metrics.ts';
 import type { RunOptions } from '../options.ts';
@@ -60,7 +60,7 @@ export function examineForResume(state: OutputDirState, options: RunOptions, ver
  * with the same SHA-256.
  * @throws ResumeError naming the files that differ
  */
-export function checkResumeInputs(out: string, manifest: Manifest, loaded: LoadResult): void {
+export function checkResumeInputs(out: string, manifest: Manifest, loaded: Pick<ScanResult, 'files'>): void {
   const key = (f: { path: string; kind: string; sha256: string }): string => `${f.kind} ${f.path} ${f.sha256}`;
   const before = new Map(manifest.inputs.map((f) => [f.path, key(f)]));
   const now = new Map(loaded.files.map((f) => [f.path, key(f)]));
@@ -76,7 +76,7 @@ export function checkResumeInputs(out: string, manifest: Manifest, loaded: LoadR
  * run finished no wave (it then starts again from the first).
  * @throws ResumeError when the checkpoint is unreadable or a file changed since it was written
  */
-export function loadContinuation(out: string, loaded: LoadResult, listed: readonly string[]): Continuation | null {
+export function loadContinuation(out: string, loaded: ScanResult, listed: readonly string[]): Continuation | null {
   const checkpoint = readCheckpoint(out);
   if (checkpoint === null) return null;
   if ('problem' in checkpoint) throw refuse(out, `${checkpoint.problem}; run without --resume`);
@@ -96,7 +96,7 @@ export function loadContinuation(out: string, loaded: LoadResult, listed: readon
     if (problem !== null) problems.push(problem);
   }
   if (problems.length > 0) throw refuse(out, `${problems.slice(0, 5).join('; ')}; run without --resume`);
-  const tasks = loaded.plan.waves.reduce((n, w) => n + w.tasks.length, 0);
+  const tasks = loaded.plan.waves.reduce((n, w) => n + w.taskCount, 0);
   const metrics = new RunMetricsAccumulator(loaded.plan.agents, tasks);
   metrics.restore(restored.metrics);
   const signalsDigest = restored.streams.find((s) => s.path === ARTIFACT.signals);

@@ -15,7 +15,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Strategy } from '../assign/types.ts';
 import { environmentProblem, OutputFolder, tempPathOf } from '../io/atomic.ts';
-import type { LoadResult } from '../io/load.ts';
+import { InputError } from '../errors.ts';
+import type { ScanResult } from '../io/load.ts';
 import { createFolders, removeListed } from '../io/output-dir.ts';
 import type { OutputFs } from '../io/output-fs.ts';
 import type { RunOptions } from '../options.ts';
@@ -52,7 +53,7 @@ export interface RunContext {
   readonly version: string;
   readonly signal: AbortSignal | undefined;
   readonly outputFs: OutputFs;
-  readonly loaded: LoadResult;
+  readonly loaded: ScanResult;
   readonly strategy: Strategy;
   /** The `--world`, prepared (src/worlds/registry.ts). */
   readonly world: PreparedWorld;
@@ -212,7 +213,8 @@ export class RunSession {
   recordFailure(error: unknown, wavesFinished: number): string | null {
     const problem = environmentProblem(error);
     const message = error instanceof Error ? error.message : String(error);
-    const reason = problem === null && !message.startsWith('--') ? `internal error: ${message}` : message;
+    // An input file that changed while its wave was read again is the input's fault, not a bug.
+    const reason = problem === null && !(error instanceof InputError) && !message.startsWith('--') ? `internal error: ${message}` : message;
     try {
       this.writeManifest({ status: 'failed', reason, wavesFinished, artifacts: null });
       return null;

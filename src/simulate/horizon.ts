@@ -9,7 +9,7 @@
  * input or option can push a time past 9999" a guarantee rather than a likelihood.
  */
 import type { SimulationOptions } from '../options.ts';
-import type { RunPlan } from '../plan/model.ts';
+import type { PlanSource, RunPlan } from '../plan/model.ts';
 import { DEFAULT_PROFILE } from '../plan/model.ts';
 import { LAST_ARTIFACT_MS } from '../util/time.ts';
 
@@ -40,15 +40,20 @@ export function maxNoiseFactor(durationNoise: number): number {
  * agent (1 without profiles), noise is {@link maxNoiseFactor}, the backoff delay is at most
  * max(base, cap) (jitter only shortens it) and a wait for a closed circuit is at most one
  * cooldown per attempt (each cooldown ends in a probe attempt). Waves run one after another,
- * so their bounds add up. Pure; O(predictions).
+ * so their bounds add up. Pure; O(predictions) for a {@link RunPlan}, O(tasks) for a
+ * {@link PlanSource} (whose pass 1 kept each task's longest time, in the same order).
  */
-export function maxRunSeconds(plan: RunPlan, options: Pick<SimulationOptions, 'retry' | 'breaker' | 'durationNoise'>): number {
+export function maxRunSeconds(plan: HorizonPlan, options: Pick<SimulationOptions, 'retry' | 'breaker' | 'durationNoise'>): number {
   let speed = plan.agents.length === 0 ? DEFAULT_PROFILE.speed : 0;
   for (const agent of plan.agents) if (agent.speed > speed) speed = agent.speed;
   const attempts = options.retry.policy === 'none' ? 1 : options.retry.maxAttempts;
   const delay = options.retry.policy === 'none' ? 0 : Math.max(options.retry.baseS, options.retry.capS);
   const noise = maxNoiseFactor(options.durationNoise);
   let total = 0;
+  if ('longestTimesS' in plan) {
+    for (const wave of plan.longestTimesS) for (const longest of wave) total += attempts * (longest * speed * noise + delay + options.breaker.cooldownS);
+    return total;
+  }
   for (const wave of plan.waves) {
     for (const task of wave.tasks) {
       let longest = 0;
@@ -59,13 +64,16 @@ export function maxRunSeconds(plan: RunPlan, options: Pick<SimulationOptions, 'r
   return total;
 }
 
+/** A plan with every task in memory, or a streamed one. */
+export type HorizonPlan = Pick<RunPlan, 'agents' | 'waves'> | Pick<PlanSource, 'agents' | 'longestTimesS'>;
+
 /**
  * Why the run could print a time past 9999-12-31T23:59:59.999Z, or null when it cannot:
  * `epochMs` plus {@link maxRunSeconds} must not pass that instant.
  * @param epochMs the run's epoch, epoch milliseconds
  * @returns a problem naming the bound, the epoch and what to change
  */
-export function horizonProblem(plan: RunPlan, options: Pick<SimulationOptions, 'retry' | 'breaker' | 'durationNoise'>, epochMs: number): string | null {
+export function horizonProblem(plan: HorizonPlan, options: Pick<SimulationOptions, 'retry' | 'breaker' | 'durationNoise'>, epochMs: number): string | null {
   const maxS = maxRunSeconds(plan, options);
   const leftS = (LAST_ARTIFACT_MS - epochMs) / 1000;
   if (maxS <= leftS) return null;

@@ -12,7 +12,7 @@
 import { closest, distance } from 'fastest-levenshtein';
 import type { InputFileInfo } from '../io/load.ts';
 import type { RunOptions, WorldName } from '../options.ts';
-import type { RunPlan } from '../plan/model.ts';
+import type { PlanSource, RunPlan } from '../plan/model.ts';
 import type { Executor, ProgressSink, Scheduler } from '../ports.ts';
 import type { KeyedRandom } from '../simulate/rng.ts';
 import { replayWorld } from './replay/world.ts';
@@ -22,8 +22,8 @@ import { subprocessWorld } from './subprocess/world.ts';
 /** What a world may read while it is prepared (before anything is written). */
 export interface WorldSetup {
   readonly options: RunOptions;
-  /** The loaded input: waves, tasks and agents of the run. */
-  readonly plan: RunPlan;
+  /** The input: waves, tasks and agents of the run (streamed in a run, in memory in tests and tools). */
+  readonly plan: RunPlan | PlanSource;
   /** For warnings (e.g. outcomes rows naming no task of the run). */
   readonly progress: ProgressSink;
   /**

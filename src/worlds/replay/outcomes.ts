@@ -21,7 +21,7 @@ import type { Diagnostic } from '../../errors.ts';
 import { errorAt, inputError, warningAt } from '../../io/diagnostics.ts';
 import { describeValue, issueProblems } from '../../io/issues.ts';
 import { LineReadError, readLines } from '../../io/lines.ts';
-import type { RunPlan } from '../../plan/model.ts';
+import type { PlanSource, RunPlan } from '../../plan/model.ts';
 import { OUTCOME_FIELDS, OutcomeRowSchema } from '../../schema/outcomes.ts';
 import { plural } from '../../util/format.ts';
 
@@ -74,21 +74,25 @@ export interface OutcomesFile {
 
 /** The run's waves, tasks and agents, for the unknown-row rule. */
 interface RunIndex {
-  readonly tasks: ReadonlySet<string>;
+  hasTask(wave: number, taskId: string): boolean;
   readonly waves: ReadonlySet<number>;
   readonly agents: ReadonlySet<string>;
 }
 
-function runIndex(plan: RunPlan): RunIndex {
+function runIndex(plan: RunPlan | PlanSource): RunIndex {
+  const waves = new Set(plan.waves.map((w) => w.wave));
+  const agents = new Set(plan.agents.map((a) => a.agentId));
+  // A streamed plan knows its tasks without loading them (src/io/wave-source.ts).
+  if ('hasTask' in plan) return { hasTask: (wave, taskId) => plan.hasTask(wave, taskId), waves, agents };
   const tasks = new Set<string>();
   for (const wave of plan.waves) for (const task of wave.tasks) tasks.add(`${wave.wave}\u0000${task.taskId}`);
-  return { tasks, waves: new Set(plan.waves.map((w) => w.wave)), agents: new Set(plan.agents.map((a) => a.agentId)) };
+  return { hasTask: (wave, taskId) => tasks.has(`${wave}\u0000${taskId}`), waves, agents };
 }
 
 /** Why a valid row names nothing of the run, or null when it names a task and agent of it. */
 function unusedReason(run: RunIndex, wave: number, taskId: string, agentId: string): string | null {
   if (!run.waves.has(wave)) return `wave ${wave} is not run`;
-  if (!run.tasks.has(`${wave}\u0000${taskId}`)) return `task ${JSON.stringify(taskId)} is not in wave ${wave}`;
+  if (!run.hasTask(wave, taskId)) return `task ${JSON.stringify(taskId)} is not in wave ${wave}`;
   if (!run.agents.has(agentId)) return `agent ${JSON.stringify(agentId)} is not an agent of the run`;
   return null;
 }
@@ -99,7 +103,7 @@ function unusedReason(run: RunIndex, wave: number, taskId: string, agentId: stri
  *   {@link MAX_OUTCOME_ERRORS}, then the read stops), or one `file: (file): ...` error when the
  *   file is missing, unreadable, not UTF-8, has an endless line, or holds no row
  */
-export async function loadOutcomes(path: string, plan: RunPlan): Promise<OutcomesFile> {
+export async function loadOutcomes(path: string, plan: RunPlan | PlanSource): Promise<OutcomesFile> {
   const run = runIndex(plan);
   const signed = new Map<string, number>();
   /** Line of each key's row, for `duplicate of line N`. */
