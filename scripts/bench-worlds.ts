@@ -28,13 +28,17 @@ const mb = (bytes: number): string => (bytes / 1e6).toFixed(0);
 
 /**
  * Writes `<dir>/outcomes.jsonl`: one row per prediction row of the tree (attempt 0), success when
- * the first byte of sha256(task/agent) is below 160 (62.5%), duration 1 + (second byte) / 8 s.
+ * the first byte of sha256(task/agent) / 256 is below the row's predicted p, duration the row's
+ * predicted time x (0.75 + second byte / 512). So the recorded world does about the work the
+ * simulated one does (as many failures, so as many circuit openings and reroutes): with a flat
+ * 62.5% success and 1 to 33 s durations (the first version), the replay run made 8.7 M reroutes
+ * against the simulated run's 3.8 M, and the comparison measured the workloads, not the worlds.
  * @returns the file and its row count
  */
 export function writeOutcomes(input: BenchInput, dir: string): { file: string; rows: number } {
   const file = path.join(dir, 'outcomes.jsonl');
   const marker = path.join(dir, 'outcomes.params.json');
-  const params = JSON.stringify({ tree: input.treeDir, rows: input.rows, version: 1 });
+  const params = JSON.stringify({ tree: input.treeDir, rows: input.rows, version: 2 });
   if (fs.existsSync(file) && fs.existsSync(marker) && fs.readFileSync(marker, 'utf8') === params) return { file, rows: input.rows };
   fs.rmSync(marker, { force: true });
   const fd = fs.openSync(file, 'w');
@@ -46,9 +50,11 @@ export function writeOutcomes(input: BenchInput, dir: string): { file: string; r
       const out: string[] = [];
       for (const line of text.split('\n')) {
         if (line.trim() === '') continue;
-        const row = JSON.parse(line) as { task_id: string; agent_id: string };
+        const row = JSON.parse(line) as { task_id: string; agent_id: string; predicted_success_probability: number; predicted_execution_time?: number };
         const h = createHash('sha256').update(`${row.task_id}/${row.agent_id}`).digest();
-        out.push(JSON.stringify({ wave, task_id: row.task_id, agent_id: row.agent_id, success: (h[0] ?? 0) < 160, duration_s: 1 + (h[1] ?? 0) / 8 }));
+        const success = (h[0] ?? 0) / 256 < row.predicted_success_probability;
+        const durationS = Math.round((row.predicted_execution_time ?? 30) * (0.75 + (h[1] ?? 0) / 512) * 1000) / 1000;
+        out.push(JSON.stringify({ wave, task_id: row.task_id, agent_id: row.agent_id, success, duration_s: durationS }));
         rows++;
       }
       fs.writeSync(fd, `${out.join('\n')}\n`);
