@@ -25,6 +25,7 @@
  */
 import { cyclicComponents, shortestCycleThrough } from '../util/dag.ts';
 import type { DependencyGraph } from '../util/dag.ts';
+import { PackedIds } from './packed-ids.ts';
 import type { TaskSlot } from './task-index.ts';
 
 /** A task-level problem, reported once at the task's first prediction line. */
@@ -61,8 +62,8 @@ export const MAX_PROBLEMS_PER_TASK = 20;
 /** What the checker keeps of a checked wave: task ids only. */
 interface CheckedWave {
   readonly wave: number;
-  /** Tasks with an accepted prediction line, quarantined ones included. */
-  readonly ids: ReadonlySet<string>;
+  /** Tasks with an accepted prediction line, quarantined ones included (packed: there are millions). */
+  readonly ids: { has(taskId: string): boolean };
   /** Tasks with a rejected prediction line. */
   readonly rejected: ReadonlySet<string>;
   /** Tasks quarantined. */
@@ -118,7 +119,7 @@ export class DependencyChecker {
     const last = this.#waves.at(-1);
     if (last !== undefined && last.wave >= wave) throw new RangeError(`waves must be added in ascending order: ${wave} after ${last.wave}`);
     const quarantinedHere = new Set<string>();
-    this.#waves.push({ wave, ids: tasks === undefined ? NO_IDS : new Set(tasks.keys()), rejected, quarantined: quarantinedHere });
+    this.#waves.push({ wave, ids: tasks === undefined ? NO_IDS : PackedIds.from(tasks.keys()), rejected, quarantined: quarantinedHere });
     if (tasks === undefined) return quarantinedHere;
     const slots = [...tasks.values()];
     const n = slots.length;

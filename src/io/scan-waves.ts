@@ -7,11 +7,11 @@
  * warnings. The rows themselves are then dropped (unless `keep`, the in-memory reference that
  * tests compare the streamed plan with).
  */
-import type { AgentProfile, WaveOutline, WavePlan } from '../plan/model.ts';
+import type { AgentProfile, TaskRef, WaveOutline, WavePlan } from '../plan/model.ts';
 import { isCapable } from '../plan/model.ts';
-import { buildWave } from '../plan/build.ts';
+import { buildWave, chooseSuggested, waveRanks } from '../plan/build.ts';
 import { DependencyChecker } from './dependencies.ts';
-import type { TaskIndex } from './task-index.ts';
+import type { TaskIndex, TaskSlot } from './task-index.ts';
 import { taskKey } from './wave-source.ts';
 
 const NO_CAPABILITIES = { capabilities: [] as readonly string[] };
@@ -67,27 +67,43 @@ export class WaveCollector {
       for (const slot of tasks.values()) for (const prediction of slot.predictions) this.agentIds.add(prediction.agentId);
       this.waveNumbers.push(wave);
       if (this.waves !== null && this.outlines.length >= this.waves) continue;
-      const plan = buildWave(wave, tasks, (taskId) => {
-        const earlier = this.checker.resolve(taskId, wave);
-        return earlier === null ? null : { wave: earlier, taskId };
-      });
-      this.note(plan);
-      if (this.keep) this.kept.push(plan);
+      this.note(wave, tasks);
+      if (this.keep) this.kept.push(buildWave(wave, tasks, (taskId) => this.#earlier(taskId, wave)));
     }
   }
 
-  /** The figures of a wave to run. */
-  private note(plan: WavePlan): void {
-    this.outlines.push({ wave: plan.wave, taskCount: plan.tasks.length });
-    const longest = new Float64Array(plan.tasks.length);
-    plan.tasks.forEach((task, i) => {
+  /** The task of an earlier wave that `taskId` names from `wave` (the checker's resolution). */
+  #earlier(taskId: string, wave: number): TaskRef | null {
+    const earlier = this.checker.resolve(taskId, wave);
+    return earlier === null ? null : { wave: earlier, taskId };
+  }
+
+  /**
+   * The figures of a wave to run, from its rows (the plan is not built here: it would double
+   * what a wave holds). As `buildPlan` makes them: a task's longest time over its candidates
+   * (kept in read order, see `PlanSource.longestTimesS`), no single suggested agent when its
+   * best schedule rows tie (`chooseSuggested`), the capabilities of its rows (they agree), and
+   * its dependencies on earlier waves.
+   */
+  private note(wave: number, tasks: ReadonlyMap<string, TaskSlot>): void {
+    this.outlines.push({ wave, taskCount: tasks.size });
+    const ranks = waveRanks(tasks);
+    const longest = new Float64Array(tasks.size);
+    let i = 0;
+    for (const slot of tasks.values()) {
       let most = 0;
-      for (const prediction of task.predictions) if (prediction.predictedTimeS > most) most = prediction.predictedTimeS;
-      longest[i] = most;
-      if (task.suggested !== null && task.suggested.agentId === null) this.unsuggested++;
-      if (task.requiredCapabilities.length > 0 && !task.predictions.some((p) => isCapable(this.profiles.get(p.agentId) ?? NO_CAPABILITIES, task))) this.incapable++;
-      for (const ref of task.dependsOn) if (ref.wave < task.wave) this.dependedOnLater.add(taskKey(ref));
-    });
+      for (const prediction of slot.predictions) if (prediction.predictedTimeS > most) most = prediction.predictedTimeS;
+      longest[i++] = most;
+      if (slot.schedule.length > 0 && chooseSuggested(slot, ranks)?.tied === true) this.unsuggested++;
+      const first = slot.predictions[0];
+      if (first === undefined) continue;
+      if (first.requiredCapabilities.length > 0 && !slot.predictions.some((p) => isCapable(this.profiles.get(p.agentId) ?? NO_CAPABILITIES, first))) this.incapable++;
+      for (const id of first.dependsOn) {
+        if (tasks.has(id)) continue;
+        const ref = this.#earlier(id, wave);
+        if (ref !== null) this.dependedOnLater.add(taskKey(ref));
+      }
+    }
     this.longestTimesS.push(longest);
   }
 }

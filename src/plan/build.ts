@@ -97,7 +97,7 @@ function defaultProfile(agentId: string): AgentProfile {
 }
 
 /** Natural order of agent ids, as integer ranks (sorting by rank beats re-running naturalCompare). */
-class AgentRanks {
+export class AgentRanks {
   private readonly rank = new Map<string, number>();
   constructor(readonly order: readonly string[]) {
     order.forEach((id, i) => this.rank.set(id, i));
@@ -116,7 +116,7 @@ class AgentRanks {
  * schedules list every task on every agent with identical values, and then no single agent is
  * suggested (the row still gives the task's priority and planned times).
  */
-function chooseSuggested(rows: TaskRows, ranks: AgentRanks): { readonly row: ScheduleRecord; readonly tied: boolean } | null {
+export function chooseSuggested(rows: TaskRows, ranks: AgentRanks): { readonly row: ScheduleRecord; readonly tied: boolean } | null {
   let best: ScheduleRecord | null = null;
   let bestP = -1;
   let tied = false;
@@ -235,7 +235,7 @@ export function buildWave(
 }
 
 /** Natural order of the agents of one wave's rows (for ordering within a task, as good as the run's). */
-function waveRanks(rows: ReadonlyMap<string, TaskRows>): AgentRanks {
+export function waveRanks(rows: ReadonlyMap<string, TaskRows>): AgentRanks {
   const ids = new Set<string>();
   for (const group of rows.values()) for (const r of group.predictions) ids.add(r.agentId);
   return new AgentRanks([...ids].sort(naturalCompare));

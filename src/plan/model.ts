@@ -145,7 +145,8 @@ export interface PlanSource {
   dependedOnLater(ref: TaskRef): boolean;
   /**
    * For each wave to run, in order, each task's longest predicted_execution_time over its
-   * candidates, seconds, in the wave's task order (for the horizon bound, src/simulate/horizon.ts).
+   * candidates, seconds, in the order pass 1 read the tasks (for the horizon bound,
+   * src/simulate/horizon.ts, whose sum may then differ from a RunPlan's in the last bits).
    */
   readonly longestTimesS: readonly Float64Array[];
   /**

@@ -41,7 +41,8 @@ export function maxNoiseFactor(durationNoise: number): number {
  * max(base, cap) (jitter only shortens it) and a wait for a closed circuit is at most one
  * cooldown per attempt (each cooldown ends in a probe attempt). Waves run one after another,
  * so their bounds add up. Pure; O(predictions) for a {@link RunPlan}, O(tasks) for a
- * {@link PlanSource} (whose pass 1 kept each task's longest time, in the same order).
+ * {@link PlanSource} (whose pass 1 kept each task's longest time, in read order: the sum can
+ * differ from the RunPlan's in its last bits, far below the margin the bound already has).
  */
 export function maxRunSeconds(plan: HorizonPlan, options: Pick<SimulationOptions, 'retry' | 'breaker' | 'durationNoise'>): number {
   let speed = plan.agents.length === 0 ? DEFAULT_PROFILE.speed : 0;
