@@ -11,7 +11,8 @@ import { OutputError } from '../../src/errors.ts';
 import { OutputFolder } from '../../src/io/atomic.ts';
 import { failingFs, NODE_OUTPUT_FS, type OutputFs } from '../../src/io/output-fs.ts';
 import { SCHEMA_VERSION } from '../../src/options.ts';
-import { OutcomesParquetWriter, ROW_GROUP_ROWS } from '../../src/report/parquet.ts';
+import { ROW_GROUP_ROWS } from '../../src/report/parquet.ts';
+import { parquetBytes } from '../helpers/parquet.ts';
 import { OutcomesParquetThread } from '../../src/report/parquet-thread.ts';
 import type { TaskOutcomeRecord } from '../../src/schema/records.ts';
 import { jsonLine } from '../../src/util/json.ts';
@@ -42,18 +43,6 @@ function waveRows(wave: number, n: number): TaskOutcomeRecord[] {
   return Array.from({ length: n }, (_, i) => row(wave, i));
 }
 
-/** The bytes of the in-thread writer fed `waves` wave by wave. */
-function inThreadBytes(waves: readonly (readonly TaskOutcomeRecord[])[]): Buffer {
-  const chunks: Uint8Array[] = [];
-  const writer = new OutcomesParquetWriter({
-    append: (bytes) => {
-      chunks.push(bytes);
-    },
-  });
-  for (const wave of waves) writer.addWave(wave);
-  writer.finish();
-  return Buffer.concat(chunks);
-}
 
 /** Writes `waves` through the worker into a fresh folder; the file's bytes. */
 async function threadBytes(waves: readonly (readonly TaskOutcomeRecord[])[], replay?: { file: string; bytes: number }, fs: OutputFs = NODE_OUTPUT_FS): Promise<Buffer> {
@@ -78,7 +67,7 @@ async function threadBytes(waves: readonly (readonly TaskOutcomeRecord[])[], rep
 describe('OutcomesParquetThread', () => {
   it('writes the bytes of the in-thread writer, a wave longer than a row group included', async () => {
     const waves = [waveRows(1, 5), waveRows(2, ROW_GROUP_ROWS + 1234), [], waveRows(4, 3)];
-    const expected = inThreadBytes(waves);
+    const expected = parquetBytes(waves);
     const actual = await threadBytes(waves);
     expect(actual.length).toBe(expected.length);
     expect(actual.equals(expected)).toBe(true);
@@ -91,7 +80,7 @@ describe('OutcomesParquetThread', () => {
     // Bytes past the checkpoint's length (a wave under way when the run stopped) are not read.
     writeFileSync(jsonl, `${text}${jsonLine(row(3, 0))}`);
     const next = [waveRows(3, 9)];
-    expect((await threadBytes(next, { file: jsonl, bytes: Buffer.byteLength(text) })).equals(inThreadBytes([...done, ...next]))).toBe(true);
+    expect((await threadBytes(next, { file: jsonl, bytes: Buffer.byteLength(text) })).equals(parquetBytes([...done, ...next]))).toBe(true);
   });
 
   it('writes nothing before settle, and every byte of what was sent after it', async () => {
@@ -104,7 +93,7 @@ describe('OutcomesParquetThread', () => {
       await new Promise((resolve) => setTimeout(resolve, 300));
       expect(readFileSync(folder.resolve('.task_outcomes.parquet.tmp')).length).toBe(0);
       await thread.settle();
-      const header = inThreadBytes([waveRows(1, 50)]);
+      const header = parquetBytes([waveRows(1, 50)]);
       const written = readFileSync(folder.resolve('.task_outcomes.parquet.tmp'));
       // Everything but the footer, which finish writes.
       expect(written.length).toBeGreaterThan(4);

@@ -10,6 +10,7 @@ import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/options.ts';
 import { OUTCOME_COLUMNS, OutcomesParquetWriter, replayOutcomes, ROW_GROUP_ROWS } from '../../src/report/parquet.ts';
+import { parquetBytes } from '../helpers/parquet.ts';
 import { taskOutcomeRecordSchema, type TaskOutcomeRecord } from '../../src/schema/records.ts';
 import { outArgs, parseJsonl, removeTempDirs, runCli, runDirs, tempDir } from '../e2e/helpers.ts';
 
@@ -32,18 +33,6 @@ const BLOCKED = row({
   duration_s: null, first_attempt_duration_s: null, waiting_s: null, start_time: null, end_time: null, gate: 'min_probability', priority: 1,
 });
 
-/** The bytes of `waves` written wave by wave. */
-function parquetBytes(waves: readonly (readonly TaskOutcomeRecord[])[]): Buffer {
-  const chunks: Uint8Array[] = [];
-  const writer = new OutcomesParquetWriter({
-    append: (bytes) => {
-      chunks.push(bytes);
-    },
-  });
-  for (const wave of waves) writer.addWave(wave);
-  writer.finish();
-  return Buffer.concat(chunks);
-}
 
 let instance: DuckDBInstance;
 let db: DuckDBConnection;
