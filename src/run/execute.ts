@@ -254,6 +254,8 @@ async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState
   const health = healthOf(metrics);
   const anomalies = detectAnomalies(metrics);
   await writer.settleParquet();
+  // The wave's files are fsynced together with the streams before checkpoint.json (commitWave).
+  writer.folder.deferSyncs();
   writer.writeWave({ plan: wave, assignments: assignment.assignments, execution, metrics, health, anomalies });
   const signals = buildSignals({ waves: [wave], executions: [execution], waveMetrics: [metrics], strategy: ctx.strategy.name, random });
   writer.appendSignals(signals);
@@ -266,6 +268,7 @@ async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState
   const endS = state.scheduler.now();
   state.events.add({ type: 'wave_completed', wave: wave.wave, timeS: endS });
   state.events.add({ type: 'checkpoint_written', wave: wave.wave, timeS: endS });
+  const streams = await writer.commitWave();
   const checkpoint = buildCheckpoint({
     waves: state.waves,
     clockS: endS,
@@ -275,10 +278,10 @@ async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState
     metrics: state.metrics.snapshot(),
     charts: state.charts.snapshot(),
     files: writer.files,
-    streams: writer.checkpointStreams(),
+    streams,
   });
   writer.json(ARTIFACT.checkpoint, checkpoint);
-  writer.folder.syncDirs();
+  await writer.folder.syncDirsTogether();
   ctx.progress.waveFinished(wave.wave, { successRate: metrics.success_rate ?? 0, health: health.score, makespanS: metrics.makespan_s });
 }
 
@@ -326,11 +329,13 @@ async function finish(ctx: RunContext, session: RunSession, writer: ArtifactWrit
     status,
     reason,
   };
+  writer.folder.deferSyncs();
   writer.writeAnomalies(anomalies);
   const summary = buildExecutionSummary(results, ctx.calendar);
   const health = buildSystemHealth(results);
   writer.json(ARTIFACT.summary, summary);
   writer.json(ARTIFACT.health, health);
+  await writer.folder.commit();
   ctx.progress.stage('report', 'charts, Markdown and HTML report');
   const charts = await renderRunCharts({
     health,
@@ -344,7 +349,7 @@ async function finish(ctx: RunContext, session: RunSession, writer: ArtifactWrit
   });
   const report = renderRunReport({ summary, health, anomalies, signals: state.signals, charts });
   session.writeReportCompanion(HTML_REPORT_FILE, renderHtmlReport(report, new Map(charts.map((c) => [`${CHARTS_DIR}/${c.file}`, c.svg]))));
-  const reportFiles = session.writeReport(report);
+  const reportFiles = await session.writeReport(report);
   const artifacts = [...writer.written, ...reportFiles].sort();
   session.writeManifest({ status, reason, wavesFinished: state.waves.length, artifacts });
   return resultOf(ctx, state, status, results.health);
