@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { initialStrategyState, recordWave } from '../assign/state.ts';
 import type { StrategyState } from '../assign/types.ts';
-import { CHARTS_DIR, GanttAhead, renderRunCharts } from '../charts/charts.ts';
+import { CHARTS_DIR, GanttAhead, queueRunLevelCharts, renderRunCharts, reportedCharts } from '../charts/charts.ts';
 import { ChartCollector } from '../charts/collector.ts';
 import { OutputError } from '../errors.ts';
 import type { FileDigest } from '../io/atomic.ts';
@@ -19,7 +19,7 @@ import { healthOf } from '../measure/health.ts';
 import { computeWaveMetrics, RunMetricsAccumulator } from '../measure/metrics.ts';
 import type { WavePlan } from '../plan/model.ts';
 import { ARTIFACT, ArtifactWriter } from '../report/artifacts.ts';
-import { HTML_REPORT_FILE, renderHtmlReport } from '../report/html.ts';
+import { HTML_REPORT_FILE, prepareHtmlReport } from '../report/html.ts';
 import { renderRunReport } from '../report/markdown.ts';
 import { buildExecutionSummary, buildSystemHealth, type RunResults, type WaveResult } from '../report/summaries.ts';
 import type { Signal } from '../schema/signals.ts';
@@ -312,7 +312,6 @@ async function finish(ctx: RunContext, session: RunSession, writer: ArtifactWrit
   const timeS = state.scheduler.now();
   state.events.add(reason === null ? { type: 'run_completed', timeS } : { type: 'run_aborted', timeS, reason });
   ctx.progress.stage('measure', 'run metrics, signals and report');
-  await writer.finishStreams();
   const metrics = state.metrics.metrics(createKeyedRandom(options.seed));
   const anomalies = state.waves.flatMap((w) => w.anomalies);
   const results: RunResults = {
@@ -329,26 +328,33 @@ async function finish(ctx: RunContext, session: RunSession, writer: ArtifactWrit
     status,
     reason,
   };
-  writer.folder.deferSyncs();
-  writer.writeAnomalies(anomalies);
   const summary = buildExecutionSummary(results, ctx.calendar);
   const health = buildSystemHealth(results);
+  // The chart worker draws the run-level charts while this thread writes the last files and the report.
+  const runLevel = queueRunLevelCharts(state.gantt.renderer, health, state.charts);
+  await writer.finishStreams();
+  writer.folder.deferSyncs();
+  writer.writeAnomalies(anomalies);
   writer.json(ARTIFACT.summary, summary);
   writer.json(ARTIFACT.health, health);
   await writer.folder.commit();
   ctx.progress.stage('report', 'charts, Markdown and HTML report');
+  const waves = state.waves.map((w) => w.execution.wave);
+  const shown = reportedCharts(waves);
+  const report = renderRunReport({ summary, health, anomalies, signals: state.signals, charts: shown });
+  const html = prepareHtmlReport(report, new Set(shown.map((c) => `${CHARTS_DIR}/${c.file}`)));
   const charts = await renderRunCharts({
     health,
+    runLevel,
     collector: state.charts,
     ahead: state.gantt,
-    waves: state.waves.map((w) => w.execution.wave),
+    waves,
     readChartData: (wave) => readChartData(ctx.options.out, chartDataFile(wave)),
     write: (chart) => {
       session.writeReportCompanion(`${CHARTS_DIR}/${chart.file}`, chart.svg);
     },
   });
-  const report = renderRunReport({ summary, health, anomalies, signals: state.signals, charts });
-  session.writeReportCompanion(HTML_REPORT_FILE, renderHtmlReport(report, new Map(charts.map((c) => [`${CHARTS_DIR}/${c.file}`, c.svg]))));
+  session.writeReportCompanion(HTML_REPORT_FILE, html.fill(new Map(charts.map((c) => [`${CHARTS_DIR}/${c.file}`, c.svg]))));
   const reportFiles = await session.writeReport(report);
   const artifacts = [...writer.written, ...reportFiles].sort();
   session.writeManifest({ status, reason, wavesFinished: state.waves.length, artifacts });
