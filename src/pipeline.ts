@@ -199,7 +199,7 @@ async function planOnly(ctx: RunContext, beginning: Beginning): Promise<RunResul
       writer.writeGateDecisions(wave.plan.wave, wave.decisions, null);
     });
     if (options.onInvalid === 'quarantine') writer.writeRejected(loaded.rejected);
-    const reportInOut = session.writeReport(
+    const reportInOut = await session.writeReport(
       renderPlanReport({
         strategy: strategy.name,
         seed: options.seed,

@@ -76,6 +76,50 @@ export class GanttAhead {
   }
 }
 
+/** The run-level charts (health, reliability, agent time), in report order, with their report entries. */
+const RUN_LEVEL = [
+  { file: 'health.svg', title: 'Health and its four parts by wave', section: 'health' },
+  { file: 'reliability.svg', title: 'Reliability diagram: the run and each agent, with bin counts', section: 'agents' },
+  { file: 'agent_time.svg', title: 'Busy, idle and circuit-open time per agent', section: 'agents' },
+] as const;
+
+/** A chart as the report links it (no SVG): its file, alt text and section. */
+export type ChartEntry = Omit<ChartFile, 'svg'>;
+
+/**
+ * The charts the reports show for a run of `waves` (in order), without their SVG: what
+ * {@link renderRunCharts} returns, known before any chart is drawn, so the report can be
+ * written while the charts render.
+ */
+export function reportedCharts(waves: readonly number[]): ChartEntry[] {
+  return [...RUN_LEVEL, ...waves.slice(0, MAX_REPORTED_GANTT).map((wave) => ganttEntry(wave))];
+}
+
+function ganttEntry(wave: number): ChartEntry {
+  return { file: ganttFileName(wave), title: `Gantt chart of wave ${wave}`, section: 'waves' };
+}
+
+/** The three run-level charts' SVG, being drawn, in {@link RUN_LEVEL} order. */
+export type RunLevelCharts = readonly [Promise<string>, Promise<string>, Promise<string>];
+
+/**
+ * Queues the three run-level charts on `renderer` now (health by wave, the reliability diagram
+ * with the run's bins from the health file then each agent's, busy/idle/open time per agent):
+ * the run asks for them as soon as the health file's content is known, and the worker draws
+ * them while the run writes its last files. Rejections are left for {@link renderRunCharts}.
+ */
+export function queueRunLevelCharts(renderer: ChartRenderer, health: SystemHealth, collector: ChartCollector): RunLevelCharts {
+  const run = health.run.metrics;
+  const points = health.waves.map((w) => ({ wave: w.wave, score: w.health.score, ...w.health.components }));
+  const panels = [
+    { title: 'run', bins: run.reliability_bins.map((b) => ({ lower: b.lower, upper: b.upper, count: b.count, meanPredictedP: b.mean_predicted_p, successRate: b.first_attempt_success_rate })) },
+    ...collector.reliability().map((r) => ({ title: r.agentId, bins: r.bins })),
+  ];
+  const charts: RunLevelCharts = [renderer.render(healthSpec(points)), renderer.render(reliabilitySpec(panels)), renderer.render(agentTimeSpec(run.per_agent, run.makespan_s))];
+  for (const svg of charts) svg.catch(() => undefined);
+  return charts;
+}
+
 /** What the charts are drawn from. */
 export interface RunChartsInput {
   /** The Gantt charts drawn ahead, and the renderer of the others. */
@@ -83,6 +127,8 @@ export interface RunChartsInput {
   /** `phase21_system_health.json`. */
   readonly health: SystemHealth;
   readonly collector: ChartCollector;
+  /** The run-level charts, when {@link queueRunLevelCharts} queued them already; else queued now. */
+  readonly runLevel?: RunLevelCharts;
   /** The waves run, in order. */
   readonly waves: readonly number[];
   /** `wave_<w>/chart_data.json` of a wave run. */
@@ -98,27 +144,20 @@ const GANTT_IN_FLIGHT = 4;
  * Renders every chart of the run, in report order, handing each to `write` at once: health by
  * wave, the reliability diagram (the run's bins from the health file, then each agent's),
  * busy/idle/open time per agent, then one Gantt chart per wave. Deterministic bytes
- * (src/charts/render.ts). The three run-level charts and the first Gantt charts not drawn
- * ahead are queued together, so a worker renders while this thread writes.
+ * (src/charts/render.ts). The three run-level charts (unless {@link queueRunLevelCharts} queued
+ * them earlier) and the first Gantt charts not drawn ahead are queued together, so a worker
+ * renders while this thread writes.
  * @returns the charts the reports show (all but the Gantt charts past {@link MAX_REPORTED_GANTT}), in report order
  * @throws Error when a chart does not render (a bug) or the renderer stopped
  */
 export async function renderRunCharts(input: RunChartsInput): Promise<ChartFile[]> {
   const { health, collector, ahead } = input;
-  const { renderer } = ahead;
-  const run = health.run.metrics;
+  const runLevel = input.runLevel ?? queueRunLevelCharts(ahead.renderer, health, collector);
   const shown: ChartFile[] = [];
   const emit = (chart: ChartFile, show: boolean): void => {
     input.write(chart);
     if (show) shown.push(chart);
   };
-  const points = health.waves.map((w) => ({ wave: w.wave, score: w.health.score, ...w.health.components }));
-  const panels = [
-    { title: 'run', bins: run.reliability_bins.map((b) => ({ lower: b.lower, upper: b.upper, count: b.count, meanPredictedP: b.mean_predicted_p, successRate: b.first_attempt_success_rate })) },
-    ...collector.reliability().map((r) => ({ title: r.agentId, bins: r.bins })),
-  ];
-  const runLevel = [renderer.render(healthSpec(points)), renderer.render(reliabilitySpec(panels)), renderer.render(agentTimeSpec(run.per_agent, run.makespan_s))];
-  for (const svg of runLevel) svg.catch(() => undefined);
   const gantt = new Map<number, Promise<string>>();
   const request = (i: number): void => {
     const wave = input.waves[i];
@@ -128,15 +167,12 @@ export async function renderRunCharts(input: RunChartsInput): Promise<ChartFile[
     gantt.set(i, svg);
   };
   for (let i = 0; i < GANTT_IN_FLIGHT; i++) request(i);
-  const [healthSvg, reliabilitySvg, agentTimeSvg] = runLevel as [Promise<string>, Promise<string>, Promise<string>];
-  emit({ file: 'health.svg', title: 'Health and its four parts by wave', section: 'health', svg: await healthSvg }, true);
-  emit({ file: 'reliability.svg', title: 'Reliability diagram: the run and each agent, with bin counts', section: 'agents', svg: await reliabilitySvg }, true);
-  emit({ file: 'agent_time.svg', title: 'Busy, idle and circuit-open time per agent', section: 'agents', svg: await agentTimeSvg }, true);
+  for (const [i, entry] of RUN_LEVEL.entries()) emit({ ...entry, svg: await (runLevel[i] as Promise<string>) }, true);
   for (const [i, wave] of input.waves.entries()) {
     request(i + GANTT_IN_FLIGHT);
     const svg = await (gantt.get(i) as Promise<string>);
     gantt.delete(i);
-    emit({ file: ganttFileName(wave), title: `Gantt chart of wave ${wave}`, section: 'waves', svg }, i < MAX_REPORTED_GANTT);
+    emit({ ...ganttEntry(wave), svg }, i < MAX_REPORTED_GANTT);
   }
   return shown;
 }

@@ -16,8 +16,13 @@
 import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { OutputError } from '../errors.ts';
 import type { OutputFs } from './output-fs.ts';
+import { allInOrder, asOutputError, asOutputErrorAsync } from './output-errors.ts';
+import { OutputError } from '../errors.ts';
+import { hashPrefix, tempPathOf, TEMP_SUFFIX } from './read-back.ts';
+
+export { asOutputError, environmentProblem } from './output-errors.ts';
+export { checkStreamPrefix, digestOf, readStreamPrefix, tempPathOf, TEMP_SUFFIX } from './read-back.ts';
 
 /** A file's length and SHA-256, as recorded in checkpoint.json. */
 export interface FileDigest {
@@ -31,62 +36,12 @@ export interface FileDigest {
 /** Bytes (as UTF-16 length, approximately) buffered before a write. */
 export const FLUSH_THRESHOLD = 1 << 20;
 
-/** Suffix of temporary files: `dir/.name.tmp` is the temporary name of `dir/name`. */
-export const TEMP_SUFFIX = '.tmp';
-
-/** The temporary name of `relative` (same folder): `wave_1/.gate_decisions.jsonl.tmp`. */
-export function tempPathOf(relative: string): string {
-  const dir = path.posix.dirname(relative);
-  const base = path.posix.basename(relative);
-  return dir === '.' ? `.${base}${TEMP_SUFFIX}` : `${dir}/.${base}${TEMP_SUFFIX}`;
-}
-
-/** System-call error codes that mean the environment is at fault (not a bug), with their wording. */
-const ENVIRONMENT_CODES: Record<string, string> = {
-  ENOSPC: 'no space left on device',
-  EDQUOT: 'disk quota exceeded',
-  EROFS: 'read-only file system',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-  EISDIR: 'is a folder',
-  EEXIST: 'already exists',
-  ELOOP: 'too many symbolic links',
-  ENAMETOOLONG: 'name too long',
-  EMFILE: 'too many open files',
-  ENFILE: 'too many open files in the system',
-  EIO: 'input/output error',
-  EFBIG: 'file too large',
-  ENOENT: 'no such file or folder',
-};
-
-/** `no space left on device (ENOSPC)` for an error of the environment; null for anything else. */
-export function environmentProblem(error: unknown): string | null {
-  if (!(error instanceof Error)) return null;
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === undefined) return null;
-  const wording = ENVIRONMENT_CODES[code];
-  return wording === undefined ? null : `${wording} (${code})`;
-}
-
-/**
- * Runs `action`; an error of the environment becomes an {@link OutputError}
- * `<label>: cannot <what>: <problem>`. Other errors pass unchanged.
- */
-export function asOutputError<T>(label: string, what: string, action: () => T): T {
-  try {
-    return action();
-  } catch (error: unknown) {
-    const problem = environmentProblem(error);
-    if (problem === null) throw error;
-    throw new OutputError(`${label}: cannot ${what}: ${problem}`, { cause: error });
-  }
-}
-
 /** The writing end of one folder (the output folder, or the report folder). */
 export class OutputFolder {
   readonly #ensured = new Set<string>();
   readonly #dirty = new Set<string>();
+  /** Whole files written since {@link deferSyncs}, at their temporary names, awaiting {@link commit}. */
+  #deferred: StreamFile[] | null = null;
 
   /**
    * @param root - the folder, as the user gave it; it exists (the caller created it)
@@ -119,7 +74,7 @@ export class OutputFolder {
         asOutputError(this.label, `create the folder ${current}`, () => {
           this.fs.mkdir(full);
         });
-        this.#dirty.add(path.posix.dirname(current));
+        this.#dirty.add(parentOf(current));
       } else if (stat.isSymbolicLink()) {
         throw new OutputError(`${this.label}: ${current} is a symbolic link; refusing to write through it (remove it)`);
       } else if (!stat.isDirectory()) {
@@ -132,14 +87,18 @@ export class OutputFolder {
   /**
    * Writes `chunks` (joined) to `relative` atomically: a new temporary file, written, fsynced,
    * closed and renamed over the final name (which may be absent, a file, or a link: the link
-   * itself is replaced, never what it points to).
+   * itself is replaced, never what it points to). After {@link deferSyncs}, the file is written
+   * and left at its temporary name; {@link commit} fsyncs, closes and renames it.
    * @throws OutputError on a fault of the environment (disk full, read-only, ...)
    */
   writeFile(relative: string, chunks: Iterable<string>): FileDigest {
     const stream = this.openStream(relative);
     try {
       for (const chunk of chunks) stream.append(chunk);
-      return stream.finish();
+      if (this.#deferred === null) return stream.finish();
+      const digest = stream.flushed();
+      this.#deferred.push(stream);
+      return digest;
     } catch (error: unknown) {
       stream.abandon();
       try {
@@ -233,6 +192,80 @@ export class OutputFolder {
       });
     }
   }
+
+  /**
+   * {@link syncDirs} with the folders' fsyncs issued together (in sorted order) on libuv's
+   * thread pool, so the file system commits them at once.
+   * @throws OutputError (the first failing folder in sorted order) on a fault of the environment
+   */
+  async syncDirsTogether(): Promise<void> {
+    const dirs = [...this.#dirty].sort();
+    this.#dirty.clear();
+    await allInOrder(dirs.map((dir) => asOutputErrorAsync(this.label, `sync the folder ${dir}`, () => this.fs.syncDirAsync(this.resolve(dir)))));
+  }
+
+  /**
+   * From now until {@link commit}, {@link writeFile} leaves each file written but unsynced at
+   * its temporary name (its descriptor open), so that `commit` can fsync them all at once.
+   */
+  deferSyncs(): void {
+    this.#deferred ??= [];
+  }
+
+  /**
+   * Makes durable together the files written since {@link deferSyncs} and `streams` (flushed):
+   * one fsync each, issued at once in a fixed order (the deferred files in writing order, then
+   * the streams) on libuv's thread pool; once all have returned, each deferred file is closed
+   * and renamed to its final name, in writing order. Ends the deferral.
+   * @returns the streams' lengths and SHA-256 (as {@link StreamFile.checkpoint})
+   * @throws OutputError on a fault of the environment (the deferred files are then closed and
+   *   left at their temporary names, for the caller's clean-up)
+   */
+  async commit(streams: readonly StreamFile[] = []): Promise<FileDigest[]> {
+    const files = this.#deferred ?? [];
+    this.#deferred = null;
+    try {
+      const digests = streams.map((stream) => stream.flushed());
+      await allInOrder([...files, ...streams].map((file) => file.syncAsync()));
+      for (const file of files) file.closeAndRename();
+      return digests;
+    } catch (error: unknown) {
+      for (const file of files) file.abandon();
+      throw error;
+    }
+  }
+
+  /**
+   * Flushes `streams`, fsyncs them together (as {@link commit}), then closes and renames each
+   * to its final name in the given order.
+   * @returns their final lengths and SHA-256
+   * @throws OutputError on a fault of the environment
+   */
+  async finishTogether(streams: readonly StreamFile[]): Promise<FileDigest[]> {
+    const digests = streams.map((stream) => stream.flushed());
+    await allInOrder(streams.map((stream) => stream.syncAsync()));
+    for (const stream of streams) stream.closeAndRename();
+    return digests;
+  }
+
+  /** Closes the files deferred by {@link deferSyncs} without renaming them (a failing run); errors are ignored. */
+  abandonDeferred(): void {
+    for (const file of this.#deferred ?? []) file.abandon();
+    this.#deferred = null;
+  }
+
+  /** {@link abandonDeferred}, then removes their temporary files (best effort: errors are ignored). */
+  discardDeferred(): void {
+    const files = this.#deferred ?? [];
+    this.abandonDeferred();
+    for (const file of files) {
+      try {
+        this.removeFile(tempPathOf(file.path));
+      } catch {
+        // Freeing the space is a courtesy; the run is failing already.
+      }
+    }
+  }
 }
 
 /** A file being written at its temporary name; see {@link OutputFolder.openStream}. */
@@ -285,22 +318,38 @@ export class StreamFile {
 
   /** Flushes and fsyncs; the bytes and SHA-256 of everything appended so far. */
   checkpoint(): FileDigest {
-    this.flush();
+    const digest = this.flushed();
     asOutputError(this.folder.label, `sync ${tempPathOf(this.path)}`, () => {
       this.folder.fs.fsync(this.fd);
     });
+    return digest;
+  }
+
+  /** Flushes (no fsync); the bytes and SHA-256 of everything appended so far. @throws OutputError on a fault of the environment */
+  flushed(): FileDigest {
+    this.flush();
     return { path: this.path, bytes: this.position, sha256: this.hash.copy().digest('hex') };
+  }
+
+  /** fsyncs the bytes written so far on libuv's thread pool ({@link OutputFs.fsyncAsync}). @throws OutputError on a fault of the environment */
+  syncAsync(): Promise<void> {
+    return asOutputErrorAsync(this.folder.label, `sync ${tempPathOf(this.path)}`, () => this.folder.fs.fsyncAsync(this.fd));
   }
 
   /** Flushes, fsyncs, closes and renames the file to its final name. */
   finish(): FileDigest {
     const digest = this.checkpoint();
+    this.closeAndRename();
+    return digest;
+  }
+
+  /** Closes the file and renames it to its final name (written and synced already). @throws OutputError on a fault of the environment */
+  closeAndRename(): void {
     this.#open = false;
     asOutputError(this.folder.label, `close ${tempPathOf(this.path)}`, () => {
       this.folder.fs.close(this.fd);
     });
     this.folder.rename(tempPathOf(this.path), this.path);
-    return digest;
   }
 
   /** Closes the file without renaming it (a failed or canceled run); errors are ignored. */
@@ -318,80 +367,6 @@ export class StreamFile {
 function parentOf(relative: string): string {
   const dir = path.posix.dirname(relative);
   return dir === '.' ? '' : dir;
-}
-
-/** Feeds the first `bytes` bytes of `file` to `hash`; returns how many there were. */
-function hashPrefix(file: string, bytes: number, hash: Hash): number {
-  const fd = fs.openSync(file, 'r');
-  try {
-    const buffer = Buffer.allocUnsafe(Math.min(FLUSH_THRESHOLD * 4, Math.max(1, bytes)));
-    let done = 0;
-    while (done < bytes) {
-      const n = fs.readSync(fd, buffer, 0, Math.min(buffer.length, bytes - done), done);
-      if (n === 0) break;
-      hash.update(buffer.subarray(0, n));
-      done += n;
-    }
-    return done;
-  } finally {
-    fs.closeSync(fd);
-  }
-}
-
-/**
- * The length and SHA-256 of the file `relative` under `root`, or null when it is missing or
- * not a regular file (links are not followed).
- */
-export function digestOf(root: string, relative: string): FileDigest | null {
-  const full = path.join(root, relative);
-  const stat = fs.lstatSync(full, { throwIfNoEntry: false });
-  if (stat === undefined || !stat.isFile()) return null;
-  const hash = createHash('sha256');
-  const bytes = hashPrefix(full, stat.size, hash);
-  return { path: relative, bytes, sha256: hash.digest('hex') };
-}
-
-/** The stream file of `relative` an interrupted run left: its temporary name if present, else its final name. */
-function streamFileOf(root: string, relative: string): { readonly file: string; readonly stat: fs.Stats | undefined } {
-  const temp = path.join(root, tempPathOf(relative));
-  const tempStat = fs.lstatSync(temp, { throwIfNoEntry: false });
-  if (tempStat !== undefined) return { file: temp, stat: tempStat };
-  const final = path.join(root, relative);
-  return { file: final, stat: fs.lstatSync(final, { throwIfNoEntry: false }) };
-}
-
-/**
- * Checks, without changing anything, that the stream `relative` of an interrupted run (at its
- * temporary name, else its final one) begins with `expected.bytes` bytes of SHA-256
- * `expected.sha256`.
- * @returns null when it does, else the problem
- */
-export function checkStreamPrefix(root: string, relative: string, expected: FileDigest): string | null {
-  const { file, stat } = streamFileOf(root, relative);
-  if (stat === undefined) return `${relative} is missing`;
-  if (!stat.isFile()) return `${relative} is not a regular file`;
-  if (stat.size < expected.bytes) return `${relative} is shorter (${stat.size} bytes) than at the checkpoint (${expected.bytes} bytes)`;
-  const hash = createHash('sha256');
-  hashPrefix(file, expected.bytes, hash);
-  return hash.digest('hex') === expected.sha256 ? null : `${relative} differs from the checkpoint (sha256 of its first ${expected.bytes} bytes)`;
-}
-
-/** The first `bytes` bytes of the stream `relative` (see {@link checkStreamPrefix}) as UTF-8 text. */
-export function readStreamPrefix(root: string, relative: string, bytes: number): string {
-  const { file } = streamFileOf(root, relative);
-  const buffer = Buffer.alloc(bytes);
-  const fd = fs.openSync(file, 'r');
-  try {
-    let done = 0;
-    while (done < bytes) {
-      const n = fs.readSync(fd, buffer, done, bytes - done, done);
-      if (n === 0) break;
-      done += n;
-    }
-  } finally {
-    fs.closeSync(fd);
-  }
-  return buffer.toString('utf8');
 }
 
 /**

@@ -34,10 +34,21 @@ export interface OutputFs {
   rmdir(path: string): void;
   /** `fsync(2)` of a folder, so renames and removals in it reach the disk. */
   syncDir(path: string): void;
+  /**
+   * {@link fsync} on libuv's thread pool: the call is made (and counted) when this is called;
+   * several issued before awaiting any run in parallel, so the file system can commit them
+   * together (ext4 joins concurrent fsyncs into one journal commit).
+   */
+  fsyncAsync(fd: number): Promise<void>;
+  /** {@link syncDir} on libuv's thread pool, as {@link fsyncAsync}. */
+  syncDirAsync(path: string): Promise<void>;
 }
 
-/** The calls of {@link OutputFs}, as counted by {@link crashingFs}. */
-export type OutputOp = keyof OutputFs;
+/**
+ * The calls of {@link OutputFs}, as counted by {@link crashingFs}: the system calls, so an
+ * `fsyncAsync` counts as an `fsync` and a `syncDirAsync` as a `syncDir`.
+ */
+export type OutputOp = Exclude<keyof OutputFs, 'fsyncAsync' | 'syncDirAsync'>;
 
 /** `node:fs` behind the port. */
 export const NODE_OUTPUT_FS: OutputFs = {
@@ -74,6 +85,21 @@ export const NODE_OUTPUT_FS: OutputFs = {
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
+    }
+  },
+  fsyncAsync: (fd) =>
+    new Promise((resolve, reject) => {
+      fs.fsync(fd, (error) => {
+        if (error === null) resolve();
+        else reject(error);
+      });
+    }),
+  syncDirAsync: async (path) => {
+    const handle = await fs.promises.open(path, fs.constants.O_RDONLY);
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
     }
   },
 };
@@ -132,6 +158,15 @@ export function countingFs(inner: OutputFs, before: (op: OutputOp, n: number, ta
     syncDir: (path) => {
       tick('syncDir', path);
       inner.syncDir(path);
+    },
+    // Async, so a tick that throws (a simulated crash, a failing call) rejects like the call would.
+    fsyncAsync: async (fd) => {
+      tick('fsync', fd);
+      await inner.fsyncAsync(fd);
+    },
+    syncDirAsync: async (path) => {
+      tick('syncDir', path);
+      await inner.syncDirAsync(path);
     },
   };
 }

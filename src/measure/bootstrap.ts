@@ -12,7 +12,9 @@
  * law of that mean), clamped to the bin's edges. So the counts are the row bootstrap's exactly,
  * and the within-cell means are exact when p is constant within each cell and its normal limit
  * otherwise (a small term: the bins are 0.1 wide, so s_c <= 0.05). Cost: O(resamples x cells x
- * sqrt(n)) time (the binomial's inversion walks from its mode), O(resamples) memory.
+ * sqrt(n)) time (the binomial's inversion walks from its mode), O(resamples) memory; the ln k!
+ * of the binomial's pmf at its mode are kept once computed (below 2^17: 1 MB at most), the same
+ * values, so the same variates.
  *
  * Randomness: the keyed generator (src/simulate/rng.ts) gives each interval (seed, wave,
  * subject) its own 96-bit stream seed; within it, draws come from sfc32 (Chris Doty-Humphrey's
@@ -96,6 +98,27 @@ export function logFactorial(k: number): number {
   return k * Math.log(k) - k + 0.5 * Math.log(2 * Math.PI * k) + inv * (1 / 12 - inv2 * (1 / 360 - inv2 / 1260));
 }
 
+/** Arguments below this have their {@link logFactorial} kept once computed (1 MB at most). */
+const LOG_FACTORIAL_CACHED = 1 << 17;
+
+/** {@link logFactorial} of each argument below {@link LOG_FACTORIAL_CACHED} computed so far (NaN: not yet); grown on demand. */
+let logFactorialCache = new Float64Array(0);
+
+/** {@link logFactorial}, the same values, computed once per argument below {@link LOG_FACTORIAL_CACHED}. */
+function logFactorialCached(k: number): number {
+  if (k >= LOG_FACTORIAL_CACHED) return logFactorial(k);
+  if (k >= logFactorialCache.length) {
+    const grown = new Float64Array(Math.min(LOG_FACTORIAL_CACHED, Math.max(1024, 2 ** Math.ceil(Math.log2(k + 1))))).fill(Number.NaN);
+    grown.set(logFactorialCache);
+    logFactorialCache = grown;
+  }
+  const known = logFactorialCache[k] as number;
+  if (!Number.isNaN(known)) return known;
+  const value = logFactorial(k);
+  logFactorialCache[k] = value;
+  return value;
+}
+
 /**
  * A Binomial(n, p) variate from one uniform u, by inversion in the order mode, mode + 1,
  * mode - 1, mode + 2, ... (any fixed order of the outcomes inverts exactly; this one takes
@@ -107,7 +130,7 @@ export function binomialFromUniform(n: number, p: number, u: number): number {
   if (p >= 1) return n;
   const q = 1 - p;
   const mode = Math.min(n, Math.floor((n + 1) * p));
-  const pm = Math.exp(logFactorial(n) - logFactorial(mode) - logFactorial(n - mode) + mode * Math.log(p) + (n - mode) * Math.log(q));
+  const pm = Math.exp(logFactorialCached(n) - logFactorialCached(mode) - logFactorialCached(n - mode) + mode * Math.log(p) + (n - mode) * Math.log(q));
   let rest = u - pm;
   if (rest < 0) return mode;
   const ratio = p / q;

@@ -280,9 +280,14 @@ export class ArtifactWriter {
     this.#sinceCheckpoint.push(relative);
   }
 
-  /** Flushes and fsyncs every open stream; their digests so far, in {@link STREAMS} order. */
-  checkpointStreams(): FileDigest[] {
-    return STREAMS.map((name) => this.#stream(name).checkpoint());
+  /**
+   * Flushes every open stream and fsyncs them together with the whole files written since
+   * `folder.deferSyncs()` (a wave's), then renames those files into place (OutputFolder.commit),
+   * so checkpoint.json, written next, names only durable files.
+   * @returns the streams' digests so far, in {@link STREAMS} order
+   */
+  async commitWave(): Promise<FileDigest[]> {
+    return this.folder.commit(STREAMS.map((name) => this.#stream(name)));
   }
 
   /**
@@ -295,6 +300,8 @@ export class ArtifactWriter {
     for (const file of this.#sinceCheckpoint) {
       try {
         this.folder.removeFile(file);
+        // A file whose fsync was deferred may still be at its temporary name.
+        this.folder.removeFile(tempPathOf(file));
         this.#files.delete(file);
       } catch {
         // Best effort: the run is failing already.
@@ -310,11 +317,10 @@ export class ArtifactWriter {
   async finishStreams(): Promise<void> {
     // The Parquet worker may still be reading task_outcomes.jsonl at its temporary name (--resume).
     await this.#parquet?.settle();
-    for (const name of STREAMS) {
-      const stream = this.#streams.get(name);
-      if (stream === undefined) continue;
-      this.#finished.set(name, stream.finish());
-      this.#streams.delete(name);
+    const streams = STREAMS.flatMap((name) => this.#streams.get(name) ?? []);
+    for (const digest of await this.folder.finishTogether(streams)) {
+      this.#finished.set(digest.path, digest);
+      this.#streams.delete(digest.path);
     }
     if (this.#parquet !== null) {
       const parquet = this.#parquet;
@@ -326,6 +332,7 @@ export class ArtifactWriter {
 
   /** Closes the open streams without renaming them (a failing run); never throws. */
   abandonStreams(): void {
+    this.folder.abandonDeferred();
     for (const stream of this.#streams.values()) stream.abandon();
     this.#streams.clear();
     this.#parquet?.stream.abandon();

@@ -42,6 +42,58 @@ export function escapeHtml(text: string): string {
  * @returns a complete HTML5 document, ending with a newline
  */
 export function renderHtmlReport(markdown: string, charts: ReadonlyMap<string, string>): string {
+  return prepareHtmlReport(markdown, new Set(charts.keys())).fill(charts);
+}
+
+/** An HTML report rendered but for its charts' SVG: {@link HtmlReportDraft.fill} inserts them. */
+export interface HtmlReportDraft {
+  /**
+   * The page, with each chart's SVG text in place: the bytes {@link renderHtmlReport} gives.
+   * @param charts - SVG text by image path; every path given to {@link prepareHtmlReport} that the Markdown names
+   * @throws RangeError when a chart the page shows is missing
+   */
+  fill(charts: ReadonlyMap<string, string>): string;
+}
+
+/**
+ * Where a chart's SVG goes in a draft: NUL, which the report's Markdown does not contain; if it
+ * does (untrusted text), the draft has more NULs than charts and `fill` renders the page again.
+ */
+const HOLE = '\u0000';
+
+/**
+ * Renders the Markdown report to HTML before the charts are drawn (the run writes the page
+ * while the chart worker draws): an image whose path is in `charts` becomes a figure whose SVG
+ * {@link HtmlReportDraft.fill} inserts later.
+ * @param charts - the image paths (`charts/health.svg`) that will have SVG text
+ */
+export function prepareHtmlReport(markdown: string, charts: ReadonlySet<string>): HtmlReportDraft {
+  const holes: string[] = [];
+  const page = renderPage(markdown, (href) => {
+    if (!charts.has(href)) return null;
+    holes.push(href);
+    return HOLE;
+  });
+  const parts = page.split(HOLE);
+  // A NUL that reached the page some other way: render again with the SVG in place.
+  const exact = parts.length === holes.length + 1;
+  return {
+    fill(svgs) {
+      const svgOf = (href: string): string => {
+        const svg = svgs.get(href);
+        if (svg === undefined) throw new RangeError(`no SVG for ${href}`);
+        return svg;
+      };
+      if (!exact) return renderPage(markdown, (href) => (charts.has(href) ? svgOf(href) : null));
+      let out = parts[0] ?? '';
+      for (const [i, href] of holes.entries()) out += svgOf(href) + (parts[i + 1] ?? '');
+      return out;
+    },
+  };
+}
+
+/** The page of `markdown`; `svgOf(href)` gives an image's SVG text (or a placeholder), null for none (its alt text is shown). */
+function renderPage(markdown: string, svgOf: (href: string) => string | null): string {
   let chartIndex = 0;
   const marked = new Marked({
     gfm: true,
@@ -51,8 +103,8 @@ export function renderHtmlReport(markdown: string, charts: ReadonlyMap<string, s
         return escapeHtml(token.text);
       },
       image(token: Tokens.Image): string {
-        const svg = charts.get(token.href);
-        if (svg === undefined) return escapeHtml(token.text);
+        const svg = svgOf(token.href);
+        if (svg === null) return escapeHtml(token.text);
         chartIndex += 1;
         return `<figure class="chart" id="chart-${chartIndex}" data-chart="${escapeHtml(token.href)}">${svg}<figcaption>${escapeHtml(token.text)}</figcaption></figure>`;
       },

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { initialStrategyState, recordWave } from '../assign/state.ts';
 import type { StrategyState } from '../assign/types.ts';
-import { CHARTS_DIR, GanttAhead, renderRunCharts } from '../charts/charts.ts';
+import { CHARTS_DIR, GanttAhead, queueRunLevelCharts, renderRunCharts, reportedCharts } from '../charts/charts.ts';
 import { ChartCollector } from '../charts/collector.ts';
 import { OutputError } from '../errors.ts';
 import type { FileDigest } from '../io/atomic.ts';
@@ -19,7 +19,7 @@ import { healthOf } from '../measure/health.ts';
 import { computeWaveMetrics, RunMetricsAccumulator } from '../measure/metrics.ts';
 import type { WavePlan } from '../plan/model.ts';
 import { ARTIFACT, ArtifactWriter } from '../report/artifacts.ts';
-import { HTML_REPORT_FILE, renderHtmlReport } from '../report/html.ts';
+import { HTML_REPORT_FILE, prepareHtmlReport } from '../report/html.ts';
 import { renderRunReport } from '../report/markdown.ts';
 import { buildExecutionSummary, buildSystemHealth, type RunResults, type WaveResult } from '../report/summaries.ts';
 import type { Signal } from '../schema/signals.ts';
@@ -254,6 +254,8 @@ async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState
   const health = healthOf(metrics);
   const anomalies = detectAnomalies(metrics);
   await writer.settleParquet();
+  // The wave's files are fsynced together with the streams before checkpoint.json (commitWave).
+  writer.folder.deferSyncs();
   writer.writeWave({ plan: wave, assignments: assignment.assignments, execution, metrics, health, anomalies });
   const signals = buildSignals({ waves: [wave], executions: [execution], waveMetrics: [metrics], strategy: ctx.strategy.name, random });
   writer.appendSignals(signals);
@@ -266,6 +268,7 @@ async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState
   const endS = state.scheduler.now();
   state.events.add({ type: 'wave_completed', wave: wave.wave, timeS: endS });
   state.events.add({ type: 'checkpoint_written', wave: wave.wave, timeS: endS });
+  const streams = await writer.commitWave();
   const checkpoint = buildCheckpoint({
     waves: state.waves,
     clockS: endS,
@@ -275,10 +278,10 @@ async function runWave(ctx: RunContext, writer: ArtifactWriter, state: LiveState
     metrics: state.metrics.snapshot(),
     charts: state.charts.snapshot(),
     files: writer.files,
-    streams: writer.checkpointStreams(),
+    streams,
   });
   writer.json(ARTIFACT.checkpoint, checkpoint);
-  writer.folder.syncDirs();
+  await writer.folder.syncDirsTogether();
   ctx.progress.waveFinished(wave.wave, { successRate: metrics.success_rate ?? 0, health: health.score, makespanS: metrics.makespan_s });
 }
 
@@ -309,7 +312,6 @@ async function finish(ctx: RunContext, session: RunSession, writer: ArtifactWrit
   const timeS = state.scheduler.now();
   state.events.add(reason === null ? { type: 'run_completed', timeS } : { type: 'run_aborted', timeS, reason });
   ctx.progress.stage('measure', 'run metrics, signals and report');
-  await writer.finishStreams();
   const metrics = state.metrics.metrics(createKeyedRandom(options.seed));
   const anomalies = state.waves.flatMap((w) => w.anomalies);
   const results: RunResults = {
@@ -326,25 +328,34 @@ async function finish(ctx: RunContext, session: RunSession, writer: ArtifactWrit
     status,
     reason,
   };
-  writer.writeAnomalies(anomalies);
   const summary = buildExecutionSummary(results, ctx.calendar);
   const health = buildSystemHealth(results);
+  // The chart worker draws the run-level charts while this thread writes the last files and the report.
+  const runLevel = queueRunLevelCharts(state.gantt.renderer, health, state.charts);
+  await writer.finishStreams();
+  writer.folder.deferSyncs();
+  writer.writeAnomalies(anomalies);
   writer.json(ARTIFACT.summary, summary);
   writer.json(ARTIFACT.health, health);
+  await writer.folder.commit();
   ctx.progress.stage('report', 'charts, Markdown and HTML report');
+  const waves = state.waves.map((w) => w.execution.wave);
+  const shown = reportedCharts(waves);
+  const report = renderRunReport({ summary, health, anomalies, signals: state.signals, charts: shown });
+  const html = prepareHtmlReport(report, new Set(shown.map((c) => `${CHARTS_DIR}/${c.file}`)));
   const charts = await renderRunCharts({
     health,
+    runLevel,
     collector: state.charts,
     ahead: state.gantt,
-    waves: state.waves.map((w) => w.execution.wave),
+    waves,
     readChartData: (wave) => readChartData(ctx.options.out, chartDataFile(wave)),
     write: (chart) => {
       session.writeReportCompanion(`${CHARTS_DIR}/${chart.file}`, chart.svg);
     },
   });
-  const report = renderRunReport({ summary, health, anomalies, signals: state.signals, charts });
-  session.writeReportCompanion(HTML_REPORT_FILE, renderHtmlReport(report, new Map(charts.map((c) => [`${CHARTS_DIR}/${c.file}`, c.svg]))));
-  const reportFiles = session.writeReport(report);
+  session.writeReportCompanion(HTML_REPORT_FILE, html.fill(new Map(charts.map((c) => [`${CHARTS_DIR}/${c.file}`, c.svg]))));
+  const reportFiles = await session.writeReport(report);
   const artifacts = [...writer.written, ...reportFiles].sort();
   session.writeManifest({ status, reason, wavesFinished: state.waves.length, artifacts });
   return resultOf(ctx, state, status, results.health);

@@ -149,13 +149,16 @@ export class RunSession {
     if (this.#report === null) {
       createFolders(options.reportDir, outputFs, '--report-dir');
       this.#report = new OutputFolder(options.reportDir, outputFs, '--report-dir');
+      // The companions and the report are fsynced together by writeReport.
+      this.#report.deferSyncs();
     }
     return this.#report;
   }
 
   /**
-   * Writes a companion file of the report into `--report-dir` (atomically): the HTML report or
-   * a chart (`charts/<file>.svg`), before {@link writeReport}.
+   * Writes a companion file of the report into `--report-dir`: the HTML report or a chart
+   * (`charts/<file>.svg`), before {@link writeReport}, at its temporary name until
+   * {@link writeReport} syncs and renames it with the report.
    * @param file - relative to `--report-dir`, `/`-separated
    */
   writeReportCompanion(file: string, text: string): void {
@@ -164,18 +167,20 @@ export class RunSession {
   }
 
   /**
-   * Writes the report into `--report-dir` (atomically), creating the folder. When companions
-   * were written, chart files of an earlier run that this run did not write
-   * (`charts/gantt_wave_<w>.svg` of a wave no longer run) are removed first; nothing else in
-   * the folder is touched.
+   * Writes the report into `--report-dir` (atomically), creating the folder; the companions and
+   * the report are fsynced together, then renamed into place (companions first, in writing
+   * order). When companions were written, chart files of an earlier run that this run did not
+   * write (`charts/gantt_wave_<w>.svg` of a wave no longer run) are removed first; nothing else
+   * in the folder is touched.
    * @returns the report and its companions, relative to the output folder, when the report lies inside it; else []
    */
-  writeReport(text: string): string[] {
+  async writeReport(text: string): Promise<string[]> {
     const folder = this.#reportFolder();
     const kept = new Set(this.#companionsWritten);
     if (kept.size > 0) for (const stale of staleCharts(this.ctx.options.reportDir)) if (!kept.has(stale)) folder.removeFile(stale);
     folder.writeFile(path.basename(this.ctx.reportFile), [text]);
-    folder.syncDirs();
+    await folder.commit();
+    await folder.syncDirsTogether();
     return this.#reportFilesInOut(this.#companionsWritten);
   }
 
@@ -211,6 +216,8 @@ export class RunSession {
    * note says so, for the caller to add to its message.
    */
   recordFailure(error: unknown, wavesFinished: number): string | null {
+    // Companions of the report not yet renamed into place: the report will not be written.
+    this.#report?.discardDeferred();
     const problem = environmentProblem(error);
     const message = error instanceof Error ? error.message : String(error);
     // An input file that changed while its wave was read again is the input's fault, not a bug.

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderSvg } from '../../src/charts/render.ts';
 import { agentTimeSpec, ganttSpec, healthSpec, laneOf, reliabilitySpec } from '../../src/charts/specs.ts';
-import { escapeHtml, renderHtmlReport } from '../../src/report/html.ts';
+import { escapeHtml, prepareHtmlReport, renderHtmlReport } from '../../src/report/html.ts';
 import { table } from '../../src/report/markdown-util.ts';
 import { SCHEMA_VERSION } from '../../src/options.ts';
 import type { ChartData } from '../../src/schema/charts.ts';
@@ -106,6 +106,31 @@ describe('renderHtmlReport', () => {
     expect(html).not.toMatch(/<script|<img|<iframe|<a |<link|\ssrc="|\shref="|url\(/i);
     expect(html).toContain('&lt;script&gt;alert(2)&lt;/script&gt;');
     expect(html).toContain('remote');
+  });
+
+  it('a page prepared before the charts are drawn and filled after is the same page', () => {
+    const other = svg.replace('10', '20');
+    const md = ['# R', '![Health](charts/health.svg)', '![Gantt](charts/gantt_wave_1.svg) and ![again](charts/health.svg)', '![not drawn](charts/x.svg)', ''].join('\n\n');
+    const charts = new Map([
+      ['charts/health.svg', svg],
+      ['charts/gantt_wave_1.svg', other],
+    ]);
+    const draft = prepareHtmlReport(md, new Set(charts.keys()));
+    const html = draft.fill(charts);
+    expect(html).toBe(renderHtmlReport(md, charts));
+    expect(html).toContain(`data-chart="charts/gantt_wave_1.svg">${other}<figcaption>Gantt</figcaption>`);
+    expect(html).toContain(`id="chart-3" data-chart="charts/health.svg">${svg}<figcaption>again</figcaption>`);
+    expect(html).toContain('not drawn');
+    expect(() => draft.fill(new Map([['charts/health.svg', svg]]))).toThrow(new RangeError('no SVG for charts/gantt_wave_1.svg'));
+  });
+
+  it('text with a NUL character in it (untrusted) still gets each chart in its place', () => {
+    const md = ['# R', 'task `a\u0000b` failed', '![Health](charts/health.svg)', ''].join('\n\n');
+    const charts = new Map([['charts/health.svg', svg]]);
+    const html = prepareHtmlReport(md, new Set(charts.keys())).fill(charts);
+    expect(html).toContain(`data-chart="charts/health.svg">${svg}<figcaption>Health</figcaption>`);
+    expect(html).toContain('a\u0000b');
+    expect(html).toBe(renderHtmlReport(md, charts));
   });
 
   it('escapes the five HTML specials', () => {

@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_REPORTED_GANTT, reportedCharts } from '../../src/charts/charts.ts';
 import { DEFAULT_OPTIONS, type RunOptions } from '../../src/options.ts';
 import { runPhase21 } from '../../src/pipeline.ts';
 import { SILENT_PROGRESS } from '../../src/ports.ts';
@@ -34,9 +35,25 @@ describe('the charts of a run', () => {
     const md = readFileSync(path.join(a.report, 'PHASE_21_AUTONOMOUS_EXECUTION.md'), 'utf8');
     for (const file of ['health', 'reliability', 'agent_time', 'gantt_wave_1', 'gantt_wave_3']) expect(md).toContain(`](charts/${file}.svg)`);
     expect(md).not.toContain('Health by wave (scale 0 to 100)');
+    // The report is written before the charts are drawn, from reportedCharts: it shows each of them once (in its section).
+    const byFile = (a: { file: string }, b: { file: string }): number => (a.file < b.file ? -1 : 1);
+    const images = [...md.matchAll(/!\[([^\]]*)\]\(charts\/([^)]+)\)/g)].map((m) => ({ title: m[1] ?? '', file: m[2] ?? '' }));
+    expect(images.sort(byFile)).toEqual(reportedCharts([1, 2, 3]).map((c) => ({ title: c.title, file: c.file })).sort(byFile));
     const html = readFileSync(path.join(a.report, 'PHASE_21_AUTONOMOUS_EXECUTION.html'), 'utf8');
     expect(html.match(/<figure class="chart"/g)?.length).toBe(6);
     expect(existsSync(path.join(a.out, 'wave_3', 'chart_data.json'))).toBe(true);
+  });
+
+  it('reportedCharts: the three run-level charts, then the Gantt charts of the first waves only', () => {
+    const waves = Array.from({ length: MAX_REPORTED_GANTT + 5 }, (_, i) => i + 1);
+    const shown = reportedCharts(waves);
+    expect(shown.slice(0, 3).map((c) => [c.file, c.section])).toEqual([
+      ['health.svg', 'health'],
+      ['reliability.svg', 'agents'],
+      ['agent_time.svg', 'agents'],
+    ]);
+    expect(shown).toHaveLength(3 + MAX_REPORTED_GANTT);
+    expect(shown.at(-1)).toEqual({ file: `gantt_wave_${MAX_REPORTED_GANTT}.svg`, title: `Gantt chart of wave ${MAX_REPORTED_GANTT}`, section: 'waves' });
   });
 
   it('removes the Gantt charts of waves no longer run, and leaves other files in charts/ alone', async () => {

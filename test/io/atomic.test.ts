@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OutputError } from '../../src/errors.ts';
 import { checkStreamPrefix, digestOf, OutputFolder, tempPathOf, type StreamFile } from '../../src/io/atomic.ts';
-import { failingFs, NODE_OUTPUT_FS } from '../../src/io/output-fs.ts';
+import { countingFs, failingFs, NODE_OUTPUT_FS, type OutputFs } from '../../src/io/output-fs.ts';
 import { removeTempDirs, tempDir } from '../e2e/helpers.ts';
 
 afterAll(removeTempDirs);
@@ -128,5 +128,104 @@ describe('streams', () => {
     writeFileSync(path.join(root, '.s.jsonl.tmp'), 'a\nB\nmore\n');
     expect(checkStreamPrefix(root, 's.jsonl', at)).toBe('s.jsonl differs from the checkpoint (sha256 of its first 4 bytes)');
     expect(folder.reopenStream('s.jsonl', at)).toEqual({ problem: 's.jsonl differs from the checkpoint (sha256 of its first 4 bytes)' });
+  });
+});
+
+describe('fsyncs issued together (deferSyncs, commit, finishTogether, syncDirsTogether)', () => {
+  /** node:fs that records each call as `op target` (paths relative to `root`). */
+  function recording(root: string): { fs: OutputFs; calls: string[] } {
+    const calls: string[] = [];
+    const fs = countingFs(NODE_OUTPUT_FS, (op, _n, target) => {
+      calls.push(`${op} ${target.startsWith(root) ? path.relative(root, target) || '.' : 'fd'}`);
+    });
+    return { fs, calls };
+  }
+
+  it('a deferred file stays at its temporary name until commit, which syncs every file before renaming any, in writing order', async () => {
+    const root = tempDir('p21-defer-');
+    const { fs, calls } = recording(root);
+    const folder = new OutputFolder(root, fs, '--out');
+    const stream = folder.openStream('s.jsonl');
+    stream.append('a\n');
+    folder.deferSyncs();
+    const a = folder.writeFile('w/a.json', ['{"a":1}\n']);
+    const b = folder.writeFile('w/b.json', ['{"b":2}\n']);
+    expect(a).toEqual({ path: 'w/a.json', bytes: 8, sha256: sha('{"a":1}\n') });
+    expect(b).toEqual({ path: 'w/b.json', bytes: 8, sha256: sha('{"b":2}\n') });
+    expect(readdirSync(path.join(root, 'w')).sort()).toEqual(['.a.json.tmp', '.b.json.tmp']);
+    calls.length = 0;
+    const streams = await folder.commit([stream]);
+    expect(streams).toEqual([{ path: 's.jsonl', bytes: 2, sha256: sha('a\n') }]);
+    expect(calls).toEqual(['write fd', 'fsync fd', 'fsync fd', 'fsync fd', 'close fd', 'rename w/.a.json.tmp', 'close fd', 'rename w/.b.json.tmp']);
+    expect(readdirSync(path.join(root, 'w')).sort()).toEqual(['a.json', 'b.json']);
+    expect(readFileSync(path.join(root, 'w/b.json'), 'utf8')).toBe('{"b":2}\n');
+    // The deferral ended with the commit: the next file is synced and renamed at once.
+    calls.length = 0;
+    folder.writeFile('c.json', ['{}\n']);
+    expect(calls).toEqual(['create .c.json.tmp', 'write fd', 'fsync fd', 'close fd', 'rename .c.json.tmp']);
+    calls.length = 0;
+    await folder.syncDirsTogether();
+    expect(calls).toEqual(['syncDir .', 'syncDir w']);
+    await folder.syncDirsTogether();
+    expect(calls).toHaveLength(2);
+    stream.abandon();
+  });
+
+  it('a failing fsync is an OutputError naming the first failing file in writing order; nothing is renamed and the files are closed', async () => {
+    const root = tempDir('p21-defer-');
+    let fsyncs = 0;
+    const failing = failingFs(NODE_OUTPUT_FS, 'EIO', (op) => op === 'fsync' && ++fsyncs >= 2);
+    const folder = new OutputFolder(root, failing, '--out');
+    folder.deferSyncs();
+    folder.writeFile('a.json', ['1\n']);
+    folder.writeFile('b.json', ['2\n']);
+    folder.writeFile('c.json', ['3\n']);
+    await expect(folder.commit()).rejects.toThrow(new OutputError('--out: cannot sync .b.json.tmp: input/output error (EIO)'));
+    expect(readdirSync(root).sort()).toEqual(['.a.json.tmp', '.b.json.tmp', '.c.json.tmp']);
+    // Closed: removing them is all that is left to do.
+    for (const name of ['a.json', 'b.json', 'c.json']) folder.removeFile(tempPathOf(name));
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it('finishTogether renames every stream after syncing all of them, and gives their final digests', async () => {
+    const root = tempDir('p21-defer-');
+    const { fs, calls } = recording(root);
+    const folder = new OutputFolder(root, fs, '--out');
+    const one = folder.openStream('one.jsonl');
+    const two = folder.openStream('two.jsonl');
+    one.append('1\n');
+    two.append('22\n');
+    calls.length = 0;
+    expect(await folder.finishTogether([one, two])).toEqual([
+      { path: 'one.jsonl', bytes: 2, sha256: sha('1\n') },
+      { path: 'two.jsonl', bytes: 3, sha256: sha('22\n') },
+    ]);
+    expect(calls).toEqual(['write fd', 'write fd', 'fsync fd', 'fsync fd', 'close fd', 'rename .one.jsonl.tmp', 'close fd', 'rename .two.jsonl.tmp']);
+    expect(readdirSync(root).sort()).toEqual(['one.jsonl', 'two.jsonl']);
+  });
+
+  it('abandonDeferred closes the deferred files and leaves them at their temporary names', () => {
+    const root = tempDir('p21-defer-');
+    const { fs, calls } = recording(root);
+    const folder = new OutputFolder(root, fs, '--out');
+    folder.deferSyncs();
+    folder.writeFile('a.json', ['1\n']);
+    calls.length = 0;
+    folder.abandonDeferred();
+    expect(calls).toEqual(['close fd']);
+    expect(readdirSync(root)).toEqual(['.a.json.tmp']);
+  });
+});
+
+describe('discardDeferred', () => {
+  it('closes the deferred files and removes their temporary names', () => {
+    const root = tempDir('p21-defer-');
+    const folder = new OutputFolder(root, NODE_OUTPUT_FS, '--report-dir');
+    folder.deferSyncs();
+    folder.writeFile('charts/a.svg', ['<svg/>']);
+    folder.writeFile('b.html', ['<html></html>']);
+    folder.discardDeferred();
+    expect(readdirSync(root).sort()).toEqual(['charts']);
+    expect(readdirSync(path.join(root, 'charts'))).toEqual([]);
   });
 });

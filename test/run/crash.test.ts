@@ -22,7 +22,13 @@ afterAll(removeTempDirs);
  * changes nothing that this test can see, and skipping it makes each run ~5x faster here.
  * The syncs are still calls of the port, so they are still crash points.
  */
-const NO_SYNC: OutputFs = { ...NODE_OUTPUT_FS, fsync: (): void => undefined, syncDir: (): void => undefined };
+const NO_SYNC: OutputFs = {
+  ...NODE_OUTPUT_FS,
+  fsync: (): void => undefined,
+  syncDir: (): void => undefined,
+  fsyncAsync: (): Promise<void> => Promise.resolve(),
+  syncDirAsync: (): Promise<void> => Promise.resolve(),
+};
 
 /** Thrown by the crashing port in place of SIGKILL. */
 class SimulatedCrash extends Error {}
