@@ -205,8 +205,8 @@ export class DoubleEndedHeap<T> {
 
   /** Removes every item and returns them in pop order: O(n log n) with one sort, not n pops. */
   drain(): T[] {
+    // The old heaps and their entries are dropped whole: no entry needs marking dead.
     const live = this.#first.items.filter((entry) => entry.live);
-    for (const entry of live) entry.live = false;
     live.sort((a, b) => a.key - b.key);
     this.#first = new KeyedHeap<T>(false);
     this.#last = new KeyedHeap<T>(true);
