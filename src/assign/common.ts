@@ -1,7 +1,8 @@
 /**
  * Helpers shared by the strategies (contract section 5): the per-wave work book, the
  * fair-share cap, the capped choice used by `priority`, `confidence` and `capability`, and the
- * reroute mechanics (pool of agents, moving a task's work).
+ * reroute mechanics (pool of agents, moving a task's work, and `RerouteBook`, which runs a
+ * dispatch's reroutes and steals on one copy of the state).
  *
  * "Work" compares agents per slot (contract section 5): the sum of predicted_time x speed of
  * the tasks an agent holds, divided by its max_concurrency. The state keeps the sums
@@ -292,9 +293,12 @@ export class RerouteBook {
    * Reroutes `task` from `from` and returns the id of the agent it goes to.
    * @param allowed - closed agents that are capable candidates of `task` (the engine checks with
    *   its per-wave tables; not checked again here), natural order
+   * @param timesS - optional: predicted_time(task, a) of the run's agent at index i is
+   *   `timesS[offset + i]`, seconds (the engine's per-wave table: the values {@link timeOn} gives,
+   *   without walking the task's predictions); absent: {@link timeOn}
    * @throws Error when `allowed` is empty (the engine must not reroute then: a bug)
    */
-  reroute(task: Task, from: AgentProfile, allowed: readonly AgentProfile[]): string {
+  reroute(task: Task, from: AgentProfile, allowed: readonly AgentProfile[], timesS?: ArrayLike<number>, offset = 0): string {
     if (this.#rule === null) {
       const decision = this.#reroute({ task, from, allowed, agents: this.#agents }, this.#state);
       this.#state = decision.state;
@@ -303,15 +307,15 @@ export class RerouteBook {
     if (allowed.length === 0) throw new Error(`reroute of task "${task.taskId}" (wave ${task.wave}) with no allowed capable candidate`);
     const scratch = this.#open();
     const to = this.#rule.choose(task, allowed, this.#agents, scratch);
-    this.#move(scratch, task, from, to);
+    this.#move(scratch, task, from, to, timesS, offset);
     if (this.#rule.rotationAfter !== undefined) scratch.rotation = this.#rule.rotationAfter(to, this.#agents);
     return to.agentId;
   }
 
-  /** Moves `task`'s work from `from` to `to` (a steal), as {@link moveTask}. */
-  move(task: Task, from: AgentProfile, to: AgentProfile): void {
+  /** Moves `task`'s work from `from` to `to` (a steal), as {@link moveTask}; `timesS` and `offset` as for {@link reroute}. */
+  move(task: Task, from: AgentProfile, to: AgentProfile, timesS?: ArrayLike<number>, offset = 0): void {
     if (this.#rule === null) this.#state = moveTask(task, from, to, this.#state).state;
-    else this.#move(this.#open(), task, from, to);
+    else this.#move(this.#open(), task, from, to, timesS, offset);
   }
 
   /** The state after every move so far, frozen (later moves work on a new copy). */
@@ -329,11 +333,20 @@ export class RerouteBook {
   }
 
   /** {@link moveTask}'s arithmetic on the scratch map (both sums read before either is set). */
-  #move(scratch: ScratchState, task: Task, from: AgentProfile, to: AgentProfile): void {
-    const fromWorkS = Math.max(0, (scratch.workS.get(from.agentId) ?? 0) - timeOn(task, from.agentId) * from.speed);
-    const toWorkS = (scratch.workS.get(to.agentId) ?? 0) + timeOn(task, to.agentId) * to.speed;
+  #move(scratch: ScratchState, task: Task, from: AgentProfile, to: AgentProfile, timesS: ArrayLike<number> | undefined, offset: number): void {
+    const fromWorkS = Math.max(0, (scratch.workS.get(from.agentId) ?? 0) - this.#timeOn(task, from, timesS, offset) * from.speed);
+    const toWorkS = (scratch.workS.get(to.agentId) ?? 0) + this.#timeOn(task, to, timesS, offset) * to.speed;
     scratch.workS.set(from.agentId, fromWorkS);
     scratch.workS.set(to.agentId, toWorkS);
+  }
+
+  /** predicted_time(task, agent), seconds: from `timesS` when given and the agent is in the run's list, else {@link timeOn}. */
+  #timeOn(task: Task, agent: AgentProfile, timesS: ArrayLike<number> | undefined, offset: number): number {
+    if (timesS !== undefined) {
+      const i = this.#agents.indexOf(agent);
+      if (i >= 0) return timesS[offset + i] as number;
+    }
+    return timeOn(task, agent.agentId);
   }
 }
 

@@ -198,7 +198,7 @@ export class WaveRun {
       // The victim holds an eligible item, so there is one to take.
       const item = victim.dequeueLast(eligible) as QueueItem;
       const { run } = item;
-      this.#moves().move(run.task, victim.profile, thief.profile);
+      this.#moves().move(run.task, victim.profile, thief.profile, this.#tables.predictedTimesS, run.index * this.#tables.lanes);
       run.lane = thief.index;
       run.steals++;
       thief.steals++;
@@ -242,7 +242,7 @@ export class WaveRun {
           waiting.push(item); // no closed capable candidate: it waits for its own circuit
           continue;
         }
-        const target = this.#lane(this.#moves().reroute(task, lane.profile, allowed));
+        const target = this.#lane(this.#moves().reroute(task, lane.profile, allowed, this.#tables.predictedTimesS, item.run.index * this.#tables.lanes));
         item.run.lane = target.index;
         item.run.reroutes++;
         if (onEvent !== undefined) {

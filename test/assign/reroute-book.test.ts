@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RerouteBook, moveTask, reroutePool } from '../../src/assign/common.ts';
+import { RerouteBook, moveTask, reroutePool, timeOn } from '../../src/assign/common.ts';
 import { STRATEGIES } from '../../src/assign/registry.ts';
 import { initialStrategyState, recordWave } from '../../src/assign/state.ts';
 import type { Strategy, StrategyState } from '../../src/assign/types.ts';
@@ -50,12 +50,18 @@ function oneByOne(strategy: Strategy, state: StrategyState, list: readonly Move[
   return { targets, state };
 }
 
-function throughBook(strategy: Pick<Strategy, 'reroute' | 'rule'>, state: StrategyState, list: readonly Move[], finishEvery: number): { targets: string[]; state: StrategyState } {
+/**
+ * The moves through books, a new one every `finishEvery` moves; with `tables`, each move gets the
+ * task's predicted times per agent as the engine gives them (one flat table, at an offset).
+ */
+function throughBook(strategy: Pick<Strategy, 'reroute' | 'rule'>, state: StrategyState, list: readonly Move[], finishEvery: number, tables = false): { targets: string[]; state: StrategyState } {
   const targets: string[] = [];
+  const timesS = tables ? Float64Array.from(list.flatMap((move) => agents.map((a) => timeOn(move.task, a.agentId)))) : undefined;
   let book = new RerouteBook(strategy, state, agents);
   list.forEach((move, i) => {
-    if (move.kind === 'steal') book.move(move.task, move.from, move.to);
-    else targets.push(book.reroute(move.task, move.from, reroutePool(move.task, move.allowed)));
+    const offset = i * agents.length;
+    if (move.kind === 'steal') book.move(move.task, move.from, move.to, timesS, offset);
+    else targets.push(book.reroute(move.task, move.from, reroutePool(move.task, move.allowed), timesS, offset));
     if ((i + 1) % finishEvery === 0) book = new RerouteBook(strategy, book.finish(), agents);
   });
   return { targets, state: book.finish() };
@@ -77,8 +83,8 @@ describe('RerouteBook: a queue of reroutes on one copy of the state', () => {
         const before = snapshot(state);
         const list = moves(random, 300);
         const expected = oneByOne(strategy, state, list);
-        for (const finishEvery of [1, 7, 1000]) {
-          const got = throughBook(strategy, state, list, finishEvery);
+        for (const [finishEvery, tables] of [[1, false], [7, false], [1000, false], [1000, true], [7, true]] as const) {
+          const got = throughBook(strategy, state, list, finishEvery, tables);
           expect(got.targets).toEqual(expected.targets);
           expect(snapshot(got.state)).toEqual(snapshot(expected.state));
           expect(Object.isFrozen(got.state)).toBe(true);
@@ -106,6 +112,20 @@ describe('RerouteBook: a queue of reroutes on one copy of the state', () => {
     // a2 loses 8 (to 12); a4 gains the mean time (20 / 3) x 1.5 = 10 for a non-candidate.
     expect(work(book.finish().workS)).toEqual({ a1: 20, a2: 12, a3: 2, a4: 10 });
     expect(work(state.workS)).toEqual({ a1: 30, a2: 12, a3: 2, a4: 0 });
+  });
+
+  it("takes a move's predicted times from the caller's table when it gives one", () => {
+    const strategy = STRATEGIES.get('load_balanced');
+    if (strategy === undefined) throw new Error('fixture');
+    const t = task('t', [['a1', 0.9, 10], ['a2', 0.8, 4], ['a3', 0.7, 6]]);
+    const [a1, a2, a3, a4] = agents as [AgentProfile, AgentProfile, AgentProfile, AgentProfile];
+    const book = new RerouteBook(strategy, { ...initialStrategyState(agents), workS: new Map([['a1', 30], ['a2', 12], ['a3', 2], ['a4', 0]]) }, agents);
+    // Times per agent at offset 2: a1 8, a2 3, a3 7, a4 2 (not the task's 10, 4, 6, 20/3).
+    const timesS = [99, 99, 8, 3, 7, 2];
+    expect(book.reroute(t, a1, [a2, a3], timesS, 2)).toBe('a3');
+    book.move(t, a2, a4, timesS, 2);
+    // a1 30 - 8; a3 2 + 7 x 0.5; a2 12 - 3 x 2; a4 0 + 2 x 1.5.
+    expect(work(book.finish().workS)).toEqual({ a1: 22, a2: 6, a3: 5.5, a4: 3 });
   });
 
   it("round_robin's rotation continues after the chosen agent, across batches", () => {
