@@ -56,7 +56,7 @@ function timeRun(dir: string): number {
   const started = performance.now();
   const result = spawnSync(
     process.execPath,
-    ['--heap-growing-percent=50', '--import', 'tsx', 'src/cli/main.ts', 'phase', '--input', dir, '--out', out, '--report-dir', out, '--quiet'],
+    ['--import', 'tsx', 'src/cli/main.ts', 'phase', '--input', dir, '--out', out, '--report-dir', out, '--quiet'],
     { cwd: ROOT, encoding: 'utf8' },
   );
   const wallS = (performance.now() - started) / 1000;

@@ -6,19 +6,25 @@
  *
  * {@link main} does everything and touches the process only through its `io` argument; the
  * block at the bottom, run only when this file is the entry script, is the one place that
- * reads `process`: streams, environment, clock, SIGINT/SIGTERM and the exit code.
+ * reads `process`: streams, environment, clock, SIGINT/SIGTERM and the exit code. `phase` runs
+ * in its own worker thread under a heap budget (src/cli/thread.ts): this module is that
+ * thread's entry too, and there fills `io` from messages of the main thread.
  */
 import { readFileSync, realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { z } from 'zod';
 import type { ExitCode } from '../errors.ts';
 import { crashingFs, NODE_OUTPUT_FS } from '../io/output-fs.ts';
 import { projectPath } from '../io/project.ts';
+import { spawnWorker } from '../util/worker.ts';
 import { LIVE_PROCESS_GROUPS } from '../worlds/subprocess/process-groups.ts';
 import { COMMANDS, DEFAULT_COMMAND } from './commands/index.ts';
 import { reportError } from './failure.ts';
-import type { CliIo } from './io.ts';
+import type { CancelSignal, CliIo, TextStream } from './io.ts';
 import { runProgram } from './program.ts';
+import { heapBudget, hostThread, runsInThread, threadIo } from './thread.ts';
+import type { ThreadData } from './thread.ts';
 import type { CliDeps } from './program.ts';
 
 export type { CliIo, SignalPort, TextStream } from './io.ts';
@@ -65,8 +71,35 @@ export function isEntryPoint(moduleUrl: string, scriptPath: string | undefined):
   }
 }
 
+/** The crash test's file system (scripts/crash.ts): SIGKILL at the N-th call of the writing layer, when `PHASE21_CRASH_AT` is set. */
+function crashDeps(env: NodeJS.ProcessEnv): CliDeps {
+  const crashAt = Number(env.PHASE21_CRASH_AT ?? '');
+  if (!Number.isSafeInteger(crashAt) || crashAt <= 0) return {};
+  return {
+    outputFs: crashingFs(NODE_OUTPUT_FS, crashAt, () => {
+      process.kill(process.pid, 'SIGKILL');
+      throw new Error('SIGKILL did not end the process');
+    }),
+  };
+}
+
+/** The command line's {@link ThreadData} when this module runs as the command's thread (src/cli/thread.ts). */
+function commandThreadData(): ThreadData | undefined {
+  if (isMainThread) return undefined;
+  const data: unknown = workerData;
+  return typeof data === 'object' && data !== null && 'kind' in data && data.kind === 'phase21-command' ? (data as ThreadData) : undefined;
+}
+
 // The only code that touches `process`.
-if (isEntryPoint(import.meta.url, process.argv[1])) {
+const threadData = commandThreadData();
+if (threadData !== undefined && parentPort !== null) {
+  // The command's thread: the command runs here, its streams and signals are the main thread's.
+  process.on('exit', () => {
+    LIVE_PROCESS_GROUPS.killAllNow();
+  });
+  const io = threadIo(parentPort, threadData, () => performance.now(), (code) => process.exit(code));
+  process.exitCode = await main(threadData.argv, io, crashDeps(process.env));
+} else if (isEntryPoint(import.meta.url, process.argv[1])) {
   // A reader that goes away (`| head`) is not an error of ours: stop writing, without a stack.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (error: NodeJS.ErrnoException) => {
@@ -78,27 +111,48 @@ if (isEntryPoint(import.meta.url, process.argv[1])) {
   process.on('exit', () => {
     LIVE_PROCESS_GROUPS.killAllNow();
   });
-  // The crash test (scripts/crash.ts): SIGKILL at the N-th call of the writing layer.
-  const crashAt = Number(process.env.PHASE21_CRASH_AT ?? '');
-  const outputFs =
-    Number.isSafeInteger(crashAt) && crashAt > 0
-      ? crashingFs(NODE_OUTPUT_FS, crashAt, () => {
-          process.kill(process.pid, 'SIGKILL');
-          throw new Error('SIGKILL did not end the process');
-        })
-      : undefined;
-  const code = await main(process.argv.slice(2), {
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    isTTY: process.stderr.isTTY, // typed boolean; undefined (falsy) off a terminal: colorEnabled guards it
-    now: () => performance.now(),
-    self: { execPath: process.execPath, execArgv: process.execArgv, script: process.argv[1] ?? fileURLToPath(import.meta.url) },
-    signals: {
-      on: (signal, listener) => process.on(signal, listener),
-      off: (signal, listener) => process.off(signal, listener),
-      exitNow: (exitCode) => process.exit(exitCode),
-    },
-  }, outputFs === undefined ? {} : { outputFs });
-  process.exitCode = code;
+  const argv = process.argv.slice(2);
+  const self = { execPath: process.execPath, execArgv: process.execArgv, script: process.argv[1] ?? fileURLToPath(import.meta.url) };
+  if (runsInThread(argv, COMMANDS.map((c) => c.name), DEFAULT_COMMAND)) {
+    // `phase` runs in its own thread under the heap budget (src/cli/thread.ts).
+    const budget = heapBudget(process.env);
+    if (budget.type === 'invalid') {
+      process.stderr.write(`${budget.message}\n`);
+      process.exitCode = 2;
+    } else {
+      // Typed as always there; undefined off a terminal.
+      const stdoutColumns = (process.stdout as TextStream).columns;
+      const stderrColumns = (process.stderr as TextStream).columns;
+      const data: ThreadData = {
+        kind: 'phase21-command',
+        argv,
+        env: { ...process.env },
+        isTTY: process.stderr.isTTY, // typed boolean; undefined (falsy) off a terminal: colorEnabled guards it
+        ...(stdoutColumns === undefined ? {} : { stdoutColumns }),
+        ...(stderrColumns === undefined ? {} : { stderrColumns }),
+        self,
+      };
+      const worker = spawnWorker(new URL(import.meta.url), { workerData: data, resourceLimits: { maxOldGenerationSizeMb: budget.mb } });
+      const host = { stdout: process.stdout, stderr: process.stderr, on: (signal: CancelSignal, listener: () => void) => process.on(signal, listener), off: (signal: CancelSignal, listener: () => void) => process.off(signal, listener) };
+      process.exitCode = await hostThread(worker, host, budget.mb, (error) => reportError(error, process.stderr, argv.includes('--debug')));
+    }
+  } else {
+    process.exitCode = await main(
+      argv,
+      {
+        stdout: process.stdout,
+        stderr: process.stderr,
+        env: process.env,
+        isTTY: process.stderr.isTTY, // typed boolean; undefined (falsy) off a terminal: colorEnabled guards it
+        now: () => performance.now(),
+        self,
+        signals: {
+          on: (signal, listener) => process.on(signal, listener),
+          off: (signal, listener) => process.off(signal, listener),
+          exitNow: (exitCode) => process.exit(exitCode),
+        },
+      },
+      crashDeps(process.env),
+    );
+  }
 }

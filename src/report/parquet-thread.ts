@@ -30,12 +30,22 @@ export type ParquetRequest =
 /** A message from the worker. */
 export type ParquetReply = { readonly kind: 'bytes'; readonly data: Uint8Array } | { readonly kind: 'done' } | { readonly kind: 'error'; readonly message: string };
 
+/**
+ * The worker's heap budget, MiB (Node's `resourceLimits.maxOldGenerationSizeMb`): under 2 GiB,
+ * V8 lets the heap grow to 1.3-2.0 times what it holds instead of 4 times (docs/decisions.md,
+ * "`phase` runs in its own thread with a heap budget"). The worker holds one wave's rows, about
+ * 1 KB per task, so 512 MiB leave room for a wave of about 400,000 tasks.
+ */
+export const PARQUET_HEAP_MB = 512;
+
 /** Lines sent to the worker in one message. */
 const LINES_PER_MESSAGE = 8192;
 
 /** The Parquet stream of a run, encoded by a worker thread; see the module comment. */
 export class OutcomesParquetThread {
-  readonly #worker = spawnWorker(workerUrl(import.meta.url, './parquet-worker.ts', 'parquet-worker.js'));
+  readonly #worker = spawnWorker(workerUrl(import.meta.url, './parquet-worker.ts', 'parquet-worker.js'), {
+    resourceLimits: { maxOldGenerationSizeMb: PARQUET_HEAP_MB },
+  });
   #lines: string[] = [];
   /** Encoded bytes not yet written, in order. */
   #queue: Uint8Array[] = [];

@@ -5,6 +5,7 @@
  * entry point), next to the chunk that starts it.
  */
 import { Worker } from 'node:worker_threads';
+import type { WorkerOptions } from 'node:worker_threads';
 
 /**
  * The URL of a worker's entry point, seen from the module `from` (its `import.meta.url`): `source`
@@ -17,10 +18,11 @@ export function workerUrl(from: string, source: string, bundled: string): URL {
 /**
  * Starts the worker at `url`. A `.ts` entry (the sources) starts from a small module that
  * registers tsx's loader in the worker first: a worker does not inherit `--import tsx`.
+ * `options` are Node's (`workerData`, `resourceLimits`, ...), passed as they are.
  */
-export function spawnWorker(url: URL): Worker {
-  if (!url.pathname.endsWith('.ts')) return new Worker(url);
+export function spawnWorker(url: URL, options: WorkerOptions = {}): Worker {
+  if (!url.pathname.endsWith('.ts')) return new Worker(url, options);
   const tsx = import.meta.resolve('tsx/esm/api');
   const boot = `import { register } from ${JSON.stringify(tsx)};\nregister();\nawait import(${JSON.stringify(url.href)});\n`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`));
+  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), options);
 }

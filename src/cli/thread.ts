@@ -1,0 +1,185 @@
+/**
+ * The command's own thread: `phase` runs in a `worker_threads` worker whose old generation is
+ * capped by a heap budget (Node's `resourceLimits.maxOldGenerationSizeMb`), so its peak memory
+ * follows what the run holds rather than how far V8 lets an unbounded heap grow
+ * (docs/decisions.md, "The run's thread and its heap budget"; BENCHMARKS.md).
+ *
+ * The process's main thread (src/cli/main.ts) keeps what only it has: the terminal, the
+ * signals and the exit code. The command's thread gets a {@link CliIo} whose streams and
+ * signals are messages to and from the main thread ({@link threadIo}); everything else runs
+ * there exactly as it would on the main thread.
+ */
+import type { MessagePort, Worker } from 'node:worker_threads';
+import type { ExitCode } from '../errors.ts';
+import type { SelfCommand } from '../tournament/launcher.ts';
+import type { CancelSignal, CliIo, TextStream } from './io.ts';
+
+/** The environment variable that sets the heap budget, in MiB. */
+export const HEAP_BUDGET_ENV = 'PHASE21_HEAP_MB';
+
+/**
+ * The default heap budget, MiB. V8 lets a heap whose limit is under 2 GiB grow to at most
+ * 1.3-2.0 times what it held after its last full collection (`MaxGrowingFactor`,
+ * src/heap/heap-controller.cc), against 4 times without a limit on a machine of this size;
+ * 1,024 MiB keeps the factor near 1.6 and leaves room for a wave of about 250,000 tasks
+ * (a run holds about 3 to 5 KB per task of the wave under way; BENCHMARKS.md).
+ */
+export const DEFAULT_HEAP_MB = 1024;
+
+/** The smallest budget accepted, MiB: V8's own floor for the growing factor (`kMinSize`). */
+export const MIN_HEAP_MB = 256;
+
+/** The commands that run in their own thread under the heap budget. */
+export const THREAD_COMMANDS: ReadonlySet<string> = new Set(['phase']);
+
+/** What the command's thread starts with (its `workerData`). */
+export interface ThreadData {
+  readonly kind: 'phase21-command';
+  readonly argv: readonly string[];
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly isTTY: boolean;
+  readonly stdoutColumns?: number;
+  readonly stderrColumns?: number;
+  readonly self?: SelfCommand;
+}
+
+/** A message from the command's thread to the main thread. */
+export type ThreadMessage =
+  | { readonly type: 'write'; readonly stream: 'stdout' | 'stderr'; readonly chunk: string }
+  /** The command's exit code, sent once, after its last write. */
+  | { readonly type: 'done'; readonly code: ExitCode };
+
+/** A message from the main thread to the command's thread. */
+export type ParentMessage = { readonly type: 'signal'; readonly signal: CancelSignal };
+
+/** The heap budget's value, or the problem with it (`PHASE21_HEAP_MB: ...`). */
+export type HeapBudget = { readonly type: 'ok'; readonly mb: number } | { readonly type: 'invalid'; readonly message: string };
+
+/**
+ * The heap budget from the environment: {@link DEFAULT_HEAP_MB} when {@link HEAP_BUDGET_ENV} is
+ * unset or empty, else its value, an integer >= {@link MIN_HEAP_MB}.
+ */
+export function heapBudget(env: Readonly<Record<string, string | undefined>>): HeapBudget {
+  const text = env[HEAP_BUDGET_ENV]?.trim() ?? '';
+  if (text === '') return { type: 'ok', mb: DEFAULT_HEAP_MB };
+  const mb = /^\d+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(mb) || mb < MIN_HEAP_MB) {
+    return { type: 'invalid', message: `${HEAP_BUDGET_ENV}: the heap budget in MiB must be an integer >= ${MIN_HEAP_MB}, got ${JSON.stringify(text)}` };
+  }
+  return { type: 'ok', mb };
+}
+
+/**
+ * Whether the command line runs in its own thread: its command (the first word when it names
+ * one of `commandNames`, else `defaultCommand`) is in {@link THREAD_COMMANDS}, and it asks for
+ * neither help nor the version (printed at once, without starting a thread).
+ */
+export function runsInThread(argv: readonly string[], commandNames: readonly string[], defaultCommand: string): boolean {
+  const first = argv[0];
+  const command = first !== undefined && commandNames.includes(first) ? first : defaultCommand;
+  if (!THREAD_COMMANDS.has(command)) return false;
+  return !argv.some((arg) => arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V');
+}
+
+/** The message text of a thread that ran out of its heap budget. */
+export function outOfHeapText(mb: number): string {
+  return (
+    `error: the run needed more than its heap budget of ${mb} MiB and stopped; ` +
+    `its finished waves are kept: run it again with ${HEAP_BUDGET_ENV}=${mb * 2} and the same options plus --resume`
+  );
+}
+
+/** Whether a worker's `error` says it ran out of its heap (Node's `ERR_WORKER_OUT_OF_MEMORY`). */
+function isOutOfHeap(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 'ERR_WORKER_OUT_OF_MEMORY';
+}
+
+/** The main thread's side: the process's streams and signals, and where the thread's code is. */
+export interface ThreadHost {
+  readonly stdout: TextStream;
+  readonly stderr: TextStream;
+  readonly on: (signal: CancelSignal, listener: () => void) => unknown;
+  readonly off: (signal: CancelSignal, listener: () => void) => unknown;
+}
+
+/**
+ * Runs the command in `worker` (started with {@link ThreadData} as its workerData) and resolves
+ * with its exit code: the code it sent; else, when the thread failed, 3 after writing
+ * {@link outOfHeapText} (it ran out of heap) or what `reportFailure` returns (another error,
+ * an internal one: src/cli/failure.ts); else the thread's own exit code (`exitNow`).
+ * SIGINT and SIGTERM are passed on to the thread while it runs.
+ */
+export function hostThread(worker: Worker, host: ThreadHost, heapMb: number, reportFailure: (error: unknown) => ExitCode): Promise<ExitCode> {
+  return new Promise((resolve) => {
+    let code: ExitCode | undefined;
+    let failure: unknown;
+    const forward = (signal: CancelSignal) => () => {
+      const message: ParentMessage = { type: 'signal', signal };
+      worker.postMessage(message);
+    };
+    const onInt = forward('SIGINT');
+    const onTerm = forward('SIGTERM');
+    host.on('SIGINT', onInt);
+    host.on('SIGTERM', onTerm);
+    worker.on('message', (message: ThreadMessage) => {
+      if (message.type === 'write') (message.stream === 'stdout' ? host.stdout : host.stderr).write(message.chunk);
+      else code = message.code;
+    });
+    worker.on('error', (error: unknown) => {
+      failure = error;
+    });
+    worker.on('exit', (exitCode: number) => {
+      host.off('SIGINT', onInt);
+      host.off('SIGTERM', onTerm);
+      if (code !== undefined) resolve(code);
+      else if (failure === undefined) resolve(exitCode as ExitCode);
+      else if (isOutOfHeap(failure)) {
+        host.stderr.write(`${outOfHeapText(heapMb)}\n`);
+        resolve(3);
+      } else resolve(reportFailure(failure));
+    });
+  });
+}
+
+/**
+ * The {@link CliIo} of the command's thread: writes and the exit code go to `port` as
+ * {@link ThreadMessage}s, signals come from it; `exitNow` ends the thread (its `exit` handlers
+ * run) with `code`, which the main thread takes as the process's exit code. A signal that comes
+ * while no listener is registered ends the thread at once with 130 or 143, as the signal would
+ * end a process that has no handler for it.
+ */
+export function threadIo(port: MessagePort, data: ThreadData, now: () => number, exitThread: (code: ExitCode) => void): CliIo {
+  const listeners: Record<CancelSignal, Set<() => void>> = { SIGINT: new Set(), SIGTERM: new Set() };
+  port.on('message', (message: ParentMessage) => {
+    const registered = listeners[message.signal];
+    if (registered.size === 0) exitThread(message.signal === 'SIGINT' ? 130 : 143);
+    for (const listener of [...registered]) listener();
+  });
+  // Signals are the only reason to listen: the port must not keep the thread alive.
+  port.unref();
+  const stream = (name: 'stdout' | 'stderr', columns: number | undefined): TextStream => ({
+    write: (chunk: string) => {
+      const message: ThreadMessage = { type: 'write', stream: name, chunk };
+      port.postMessage(message);
+      return true;
+    },
+    ...(columns === undefined ? {} : { columns }),
+  });
+  return {
+    stdout: stream('stdout', data.stdoutColumns),
+    stderr: stream('stderr', data.stderrColumns),
+    env: data.env,
+    isTTY: data.isTTY,
+    now,
+    exit: (code) => {
+      const message: ThreadMessage = { type: 'done', code };
+      port.postMessage(message);
+    },
+    signals: {
+      on: (signal, listener) => listeners[signal].add(listener),
+      off: (signal, listener) => listeners[signal].delete(listener),
+      exitNow: exitThread,
+    },
+    ...(data.self === undefined ? {} : { self: data.self }),
+  };
+}
