@@ -9,8 +9,8 @@
  */
 import type { AgentProfile, WavePlan } from '../plan/model.ts';
 import { bestProbability } from '../plan/model.ts';
-import type { RerouteDecision, RerouteRequest, Strategy, StrategyState, WaveAssignment } from './types.ts';
-import { WaveBook, bestInPool, fairShareCap, moveTask, reroutePool, takingOrder } from './common.ts';
+import type { RerouteRule, Strategy, StrategyState, WaveAssignment } from './types.ts';
+import { WaveBook, bestInPool, fairShareCap, rerouteWith, takingOrder } from './common.ts';
 import { agentScores } from './priority.ts';
 import { recordScore } from './state.ts';
 
@@ -43,10 +43,9 @@ function assignWave(wave: WavePlan, agents: readonly AgentProfile[], state: Stra
  * Reroutes to the capable candidate with the best record (the state holds no in-wave load);
  * ties to the least run-cumulative work per slot, then natural order.
  */
-function reroute({ task, from, allowed }: RerouteRequest, state: StrategyState): RerouteDecision {
-  const to = bestInPool(reroutePool(task, allowed), state, (agent) => recordScore(state.records.get(agent.agentId)));
-  return moveTask(task, from, to, state);
-}
+const rule: RerouteRule = {
+  choose: (_task, pool, _agents, state) => bestInPool(pool, state, (agent) => recordScore(state.records.get(agent.agentId))),
+};
 
 /** The `capability` strategy. */
-export const capabilityStrategy: Strategy = { name: 'capability', description: CAPABILITY_DESCRIPTION, assignWave, reroute };
+export const capabilityStrategy: Strategy = { name: 'capability', description: CAPABILITY_DESCRIPTION, assignWave, reroute: rerouteWith(rule), rule };

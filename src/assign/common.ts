@@ -1,7 +1,8 @@
 /**
  * Helpers shared by the strategies (contract section 5): the per-wave work book, the
  * fair-share cap, the capped choice used by `priority`, `confidence` and `capability`, and the
- * reroute mechanics (pool of agents, moving a task's work).
+ * reroute mechanics (pool of agents, moving a task's work, and `RerouteBook`, which runs a
+ * dispatch's reroutes and steals on one copy of the state).
  *
  * "Work" compares agents per slot (contract section 5): the sum of predicted_time x speed of
  * the tasks an agent holds, divided by its max_concurrency. The state keeps the sums
@@ -15,7 +16,7 @@
  */
 import type { AgentProfile, Prediction, Task } from '../plan/model.ts';
 import { isCapable, isCapableCandidate, predictionOn } from '../plan/model.ts';
-import type { Assignment, RerouteDecision, StrategyState, WaveAssignment } from './types.ts';
+import type { Assignment, RerouteDecision, RerouteRequest, RerouteRule, Strategy, StrategyState, WaveAssignment } from './types.ts';
 
 /** An agent's in-wave work cap is this multiple of the wave's fair share (contract section 5). */
 export const FAIR_SHARE_FACTOR = 1.25;
@@ -237,6 +238,116 @@ export function bestInPool(pool: readonly AgentProfile[], state: StrategyState, 
   }
   if (best === null) throw new Error('reroute pool is empty');
   return best;
+}
+
+/**
+ * A strategy's pure `reroute` from its rule: the pool ({@link reroutePool}), the choice, then
+ * {@link moveTask} with the rule's rotation.
+ */
+export function rerouteWith(rule: RerouteRule): (request: RerouteRequest, state: StrategyState) => RerouteDecision {
+  return ({ task, from, allowed, agents }, state) => {
+    const to = rule.choose(task, reroutePool(task, allowed), agents, state);
+    return moveTask(task, from, to, state, rule.rotationAfter?.(to, agents) ?? state.rotation);
+  };
+}
+
+/** The mutable copy a {@link RerouteBook} works on (a StrategyState the rule may read). */
+interface ScratchState {
+  rotation: number;
+  readonly workS: Map<string, number>;
+  readonly records: StrategyState['records'];
+  readonly wavesRecorded: number;
+}
+
+/**
+ * Many reroutes (and steals) in a row on one copy of the state: what calling the strategy's
+ * `reroute` (or {@link moveTask}) once per task and threading the state through gives, with one
+ * work map for the whole batch instead of one per move. A circuit opening moves the agent's
+ * whole queue (contract 4.5), millions of moves at 10^6 rows, and copying the map per move was
+ * most of the engine's garbage.
+ *
+ * The input state is never mutated; {@link finish} returns the new frozen state. A strategy
+ * without a {@link RerouteRule} (a test's) is called through its `reroute`, one state per move.
+ */
+export class RerouteBook {
+  readonly #rule: RerouteRule | null;
+  readonly #reroute: Strategy['reroute'];
+  readonly #agents: readonly AgentProfile[];
+  /** The state so far: `#scratch` when the rule decides, else the last decision's state. */
+  #state: StrategyState;
+  #scratch: ScratchState | null = null;
+
+  /**
+   * @param strategy - its `rule` decides when it has one, else its `reroute`
+   * @param state - the state before the first move (not mutated)
+   * @param agents - the run's agents, natural order
+   */
+  constructor(strategy: { readonly reroute: Strategy['reroute']; readonly rule?: RerouteRule | undefined }, state: StrategyState, agents: readonly AgentProfile[]) {
+    this.#rule = strategy.rule ?? null;
+    this.#reroute = strategy.reroute;
+    this.#state = state;
+    this.#agents = agents;
+  }
+
+  /**
+   * Reroutes `task` from `from` and returns the id of the agent it goes to.
+   * @param allowed - closed agents that are capable candidates of `task` (the engine checks with
+   *   its per-wave tables; not checked again here), natural order
+   * @param timesS - optional: predicted_time(task, a) of the run's agent at index i is
+   *   `timesS[offset + i]`, seconds (the engine's per-wave table: the values {@link timeOn} gives,
+   *   without walking the task's predictions); absent: {@link timeOn}
+   * @throws Error when `allowed` is empty (the engine must not reroute then: a bug)
+   */
+  reroute(task: Task, from: AgentProfile, allowed: readonly AgentProfile[], timesS?: ArrayLike<number>, offset = 0): string {
+    if (this.#rule === null) {
+      const decision = this.#reroute({ task, from, allowed, agents: this.#agents }, this.#state);
+      this.#state = decision.state;
+      return decision.agentId;
+    }
+    if (allowed.length === 0) throw new Error(`reroute of task "${task.taskId}" (wave ${task.wave}) with no allowed capable candidate`);
+    const scratch = this.#open();
+    const to = this.#rule.choose(task, allowed, this.#agents, scratch);
+    this.#move(scratch, task, from, to, timesS, offset);
+    if (this.#rule.rotationAfter !== undefined) scratch.rotation = this.#rule.rotationAfter(to, this.#agents);
+    return to.agentId;
+  }
+
+  /** Moves `task`'s work from `from` to `to` (a steal), as {@link moveTask}; `timesS` and `offset` as for {@link reroute}. */
+  move(task: Task, from: AgentProfile, to: AgentProfile, timesS?: ArrayLike<number>, offset = 0): void {
+    if (this.#rule === null) this.#state = moveTask(task, from, to, this.#state).state;
+    else this.#move(this.#open(), task, from, to, timesS, offset);
+  }
+
+  /** The state after every move so far, frozen (later moves work on a new copy). */
+  finish(): StrategyState {
+    const scratch = this.#scratch;
+    if (scratch === null) return this.#state;
+    this.#scratch = null;
+    this.#state = Object.freeze({ ...this.#state, rotation: scratch.rotation, workS: scratch.workS });
+    return this.#state;
+  }
+
+  #open(): ScratchState {
+    this.#scratch ??= { ...this.#state, workS: new Map(this.#state.workS) };
+    return this.#scratch;
+  }
+
+  /** {@link moveTask}'s arithmetic on the scratch map (both sums read before either is set). */
+  #move(scratch: ScratchState, task: Task, from: AgentProfile, to: AgentProfile, timesS: ArrayLike<number> | undefined, offset: number): void {
+    const fromWorkS = Math.max(0, (scratch.workS.get(from.agentId) ?? 0) - this.#timeOn(task, from, timesS, offset) * from.speed);
+    const toWorkS = (scratch.workS.get(to.agentId) ?? 0) + this.#timeOn(task, to, timesS, offset) * to.speed;
+    scratch.workS.set(from.agentId, fromWorkS);
+    scratch.workS.set(to.agentId, toWorkS);
+  }
+
+  /** predicted_time(task, agent), seconds: from `timesS` when given and the agent is in the run's list, else {@link timeOn}. */
+  #timeOn(task: Task, agent: AgentProfile, timesS: ArrayLike<number> | undefined, offset: number): number {
+    if (timesS !== undefined) {
+      const i = this.#agents.indexOf(agent);
+      if (i >= 0) return timesS[offset + i] as number;
+    }
+    return timeOn(task, agent.agentId);
+  }
 }
 
 /**

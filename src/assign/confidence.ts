@@ -6,8 +6,8 @@
  */
 import type { AgentProfile, WavePlan } from '../plan/model.ts';
 import { bestProbability } from '../plan/model.ts';
-import type { RerouteDecision, RerouteRequest, Strategy, StrategyState, WaveAssignment } from './types.ts';
-import { WaveBook, bestInPool, fairShareCap, moveTask, probabilityOn, reroutePool, takingOrder } from './common.ts';
+import type { RerouteRule, Strategy, StrategyState, WaveAssignment } from './types.ts';
+import { WaveBook, bestInPool, fairShareCap, probabilityOn, rerouteWith, takingOrder } from './common.ts';
 
 /** One line for `--help` and the report. */
 export const CONFIDENCE_DESCRIPTION = 'most confident tasks first; each to the agent with the highest p for it, capped at 1.25 x fair share per wave';
@@ -24,10 +24,9 @@ function assignWave(wave: WavePlan, agents: readonly AgentProfile[], state: Stra
  * Reroutes to the pool agent with the highest p(t, a) (the task's mean p for a non-candidate);
  * ties to the least run-cumulative work, then natural order.
  */
-function reroute({ task, from, allowed }: RerouteRequest, state: StrategyState): RerouteDecision {
-  const to = bestInPool(reroutePool(task, allowed), state, (agent) => probabilityOn(task, agent.agentId));
-  return moveTask(task, from, to, state);
-}
+const rule: RerouteRule = {
+  choose: (task, pool, _agents, state) => bestInPool(pool, state, (agent) => probabilityOn(task, agent.agentId)),
+};
 
 /** The `confidence` strategy. */
-export const confidenceStrategy: Strategy = { name: 'confidence', description: CONFIDENCE_DESCRIPTION, assignWave, reroute };
+export const confidenceStrategy: Strategy = { name: 'confidence', description: CONFIDENCE_DESCRIPTION, assignWave, reroute: rerouteWith(rule), rule };

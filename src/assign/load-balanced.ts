@@ -5,8 +5,8 @@
  * max_concurrency); ties to the first in natural order.
  */
 import type { AgentProfile, WavePlan } from '../plan/model.ts';
-import type { RerouteDecision, RerouteRequest, Strategy, StrategyState, WaveAssignment } from './types.ts';
-import { WaveBook, bestInPool, moveTask, reroutePool, workPerSlotOf } from './common.ts';
+import type { RerouteRule, Strategy, StrategyState, WaveAssignment } from './types.ts';
+import { WaveBook, bestInPool, rerouteWith, workPerSlotOf } from './common.ts';
 
 /** One line for `--help` and the report. */
 export const LOAD_BALANCED_DESCRIPTION = 'each task to the capable candidate with the least work per slot so far in the run (default)';
@@ -18,10 +18,12 @@ function assignWave(wave: WavePlan, agents: readonly AgentProfile[], state: Stra
 }
 
 /** Reroutes to the agent of the pool with the least run-cumulative work per slot (also used by `schedule`). */
-export function rerouteLeastWork({ task, from, allowed }: RerouteRequest, state: StrategyState): RerouteDecision {
-  const to = bestInPool(reroutePool(task, allowed), state, (agent) => -workPerSlotOf(state, agent));
-  return moveTask(task, from, to, state);
-}
+export const leastWorkRule: RerouteRule = {
+  choose: (_task, pool, _agents, state) => bestInPool(pool, state, (agent) => -workPerSlotOf(state, agent)),
+};
+
+/** {@link leastWorkRule} as a strategy's pure `reroute`. */
+export const rerouteLeastWork: Strategy['reroute'] = rerouteWith(leastWorkRule);
 
 /** The `load_balanced` strategy. */
-export const loadBalancedStrategy: Strategy = { name: 'load_balanced', description: LOAD_BALANCED_DESCRIPTION, assignWave, reroute: rerouteLeastWork };
+export const loadBalancedStrategy: Strategy = { name: 'load_balanced', description: LOAD_BALANCED_DESCRIPTION, assignWave, reroute: rerouteLeastWork, rule: leastWorkRule };

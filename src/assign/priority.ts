@@ -10,8 +10,8 @@
  */
 import type { AgentProfile, Task, WavePlan } from '../plan/model.ts';
 import { bestProbability } from '../plan/model.ts';
-import type { RerouteDecision, RerouteRequest, Strategy, StrategyState, WaveAssignment } from './types.ts';
-import { WaveBook, bestInPool, fairShareCap, moveTask, probabilityOn, reroutePool, takingOrder } from './common.ts';
+import type { RerouteRule, Strategy, StrategyState, WaveAssignment } from './types.ts';
+import { WaveBook, bestInPool, fairShareCap, probabilityOn, rerouteWith, takingOrder } from './common.ts';
 import { recordScore } from './state.ts';
 
 /** One line for `--help` and the report. */
@@ -58,12 +58,14 @@ function assignWave(wave: WavePlan, agents: readonly AgentProfile[], state: Stra
  * in the first wave, where there is no record, the best p(t, a) for this task (the task's mean
  * p for a non-candidate). Ties to the least run-cumulative work, then natural order.
  */
-function reroute({ task, from, allowed }: RerouteRequest, state: StrategyState): RerouteDecision {
-  const score = state.wavesRecorded > 0
-    ? (agent: AgentProfile) => recordScore(state.records.get(agent.agentId))
-    : (agent: AgentProfile) => probabilityOn(task, agent.agentId);
-  return moveTask(task, from, bestInPool(reroutePool(task, allowed), state, score), state);
-}
+const rule: RerouteRule = {
+  choose(task, pool, _agents, state) {
+    const score = state.wavesRecorded > 0
+      ? (agent: AgentProfile) => recordScore(state.records.get(agent.agentId))
+      : (agent: AgentProfile) => probabilityOn(task, agent.agentId);
+    return bestInPool(pool, state, score);
+  },
+};
 
 /** The `priority` strategy. */
-export const priorityStrategy: Strategy = { name: 'priority', description: PRIORITY_DESCRIPTION, assignWave, reroute };
+export const priorityStrategy: Strategy = { name: 'priority', description: PRIORITY_DESCRIPTION, assignWave, reroute: rerouteWith(rule), rule };

@@ -4,9 +4,9 @@
  * continues after that agent, across waves (`StrategyState.rotation`).
  */
 import type { AgentProfile, WavePlan } from '../plan/model.ts';
-import type { RerouteDecision, RerouteRequest, Strategy, StrategyState, WaveAssignment } from './types.ts';
+import type { RerouteRule, Strategy, StrategyState, WaveAssignment } from './types.ts';
 import type { Pick } from './common.ts';
-import { WaveBook, moveTask, reroutePool } from './common.ts';
+import { WaveBook, rerouteWith } from './common.ts';
 
 /** One line for `--help` and the report. */
 export const ROUND_ROBIN_DESCRIPTION = 'each task to the next candidate agent in rotation; the rotation continues across waves';
@@ -38,23 +38,36 @@ function assignWave(wave: WavePlan, agents: readonly AgentProfile[], state: Stra
   return book.finish(state, rotation);
 }
 
-/** The next agent in rotation (over the run's agent list) among the pool. */
-function reroute({ task, from, allowed, agents }: RerouteRequest, state: StrategyState): RerouteDecision {
-  const pool = new Set(reroutePool(task, allowed).map((agent) => agent.agentId));
-  const n = agents.length;
-  let best = -1;
-  let bestDistance = Infinity;
-  agents.forEach((agent, index) => {
-    const d = distance(index, state.rotation, n);
-    if (pool.has(agent.agentId) && d < bestDistance) {
-      best = index;
-      bestDistance = d;
-    }
-  });
-  const to = agents[best];
-  if (to === undefined) throw new Error(`reroute of task "${task.taskId}": no allowed agent is in the run's agent list`);
-  return moveTask(task, from, to, state, (best + 1) % n);
+/** Index of `agent` in the run's agent list (by id), -1 when absent. */
+function indexOf(agents: readonly AgentProfile[], agent: AgentProfile): number {
+  for (let i = 0; i < agents.length; i++) if ((agents[i] as AgentProfile).agentId === agent.agentId) return i;
+  return -1;
 }
 
+/**
+ * Reroutes to the next agent in rotation (over the run's agent list) among the pool; the
+ * rotation continues after it. Each agent has its own distance, so the pool's order is moot.
+ */
+const rule: RerouteRule = {
+  choose(task, pool, agents, state) {
+    const n = agents.length;
+    let best = -1;
+    let bestDistance = Infinity;
+    for (const agent of pool) {
+      const index = indexOf(agents, agent);
+      if (index < 0) continue;
+      const d = distance(index, state.rotation, n);
+      if (d < bestDistance) {
+        best = index;
+        bestDistance = d;
+      }
+    }
+    const to = agents[best];
+    if (to === undefined) throw new Error(`reroute of task "${task.taskId}": no allowed agent is in the run's agent list`);
+    return to;
+  },
+  rotationAfter: (to, agents) => (indexOf(agents, to) + 1) % agents.length,
+};
+
 /** The `round_robin` strategy. */
-export const roundRobinStrategy: Strategy = { name: 'round_robin', description: ROUND_ROBIN_DESCRIPTION, assignWave, reroute };
+export const roundRobinStrategy: Strategy = { name: 'round_robin', description: ROUND_ROBIN_DESCRIPTION, assignWave, reroute: rerouteWith(rule), rule };

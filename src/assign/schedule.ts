@@ -7,7 +7,7 @@
 import type { AgentProfile, WavePlan } from '../plan/model.ts';
 import type { Strategy, StrategyState, WaveAssignment } from './types.ts';
 import { WaveBook } from './common.ts';
-import { rerouteLeastWork } from './load-balanced.ts';
+import { leastWorkRule, rerouteLeastWork } from './load-balanced.ts';
 
 /** One line for `--help` and the report. */
 export const SCHEDULE_DESCRIPTION = "each task to Phase 20's suggested agent; least work where there is no suggestion";
@@ -23,4 +23,4 @@ function assignWave(wave: WavePlan, agents: readonly AgentProfile[], state: Stra
 }
 
 /** The `schedule` strategy. Reroutes as `load_balanced` (least work). */
-export const scheduleStrategy: Strategy = { name: 'schedule', description: SCHEDULE_DESCRIPTION, assignWave, reroute: rerouteLeastWork };
+export const scheduleStrategy: Strategy = { name: 'schedule', description: SCHEDULE_DESCRIPTION, assignWave, reroute: rerouteLeastWork, rule: leastWorkRule };

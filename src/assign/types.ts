@@ -58,6 +58,21 @@ export interface RerouteDecision {
   readonly state: StrategyState;
 }
 
+/**
+ * How a strategy picks the agent of a reroute (contract section 5), apart from moving the work:
+ * `rerouteWith` (./common.ts) makes the strategy's `reroute` of it, and `RerouteBook` runs it
+ * for a whole queue with one copy of the state.
+ */
+export interface RerouteRule {
+  /**
+   * The agent of `pool` (non-empty, capable candidates of `task`, natural order) the task goes
+   * to, given `state` (read only). `agents` is the run's agent list, natural order.
+   */
+  choose(task: Task, pool: readonly AgentProfile[], agents: readonly AgentProfile[], state: StrategyState): AgentProfile;
+  /** The rotation once the task is on `to` (round_robin); absent: unchanged. */
+  rotationAfter?(to: AgentProfile, agents: readonly AgentProfile[]): number;
+}
+
 /** An assignment strategy. Implementations are pure and deterministic. */
 export interface Strategy {
   readonly name: StrategyName;
@@ -73,4 +88,9 @@ export interface Strategy {
    * moves the task's work there.
    */
   reroute(request: RerouteRequest, state: StrategyState): RerouteDecision;
+  /**
+   * How `reroute` picks the agent, when the strategy is built on a rule (every registered one
+   * is): lets the engine run a whole queue's reroutes on one copy of the state.
+   */
+  readonly rule?: RerouteRule;
 }

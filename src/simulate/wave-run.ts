@@ -3,7 +3,7 @@
  * from open circuits, work stealing and dependency release. The run-long state (clock, breakers,
  * cooldown timers, earlier waves' outcomes) is the {@link Simulation}'s (./engine.ts).
  */
-import { moveTask } from '../assign/common.ts';
+import { RerouteBook } from '../assign/common.ts';
 import type { StrategyState } from '../assign/types.ts';
 import type { AgentProfile, Task, TaskRef } from '../plan/model.ts';
 import type { AttemptResult } from '../ports.ts';
@@ -76,6 +76,8 @@ export class WaveRun {
   readonly #decisions: GateDecision[] = [];
   readonly #progressEvery: number;
   #strategyState: StrategyState;
+  /** The strategy's moves during one {@link dispatch} (null between them); see #moves. */
+  #book: RerouteBook | null = null;
   readonly #readiness: Readiness;
   readonly #tables: WaveTables;
   /** Per lane, its queue after the last reroute pass: what had arrived, and which agents were closed. */
@@ -163,6 +165,16 @@ export class WaveRun {
     this.#reroute();
     for (const lane of this.lanes) this.#fill(lane);
     if (this.config.steal) for (const lane of this.lanes) this.#stealInto(lane);
+    if (this.#book !== null) {
+      this.#strategyState = this.#book.finish();
+      this.#book = null;
+    }
+  }
+
+  /** The book the strategy's reroutes and steals of this dispatch go through: one state copy per dispatch, not per move. */
+  #moves(): RerouteBook {
+    this.#book ??= new RerouteBook(this.input.strategy, this.#strategyState, this.config.agents);
+    return this.#book;
   }
 
   /**
@@ -186,7 +198,7 @@ export class WaveRun {
       // The victim holds an eligible item, so there is one to take.
       const item = victim.dequeueLast(eligible) as QueueItem;
       const { run } = item;
-      this.#strategyState = moveTask(run.task, victim.profile, thief.profile, this.#strategyState).state;
+      this.#moves().move(run.task, victim.profile, thief.profile, this.#tables.predictedTimesS, run.index * this.#tables.lanes);
       run.lane = thief.index;
       run.steals++;
       thief.steals++;
@@ -230,10 +242,7 @@ export class WaveRun {
           waiting.push(item); // no closed capable candidate: it waits for its own circuit
           continue;
         }
-        const request = { task, from: lane.profile, allowed, agents: this.config.agents };
-        const decision = this.input.strategy.reroute(request, this.#strategyState);
-        this.#strategyState = decision.state;
-        const target = this.#lane(decision.agentId);
+        const target = this.#lane(this.#moves().reroute(task, lane.profile, allowed, this.#tables.predictedTimesS, item.run.index * this.#tables.lanes));
         item.run.lane = target.index;
         item.run.reroutes++;
         if (onEvent !== undefined) {

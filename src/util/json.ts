@@ -29,3 +29,24 @@ export function jsonLine(record: unknown): string {
 export function jsonDocument(record: unknown): string {
   return `${JSON.stringify(record, null, 2)}\n`;
 }
+
+/**
+ * Whether JSON prints `text` as it is between quotes: it is only printable ASCII other than `"`
+ * and `\` (0x20 to 0x7e). ECMA-262's QuoteJSONString escapes exactly `"`, `\`, the controls
+ * below 0x20 and lone surrogates, and keeps every other character.
+ */
+export function isJsonPlain(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+}
+
+/**
+ * `JSON.stringify(text)` for a string, without its general machinery when {@link isJsonPlain}
+ * (the ids in event lines): the text between quotes. Anything else goes to JSON.stringify.
+ */
+export function jsonQuote(text: string): string {
+  return isJsonPlain(text) ? `"${text}"` : JSON.stringify(text);
+}

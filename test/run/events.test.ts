@@ -4,6 +4,7 @@ import { eventRecordSchema } from '../../src/schema/events.ts';
 import { jsonLine } from '../../src/util/json.ts';
 import { SCHEMA_VERSION } from '../../src/options.ts';
 import { SimulatedCalendar } from '../../src/util/time.ts';
+import { mulberry32 } from '../helpers/random.ts';
 
 const calendar = new SimulatedCalendar(Date.parse('2026-02-01T00:00:00.000Z'));
 
@@ -62,3 +63,44 @@ describe('events.jsonl records', () => {
     expect(eventRecord(1, EVENTS[0] as RunEvent, calendar)).toMatchObject({ wave: null, time: '2026-02-01T00:00:00.000Z', time_s: 0 });
   });
 });
+
+describe('events.jsonl lines of task events, assembled from cached pieces', () => {
+  const ids = ['t1', 'task_000042', 'weird "id"', 'back\\slash', 'é', 'tab\there', '\u007f', '\ud800', '😀', '', ' ~!#$%&()*+,-./:;<=>?@[]^_`{|}'];
+  const agents = ['agent_0', 'agent_1', 'agent_2', 'a "quoted" agent', 'ägent'];
+
+  it('every line is jsonLine(eventRecord(...)), over 20,000 random events in bursts with every kind mixed in', () => {
+    const random = mulberry32(20261126);
+    const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+    const events: RunEvent[] = [];
+    let timeS = 0;
+    let wave = 1;
+    for (let i = 0; i < 20_000; i++) {
+      const r = random();
+      if (r < 0.05) timeS += random() * 100; // a new burst
+      else if (r < 0.06) wave += 1;
+      else if (r < 0.07) timeS = random() * 1e5; // back in time (a resumed run's first event)
+      const kind = random();
+      if (kind < 0.6) events.push({ type: 'task_rerouted', wave, taskId: random() < 0.8 ? `t${Math.floor(random() * 1000)}` : pick(ids), fromAgentId: pick(agents), toAgentId: pick(agents), timeS });
+      else if (kind < 0.8) events.push({ type: 'task_stolen', wave, taskId: pick(ids), fromAgentId: pick(agents), toAgentId: pick(agents), timeS });
+      else events.push(pick(EVENTS));
+    }
+    const lines: string[] = [];
+    const log = new EventLog(calendar, (line) => lines.push(line), 10);
+    for (const event of events) log.add(event);
+    expect(lines).toEqual(events.map((event, i) => jsonLine(eventRecord(11 + i, event, calendar))));
+  });
+
+  it('a task event after another kind at the same time, or in another wave at the same time, gets its own type and wave', () => {
+    const lines: string[] = [];
+    const log = new EventLog(calendar, (line) => lines.push(line));
+    log.addSimulation({ type: 'task_rerouted', taskId: 'a', fromAgentId: 'agent_0', toAgentId: 'agent_1', timeS: 1 }, 1);
+    log.addSimulation({ type: 'task_stolen', taskId: 'a', fromAgentId: 'agent_0', toAgentId: 'agent_1', timeS: 1 }, 1);
+    log.addSimulation({ type: 'task_stolen', taskId: 'a', fromAgentId: 'agent_1', toAgentId: 'agent_0', timeS: 1 }, 2);
+    expect(lines).toEqual([
+      '{"schema_version":"2.1.0","seq":1,"type":"task_rerouted","time":"2026-02-01T00:00:01.000Z","time_s":1,"wave":1,"agent_id":null,"task_id":"a","from_agent_id":"agent_0","to_agent_id":"agent_1","reason":null}\n',
+      '{"schema_version":"2.1.0","seq":2,"type":"task_stolen","time":"2026-02-01T00:00:01.000Z","time_s":1,"wave":1,"agent_id":null,"task_id":"a","from_agent_id":"agent_0","to_agent_id":"agent_1","reason":null}\n',
+      '{"schema_version":"2.1.0","seq":3,"type":"task_stolen","time":"2026-02-01T00:00:01.000Z","time_s":1,"wave":2,"agent_id":null,"task_id":"a","from_agent_id":"agent_1","to_agent_id":"agent_0","reason":null}\n',
+    ]);
+  });
+});
+
