@@ -23,7 +23,7 @@ import { COMMANDS, DEFAULT_COMMAND } from './commands/index.ts';
 import { reportError } from './failure.ts';
 import type { CancelSignal, CliIo, TextStream } from './io.ts';
 import { runProgram } from './program.ts';
-import { heapBudget, hostThread, runsInThread, threadIo } from './thread.ts';
+import { heapBudget, hostThread, inputFolderBytes, inputFolderOf, runsInThread, threadIo } from './thread.ts';
 import type { ThreadData } from './thread.ts';
 import type { CliDeps } from './program.ts';
 
@@ -115,7 +115,8 @@ if (threadData !== undefined && parentPort !== null) {
   const self = { execPath: process.execPath, execArgv: process.execArgv, script: process.argv[1] ?? fileURLToPath(import.meta.url) };
   if (runsInThread(argv, COMMANDS.map((c) => c.name), DEFAULT_COMMAND)) {
     // `phase` runs in its own thread under the heap budget (src/cli/thread.ts).
-    const budget = heapBudget(process.env);
+    const folder = inputFolderOf(argv, process.cwd());
+    const budget = heapBudget(process.env, folder === undefined ? undefined : inputFolderBytes(folder));
     if (budget.type === 'invalid') {
       process.stderr.write(`${budget.message}\n`);
       process.exitCode = 2;
@@ -132,7 +133,7 @@ if (threadData !== undefined && parentPort !== null) {
         ...(stderrColumns === undefined ? {} : { stderrColumns }),
         self,
       };
-      const worker = spawnWorker(new URL(import.meta.url), { workerData: data, resourceLimits: { maxOldGenerationSizeMb: budget.mb } });
+      const worker = spawnWorker(new URL(import.meta.url), { workerData: data, ...(budget.mb === null ? {} : { resourceLimits: { maxOldGenerationSizeMb: budget.mb } }) });
       const host = { stdout: process.stdout, stderr: process.stderr, on: (signal: CancelSignal, listener: () => void) => process.on(signal, listener), off: (signal: CancelSignal, listener: () => void) => process.off(signal, listener) };
       process.exitCode = await hostThread(worker, host, budget.mb, (error) => reportError(error, process.stderr, argv.includes('--debug')));
     }

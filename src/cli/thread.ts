@@ -1,14 +1,17 @@
 /**
  * The command's own thread: `phase` runs in a `worker_threads` worker whose old generation is
- * capped by a heap budget (Node's `resourceLimits.maxOldGenerationSizeMb`), so its peak memory
- * follows what the run holds rather than how far V8 lets an unbounded heap grow
- * (docs/decisions.md, "The run's thread and its heap budget"; BENCHMARKS.md).
+ * capped, for a large input, by a heap budget (Node's `resourceLimits.maxOldGenerationSizeMb`;
+ * {@link heapBudget}), so its peak memory follows what the run holds rather than how far V8 lets
+ * an unbounded heap grow (docs/decisions.md, "`phase` runs in its own thread with a heap
+ * budget"; docs/performance.md; BENCHMARKS.md).
  *
  * The process's main thread (src/cli/main.ts) keeps what only it has: the terminal, the
  * signals and the exit code. The command's thread gets a {@link CliIo} whose streams and
  * signals are messages to and from the main thread ({@link threadIo}); everything else runs
  * there exactly as it would on the main thread.
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ExitCode } from '../errors.ts';
 import type { SelfCommand } from '../tournament/launcher.ts';
@@ -28,6 +31,17 @@ export const DEFAULT_HEAP_MB = 1024;
 
 /** The smallest budget accepted, MiB: V8's own floor for the growing factor (`kMinSize`). */
 export const MIN_HEAP_MB = 256;
+
+/**
+ * Input folders smaller than this, bytes, run without the budget (unless {@link HEAP_BUDGET_ENV}
+ * is set): their runs stay small anyway, and V8's small-heap mode, which starts with a low
+ * old-generation limit, costs them time (10^5 rows, a 43 MB tree: 4.47 s with the budget
+ * against 3.82 s without; docs/performance.md). A 10^6-row tree is about 520 MB.
+ */
+export const BUDGET_MIN_INPUT_BYTES = 256 * 1024 * 1024;
+
+/** The default of `--input` (src/options.ts), relative to the working folder. */
+const DEFAULT_INPUT = 'data/phase20';
 
 /** The commands that run in their own thread under the heap budget. */
 export const THREAD_COMMANDS: ReadonlySet<string> = new Set(['phase']);
@@ -52,21 +66,55 @@ export type ThreadMessage =
 /** A message from the main thread to the command's thread. */
 export type ParentMessage = { readonly type: 'signal'; readonly signal: CancelSignal };
 
-/** The heap budget's value, or the problem with it (`PHASE21_HEAP_MB: ...`). */
-export type HeapBudget = { readonly type: 'ok'; readonly mb: number } | { readonly type: 'invalid'; readonly message: string };
+/**
+ * The heap budget's value (`mb`, or null for none: V8's own limits), or the problem with it
+ * (`PHASE21_HEAP_MB: ...`).
+ */
+export type HeapBudget = { readonly type: 'ok'; readonly mb: number | null } | { readonly type: 'invalid'; readonly message: string };
 
 /**
- * The heap budget from the environment: {@link DEFAULT_HEAP_MB} when {@link HEAP_BUDGET_ENV} is
- * unset or empty, else its value, an integer >= {@link MIN_HEAP_MB}.
+ * The heap budget: {@link HEAP_BUDGET_ENV}'s value when set (an integer >= {@link MIN_HEAP_MB});
+ * else none when `inputBytes` is known and under {@link BUDGET_MIN_INPUT_BYTES}; else
+ * {@link DEFAULT_HEAP_MB}.
+ * @param inputBytes - the size of the input folder ({@link inputFolderBytes}), undefined when unknown
  */
-export function heapBudget(env: Readonly<Record<string, string | undefined>>): HeapBudget {
+export function heapBudget(env: Readonly<Record<string, string | undefined>>, inputBytes?: number): HeapBudget {
   const text = env[HEAP_BUDGET_ENV]?.trim() ?? '';
-  if (text === '') return { type: 'ok', mb: DEFAULT_HEAP_MB };
+  if (text === '') return { type: 'ok', mb: inputBytes !== undefined && inputBytes < BUDGET_MIN_INPUT_BYTES ? null : DEFAULT_HEAP_MB };
   const mb = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(mb) || mb < MIN_HEAP_MB) {
     return { type: 'invalid', message: `${HEAP_BUDGET_ENV}: the heap budget in MiB must be an integer >= ${MIN_HEAP_MB}, got ${JSON.stringify(text)}` };
   }
   return { type: 'ok', mb };
+}
+
+/**
+ * The input folder a `phase` command line names: the value of its last `--input DIR` or
+ * `--input=DIR`, else `data/phase20` when it has no `--config` (which may name one); resolved
+ * against `cwd`. Undefined when the command line leaves it to a config file.
+ */
+export function inputFolderOf(argv: readonly string[], cwd: string): string | undefined {
+  let input: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] ?? '';
+    if (arg === '--input' && i + 1 < argv.length) input = argv[++i];
+    else if (arg.startsWith('--input=')) input = arg.slice('--input='.length);
+  }
+  if (input === undefined && argv.some((arg) => arg === '--config' || arg.startsWith('--config='))) return undefined;
+  return path.resolve(cwd, input ?? DEFAULT_INPUT);
+}
+
+/** The total size, bytes, of the files under `folder` (following no links); undefined when it cannot be read. */
+export function inputFolderBytes(folder: string): number | undefined {
+  try {
+    let bytes = 0;
+    for (const entry of fs.readdirSync(folder, { recursive: true, withFileTypes: true })) {
+      if (entry.isFile()) bytes += fs.statSync(path.join(entry.parentPath, entry.name)).size;
+    }
+    return bytes;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -81,12 +129,11 @@ export function runsInThread(argv: readonly string[], commandNames: readonly str
   return !argv.some((arg) => arg === '--help' || arg === '-h' || arg === '--version' || arg === '-V');
 }
 
-/** The message text of a thread that ran out of its heap budget. */
-export function outOfHeapText(mb: number): string {
-  return (
-    `error: the run needed more than its heap budget of ${mb} MiB and stopped; ` +
-    `its finished waves are kept: run it again with ${HEAP_BUDGET_ENV}=${mb * 2} and the same options plus --resume`
-  );
+/** The message text of a thread that ran out of its heap budget (`mb`), or of V8's own limit (null). */
+export function outOfHeapText(mb: number | null): string {
+  const what = mb === null ? 'more heap than V8 gives it' : `more than its heap budget of ${mb} MiB`;
+  const next = mb === null ? 4096 : mb * 2;
+  return `error: the run needed ${what} and stopped; its finished waves are kept: run it again with ${HEAP_BUDGET_ENV}=${next} and the same options plus --resume`;
 }
 
 /** Whether a worker's `error` says it ran out of its heap (Node's `ERR_WORKER_OUT_OF_MEMORY`). */
@@ -109,7 +156,7 @@ export interface ThreadHost {
  * an internal one: src/cli/failure.ts); else the thread's own exit code (`exitNow`).
  * SIGINT and SIGTERM are passed on to the thread while it runs.
  */
-export function hostThread(worker: Worker, host: ThreadHost, heapMb: number, reportFailure: (error: unknown) => ExitCode): Promise<ExitCode> {
+export function hostThread(worker: Worker, host: ThreadHost, heapMb: number | null, reportFailure: (error: unknown) => ExitCode): Promise<ExitCode> {
   return new Promise((resolve) => {
     let code: ExitCode | undefined;
     let failure: unknown;

@@ -7,15 +7,20 @@ import { EventEmitter } from 'node:events';
 import { MessageChannel } from 'node:worker_threads';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ExitCode } from '../../src/errors.ts';
 import type { CancelSignal } from '../../src/cli/io.ts';
 import {
+  BUDGET_MIN_INPUT_BYTES,
   DEFAULT_HEAP_MB,
   HEAP_BUDGET_ENV,
   heapBudget,
   hostThread,
+  inputFolderBytes,
+  inputFolderOf,
   outOfHeapText,
   runsInThread,
   threadIo,
@@ -32,9 +37,17 @@ describe('heapBudget', () => {
     expect(heapBudget({ [HEAP_BUDGET_ENV]: '  ' })).toEqual({ type: 'ok', mb: 1024 });
   });
 
-  it('takes an integer of MiB from 256 up', () => {
+  it('takes an integer of MiB from 256 up, whatever the input\'s size', () => {
     expect(heapBudget({ [HEAP_BUDGET_ENV]: '256' })).toEqual({ type: 'ok', mb: 256 });
-    expect(heapBudget({ [HEAP_BUDGET_ENV]: ' 4096 ' })).toEqual({ type: 'ok', mb: 4096 });
+    expect(heapBudget({ [HEAP_BUDGET_ENV]: ' 4096 ' }, 1000)).toEqual({ type: 'ok', mb: 4096 });
+  });
+
+  it('is none for an input folder under 256 MiB, the default from there up and when the size is unknown', () => {
+    expect(BUDGET_MIN_INPUT_BYTES).toBe(268_435_456);
+    expect(heapBudget({}, 0)).toEqual({ type: 'ok', mb: null });
+    expect(heapBudget({}, 268_435_455)).toEqual({ type: 'ok', mb: null });
+    expect(heapBudget({}, 268_435_456)).toEqual({ type: 'ok', mb: 1024 });
+    expect(heapBudget({}, undefined)).toEqual({ type: 'ok', mb: 1024 });
   });
 
   it.each(['255', '0', '-512', '1.5', '1e3', '512MB', 'lots'])('refuses %j, naming the variable and what it accepts', (value) => {
@@ -42,6 +55,34 @@ describe('heapBudget', () => {
       type: 'invalid',
       message: `PHASE21_HEAP_MB: the heap budget in MiB must be an integer >= 256, got ${JSON.stringify(value)}`,
     });
+  });
+});
+
+describe('inputFolderOf and inputFolderBytes', () => {
+  it('takes the last --input, in either form, against the working folder', () => {
+    expect(inputFolderOf(['phase', '--input', 'a', '--waves', '3'], '/w')).toBe('/w/a');
+    expect(inputFolderOf(['--input=/abs/b'], '/w')).toBe('/abs/b');
+    expect(inputFolderOf(['--input', 'a', '--input=c'], '/w')).toBe('/w/c');
+    expect(inputFolderOf(['--input', 'a', '--config', 'run.json'], '/w')).toBe('/w/a');
+  });
+
+  it('is data/phase20 without --input, and unknown when a config file may name it', () => {
+    expect(inputFolderOf(['phase', '--waves', '3'], '/w')).toBe('/w/data/phase20');
+    expect(inputFolderOf(['phase', '--config', 'run.json'], '/w')).toBeUndefined();
+    expect(inputFolderOf(['--config=run.json'], '/w')).toBeUndefined();
+  });
+
+  it('adds the sizes of the files under a folder, and is undefined for a folder it cannot read', () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'p21-input-bytes-'));
+    try {
+      fs.mkdirSync(path.join(root, 'wave_1', 'agent_a'), { recursive: true });
+      fs.writeFileSync(path.join(root, 'wave_1', 'agent_a', 'predicted_tasks.jsonl'), 'x'.repeat(1000));
+      fs.writeFileSync(path.join(root, 'schedule.json'), '{}');
+      expect(inputFolderBytes(root)).toBe(1002);
+      expect(inputFolderBytes(path.join(root, 'missing'))).toBeUndefined();
+    } finally {
+      fs.rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
@@ -139,6 +180,10 @@ describe('hostThread', () => {
     expect(outOfHeapText(512)).toBe(
       'error: the run needed more than its heap budget of 512 MiB and stopped; its finished waves are kept: ' +
         'run it again with PHASE21_HEAP_MB=1024 and the same options plus --resume',
+    );
+    expect(outOfHeapText(null)).toBe(
+      'error: the run needed more heap than V8 gives it and stopped; its finished waves are kept: ' +
+        'run it again with PHASE21_HEAP_MB=4096 and the same options plus --resume',
     );
   });
 
