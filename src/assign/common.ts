@@ -332,12 +332,9 @@ export class RerouteBook {
     return this.#scratch;
   }
 
-  /** {@link moveTask}'s arithmetic on the scratch map (both sums read before either is set). */
+  /** {@link moveTask}'s arithmetic ({@link moveWork}) on the scratch map. */
   #move(scratch: ScratchState, task: Task, from: AgentProfile, to: AgentProfile, timesS: ArrayLike<number> | undefined, offset: number): void {
-    const fromWorkS = Math.max(0, (scratch.workS.get(from.agentId) ?? 0) - this.#timeOn(task, from, timesS, offset) * from.speed);
-    const toWorkS = (scratch.workS.get(to.agentId) ?? 0) + this.#timeOn(task, to, timesS, offset) * to.speed;
-    scratch.workS.set(from.agentId, fromWorkS);
-    scratch.workS.set(to.agentId, toWorkS);
+    moveWork(scratch.workS, from, this.#timeOn(task, from, timesS, offset), to, this.#timeOn(task, to, timesS, offset));
   }
 
   /** predicted_time(task, agent), seconds: from `timesS` when given and the agent is in the run's list, else {@link timeOn}. */
@@ -356,7 +353,20 @@ export class RerouteBook {
  */
 export function moveTask(task: Task, from: AgentProfile, to: AgentProfile, state: StrategyState, rotation: number = state.rotation): RerouteDecision {
   const workS = new Map(state.workS);
-  workS.set(from.agentId, Math.max(0, workOf(state, from.agentId) - timeOn(task, from.agentId) * from.speed));
-  workS.set(to.agentId, workOf(state, to.agentId) + timeOn(task, to.agentId) * to.speed);
+  moveWork(workS, from, timeOn(task, from.agentId), to, timeOn(task, to.agentId));
   return { agentId: to.agentId, state: Object.freeze({ ...state, rotation, workS }) };
+}
+
+/**
+ * Moves a task's work in `workS` (seconds of work by agent id) from `from` to `to`, in place:
+ * from's sum less fromTimeS x speed(from), floored at 0 to absorb rounding, and to's plus
+ * toTimeS x speed(to); both sums are read before either is set (contract section 5).
+ * @param fromTimeS - the task's predicted_time on `from`, seconds
+ * @param toTimeS - the task's predicted_time on `to`, seconds
+ */
+function moveWork(workS: Map<string, number>, from: AgentProfile, fromTimeS: number, to: AgentProfile, toTimeS: number): void {
+  const fromWorkS = Math.max(0, (workS.get(from.agentId) ?? 0) - fromTimeS * from.speed);
+  const toWorkS = (workS.get(to.agentId) ?? 0) + toTimeS * to.speed;
+  workS.set(from.agentId, fromWorkS);
+  workS.set(to.agentId, toWorkS);
 }

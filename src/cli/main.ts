@@ -90,13 +90,22 @@ function commandThreadData(): ThreadData | undefined {
   return typeof data === 'object' && data !== null && 'kind' in data && data.kind === 'phase21-command' ? (data as ThreadData) : undefined;
 }
 
+/**
+ * The last resort of the subprocess world (contract section 11): however the process or the
+ * command's thread ends (a second SIGINT, an uncaught exception, process.exit), no command it
+ * started outlives it.
+ */
+function reapProcessGroupsOnExit(): void {
+  process.on('exit', () => {
+    LIVE_PROCESS_GROUPS.killAllNow();
+  });
+}
+
 // The only code that touches `process`.
 const threadData = commandThreadData();
 if (threadData !== undefined && parentPort !== null) {
   // The command's thread: the command runs here, its streams and signals are the main thread's.
-  process.on('exit', () => {
-    LIVE_PROCESS_GROUPS.killAllNow();
-  });
+  reapProcessGroupsOnExit();
   const io = threadIo(parentPort, threadData, () => performance.now(), (code) => process.exit(code));
   process.exitCode = await main(threadData.argv, io, crashDeps(process.env));
 } else if (isEntryPoint(import.meta.url, process.argv[1])) {
@@ -106,11 +115,7 @@ if (threadData !== undefined && parentPort !== null) {
       if (error.code !== 'EPIPE') throw error;
     });
   }
-  // The last resort of the subprocess world (contract section 11): however the process ends
-  // (a second SIGINT, an uncaught exception, process.exit), no command it started outlives it.
-  process.on('exit', () => {
-    LIVE_PROCESS_GROUPS.killAllNow();
-  });
+  reapProcessGroupsOnExit();
   const argv = process.argv.slice(2);
   const self = { execPath: process.execPath, execArgv: process.execArgv, script: process.argv[1] ?? fileURLToPath(import.meta.url) };
   if (runsInThread(argv, COMMANDS.map((c) => c.name), DEFAULT_COMMAND)) {

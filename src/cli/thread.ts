@@ -14,6 +14,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { MessagePort, Worker } from 'node:worker_threads';
 import type { ExitCode } from '../errors.ts';
+import { DEFAULT_OPTIONS } from '../options.ts';
 import type { SelfCommand } from '../tournament/launcher.ts';
 import type { CancelSignal, CliIo, TextStream } from './io.ts';
 
@@ -39,9 +40,6 @@ export const MIN_HEAP_MB = 256;
  * against 3.82 s without; docs/performance.md). A 10^6-row tree is about 520 MB.
  */
 export const BUDGET_MIN_INPUT_BYTES = 256 * 1024 * 1024;
-
-/** The default of `--input` (src/options.ts), relative to the working folder. */
-const DEFAULT_INPUT = 'data/phase20';
 
 /** The commands that run in their own thread under the heap budget. */
 export const THREAD_COMMANDS: ReadonlySet<string> = new Set(['phase']);
@@ -90,7 +88,7 @@ export function heapBudget(env: Readonly<Record<string, string | undefined>>, in
 
 /**
  * The input folder a `phase` command line names: the value of its last `--input DIR` or
- * `--input=DIR`, else `data/phase20` when it has no `--config` (which may name one); resolved
+ * `--input=DIR`, else the default input (`data/phase20`) when it has no `--config` (which may name one); resolved
  * against `cwd`. Undefined when the command line leaves it to a config file.
  */
 export function inputFolderOf(argv: readonly string[], cwd: string): string | undefined {
@@ -101,7 +99,7 @@ export function inputFolderOf(argv: readonly string[], cwd: string): string | un
     else if (arg.startsWith('--input=')) input = arg.slice('--input='.length);
   }
   if (input === undefined && argv.some((arg) => arg === '--config' || arg.startsWith('--config='))) return undefined;
-  return path.resolve(cwd, input ?? DEFAULT_INPUT);
+  return path.resolve(cwd, input ?? DEFAULT_OPTIONS.input);
 }
 
 /** The total size, bytes, of the files under `folder` (following no links); undefined when it cannot be read. */

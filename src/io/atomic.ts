@@ -5,10 +5,13 @@
  * existing file or link.
  *
  * Two kinds of file:
- * - whole files ({@link OutputFolder.writeFile}): written, fsynced and renamed in one call;
+ * - whole files ({@link OutputFolder.writeFile}): written, fsynced and renamed in one call, or,
+ *   after {@link OutputFolder.deferSyncs}, fsynced together and renamed by
+ *   {@link OutputFolder.commit};
  * - streams ({@link StreamFile}): files that grow wave by wave (`task_outcomes.jsonl`,
  *   `events.jsonl`, the signals). They stay at their temporary name until the run ends;
- *   {@link StreamFile.checkpoint} gives their length and SHA-256 so far, and
+ *   {@link OutputFolder.commit} (or {@link StreamFile.checkpoint}) gives their length and
+ *   SHA-256 so far, and
  *   {@link OutputFolder.reopenStream} cuts a stream back to a checkpoint on `--resume`.
  *
  * Every SHA-256 is computed from the bytes as they are written (no second read).
@@ -217,7 +220,7 @@ export class OutputFolder {
    * one fsync each, issued at once in a fixed order (the deferred files in writing order, then
    * the streams) on libuv's thread pool; once all have returned, each deferred file is closed
    * and renamed to its final name, in writing order. Ends the deferral.
-   * @returns the streams' lengths and SHA-256 (as {@link StreamFile.checkpoint})
+   * @returns the streams' lengths and SHA-256 (as {@link StreamFile.flushed})
    * @throws OutputError on a fault of the environment (the deferred files are then closed and
    *   left at their temporary names, for the caller's clean-up)
    */

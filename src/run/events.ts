@@ -108,7 +108,7 @@ const LINE_HEAD = `{"schema_version":"${SCHEMA_VERSION}","seq":`;
  * rows almost every line is a `task_rerouted` (3.8 million) and most share their time, wave and
  * agents with the line before. A task event whose task id needs no escaping is assembled from
  * five pieces: the head, the seq, the text from `"type"` to `"task_id":"` (kept while type,
- * time and wave stay the same) the task id, and the text from its closing quote to the end (kept
+ * time and wave stay the same), the task id, and the text from its closing quote to the end (kept
  * per pair of agents). Every other event goes through {@link eventLine}. test/run/events.test.ts
  * checks both give `jsonLine(eventRecord(...))`'s bytes.
  */
