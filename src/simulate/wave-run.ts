@@ -37,20 +37,39 @@ function mayStealNow(lane: { readonly breaker: BreakerState }): boolean {
   return breaker.kind === 'closed' || (breaker.kind === 'half-open' && !breaker.probeInFlight);
 }
 
+/** Closed agents at most for which {@link CapableAmong} keeps its lists by capability mask. */
+const MASKED_LANES = 30;
+
 /**
- * The profiles of `lanes` whose agent is a capable candidate for `run`'s task:
- * `profiles` itself (the profiles of `lanes`, same order) when all are, else a new list.
+ * The agents a task may be rerouted to during one reroute pass: the profiles of `lanes` (the
+ * closed ones) whose agent is a capable candidate for the task. `profiles` itself (the profiles
+ * of `lanes`, same order) when all are; otherwise one shared list per set of capable lanes (up to
+ * {@link MASKED_LANES} lanes), so a pass over a queue of thousands makes a handful of lists.
  */
-function capableAmong(run: TaskRun, lanes: readonly Lane[], profiles: readonly AgentProfile[]): readonly AgentProfile[] {
-  let i = 0;
-  while (i < lanes.length && isCapableOn(run, (lanes[i] as Lane).index)) i++;
-  if (i === lanes.length) return profiles;
-  const some = profiles.slice(0, i);
-  for (i++; i < lanes.length; i++) {
-    const lane = lanes[i] as Lane;
-    if (isCapableOn(run, lane.index)) some.push(lane.profile);
+class CapableAmong {
+  readonly #byMask = new Map<number, readonly AgentProfile[]>();
+  readonly #all: number;
+
+  constructor(
+    private readonly lanes: readonly Lane[],
+    private readonly profiles: readonly AgentProfile[],
+  ) {
+    this.#all = lanes.length <= MASKED_LANES ? 2 ** lanes.length - 1 : -1;
   }
-  return some;
+
+  of(run: TaskRun): readonly AgentProfile[] {
+    const lanes = this.lanes;
+    if (this.#all < 0) return lanes.flatMap((lane, i) => (isCapableOn(run, lane.index) ? [this.profiles[i] as AgentProfile] : []));
+    let mask = 0;
+    for (let i = 0; i < lanes.length; i++) if (isCapableOn(run, (lanes[i] as Lane).index)) mask |= 1 << i;
+    if (mask === this.#all) return this.profiles;
+    let some = this.#byMask.get(mask);
+    if (some === undefined) {
+      some = this.profiles.filter((_, i) => (mask & (1 << i)) !== 0);
+      this.#byMask.set(mask, some);
+    }
+    return some;
+  }
 }
 
 /** The wave's {@link WaveTables}: each task's predicted time and capable-candidate flag per lane. */
@@ -202,7 +221,7 @@ export class WaveRun {
       run.lane = thief.index;
       run.steals++;
       thief.steals++;
-      this.config.onEvent?.({ type: 'task_stolen', taskId: run.task.taskId, fromAgentId: victim.profile.agentId, toAgentId: thief.profile.agentId, timeS: this.config.scheduler.now() });
+      this.#taskMoved('task_stolen', run.task.taskId, victim.profile.agentId, thief.profile.agentId, this.config.scheduler.now());
       thief.enqueue(item);
       this.#fill(thief);
     }
@@ -217,13 +236,14 @@ export class WaveRun {
    */
   #reroute(): void {
     let closed: AgentProfile[] | null = null;
-    let closedLanes: Lane[] = [];
+    let allowedAmong = new CapableAmong([], []);
     let closedKey = '';
     for (const lane of this.lanes) {
       if (lane.breaker.kind !== 'open' || lane.queued === 0) continue;
       if (closed === null) {
-        closedLanes = this.lanes.filter((l) => l.breaker.kind === 'closed');
+        const closedLanes = this.lanes.filter((l) => l.breaker.kind === 'closed');
         closed = closedLanes.map((l) => l.profile);
+        allowedAmong = new CapableAmong(closedLanes, closed);
         closedKey = closed.map((agent) => agent.agentId).join('\u0000');
       }
       if (closed.length === 0) return; // every circuit is open: tasks wait
@@ -233,21 +253,19 @@ export class WaveRun {
       if (mark !== undefined && mark.arrivals === lane.arrivals && mark.closedKey === closedKey) continue;
       const waiting: QueueItem[] = [];
       const moved: QueueItem[][] = this.lanes.map(() => []);
-      const onEvent = this.config.onEvent;
+      const nowS = this.config.scheduler.now();
+      const book = this.#moves();
       for (const item of lane.drain()) {
         const task = item.run.task;
-        // A task every agent is a capable candidate for may go to any closed one.
-        const allowed = capableAmong(item.run, closedLanes, closed);
+        const allowed = allowedAmong.of(item.run);
         if (allowed.length === 0) {
           waiting.push(item); // no closed capable candidate: it waits for its own circuit
           continue;
         }
-        const target = this.#lane(this.#moves().reroute(task, lane.profile, allowed, this.#tables.predictedTimesS, item.run.index * this.#tables.lanes));
+        const target = this.#lane(book.reroute(task, lane.profile, allowed, this.#tables.predictedTimesS, item.run.index * this.#tables.lanes));
         item.run.lane = target.index;
         item.run.reroutes++;
-        if (onEvent !== undefined) {
-          onEvent({ type: 'task_rerouted', taskId: task.taskId, fromAgentId: lane.profile.agentId, toAgentId: target.profile.agentId, timeS: this.config.scheduler.now() });
-        }
+        this.#taskMoved('task_rerouted', task.taskId, lane.profile.agentId, target.profile.agentId, nowS);
         // A retry arrives at its new agent now: it goes behind the retries already there.
         (moved[target.index] as QueueItem[]).push(item.retry ? { ...item, seq: this.#retrySeq++ } : item);
       }
@@ -396,6 +414,13 @@ export class WaveRun {
     if (onProgress !== undefined && (this.#done % this.#progressEvery === 0 || this.#done === this.#runs.length)) {
       onProgress(this.#done, this.#runs.length);
     }
+  }
+
+  /** A reroute or steal happened at `timeS`: to `onTaskMoved`, or as an event object to `onEvent`. */
+  #taskMoved(type: 'task_rerouted' | 'task_stolen', taskId: string, fromAgentId: string, toAgentId: string, timeS: number): void {
+    const { onTaskMoved, onEvent } = this.config;
+    if (onTaskMoved !== undefined) onTaskMoved(type, taskId, fromAgentId, toAgentId, timeS);
+    else onEvent?.({ type, taskId, fromAgentId, toAgentId, timeS });
   }
 
   #lane(agentId: string): Lane {
