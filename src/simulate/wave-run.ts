@@ -7,11 +7,12 @@ import { RerouteBook } from '../assign/common.ts';
 import type { StrategyState } from '../assign/types.ts';
 import type { AgentProfile, Task, TaskRef } from '../plan/model.ts';
 import type { AttemptResult } from '../ports.ts';
-import { isCapableCandidate, predictionOn } from '../plan/model.ts';
+import { predictionOn } from '../plan/model.ts';
 import { applyJitter, INITIAL_BACKOFF, type BackoffStep } from './backoff.ts';
 import { admission, probeStarted, recordOutcome, type BreakerState } from './breaker.ts';
 import { dependenciesGate, dependencyRefusalReason, runGates, type SafetyGate } from './gates.ts';
-import { isCapableOn, type Lane, type QueueItem, type TaskRun, type WaveTables } from './lane.ts';
+import { freshItem, isCapableOn, retryItem, type Lane, type QueueItem, type TaskRun, type WaveTables } from './lane.ts';
+import { CapableAmong, waveTables } from './wave-tables.ts';
 import { Readiness, type Released } from './readiness.ts';
 import type { SimulationConfig, WaveInput, WaveRunResult } from './simulation-config.ts';
 import type { GateDecision, TaskStatus } from './types.ts';
@@ -35,55 +36,6 @@ const PROGRESS_STEPS = 200;
 function mayStealNow(lane: { readonly breaker: BreakerState }): boolean {
   const breaker = lane.breaker;
   return breaker.kind === 'closed' || (breaker.kind === 'half-open' && !breaker.probeInFlight);
-}
-
-/** Closed agents at most for which {@link CapableAmong} keeps its lists by capability mask. */
-const MASKED_LANES = 30;
-
-/**
- * The agents a task may be rerouted to during one reroute pass: the profiles of `lanes` (the
- * closed ones) whose agent is a capable candidate for the task. `profiles` itself (the profiles
- * of `lanes`, same order) when all are; otherwise one shared list per set of capable lanes (up to
- * {@link MASKED_LANES} lanes), so a pass over a queue of thousands makes a handful of lists.
- */
-class CapableAmong {
-  readonly #byMask = new Map<number, readonly AgentProfile[]>();
-  readonly #all: number;
-
-  constructor(
-    private readonly lanes: readonly Lane[],
-    private readonly profiles: readonly AgentProfile[],
-  ) {
-    this.#all = lanes.length <= MASKED_LANES ? 2 ** lanes.length - 1 : -1;
-  }
-
-  of(run: TaskRun): readonly AgentProfile[] {
-    const lanes = this.lanes;
-    if (this.#all < 0) return lanes.flatMap((lane, i) => (isCapableOn(run, lane.index) ? [this.profiles[i] as AgentProfile] : []));
-    let mask = 0;
-    for (let i = 0; i < lanes.length; i++) if (isCapableOn(run, (lanes[i] as Lane).index)) mask |= 1 << i;
-    if (mask === this.#all) return this.profiles;
-    let some = this.#byMask.get(mask);
-    if (some === undefined) {
-      some = this.profiles.filter((_, i) => (mask & (1 << i)) !== 0);
-      this.#byMask.set(mask, some);
-    }
-    return some;
-  }
-}
-
-/** The wave's {@link WaveTables}: each task's predicted time and capable-candidate flag per lane. */
-function waveTables(tasks: readonly Task[], lanes: readonly Lane[]): WaveTables {
-  const width = lanes.length;
-  const predictedTimesS = new Float64Array(tasks.length * width);
-  const capableCandidate = new Uint8Array(tasks.length * width);
-  tasks.forEach((task, t) => {
-    for (const lane of lanes) {
-      predictedTimesS[t * width + lane.index] = predictionOn(task, lane.profile.agentId).predictedTimeS;
-      capableCandidate[t * width + lane.index] = isCapableCandidate(task, lane.profile) ? 1 : 0;
-    }
-  });
-  return { lanes: width, predictedTimesS, capableCandidate };
 }
 
 /** The state of one wave while it runs. */
@@ -145,6 +97,7 @@ export class WaveRun {
   #newRun(task: Task, index: number, order: number, lane: Lane): TaskRun {
     return {
       task,
+      taskId: task.taskId,
       index,
       order,
       assignedAgentId: lane.profile.agentId,
@@ -221,7 +174,7 @@ export class WaveRun {
       run.lane = thief.index;
       run.steals++;
       thief.steals++;
-      this.#taskMoved('task_stolen', run.task.taskId, victim.profile.agentId, thief.profile.agentId, this.config.scheduler.now());
+      this.#taskMoved('task_stolen', run.taskId, victim.profile.agentId, thief.profile.agentId, this.config.scheduler.now());
       thief.enqueue(item);
       this.#fill(thief);
     }
@@ -252,24 +205,28 @@ export class WaveRun {
       const mark = this.#rerouteMarks[lane.index];
       if (mark !== undefined && mark.arrivals === lane.arrivals && mark.closedKey === closedKey) continue;
       const waiting: QueueItem[] = [];
+      // Per target lane, the items it receives and their work there (read now, while each task's
+      // records are in the cache, not again when queueing).
       const moved: QueueItem[][] = this.lanes.map(() => []);
+      const movedWorkS: number[][] = this.lanes.map(() => []);
       const nowS = this.config.scheduler.now();
       const book = this.#moves();
       for (const item of lane.drain()) {
-        const task = item.run.task;
-        const allowed = allowedAmong.of(item.run);
+        const run = item.run;
+        const allowed = allowedAmong.of(run);
         if (allowed.length === 0) {
           waiting.push(item); // no closed capable candidate: it waits for its own circuit
           continue;
         }
-        const target = this.#lane(book.reroute(task, lane.profile, allowed, this.#tables.predictedTimesS, item.run.index * this.#tables.lanes));
-        item.run.lane = target.index;
-        item.run.reroutes++;
-        this.#taskMoved('task_rerouted', task.taskId, lane.profile.agentId, target.profile.agentId, nowS);
+        const target = this.#lane(book.reroute(run.task, lane.profile, allowed, this.#tables.predictedTimesS, run.index * this.#tables.lanes));
+        run.lane = target.index;
+        run.reroutes++;
+        this.#taskMoved('task_rerouted', run.taskId, lane.profile.agentId, target.profile.agentId, nowS);
         // A retry arrives at its new agent now: it goes behind the retries already there.
-        (moved[target.index] as QueueItem[]).push(item.retry ? { ...item, seq: this.#retrySeq++ } : item);
+        (moved[target.index] as QueueItem[]).push(item.retry ? retryItem(run, this.#retrySeq++) : item);
+        (movedWorkS[target.index] as number[]).push(target.workOf(run));
       }
-      for (const target of this.lanes) target.enqueueAll(moved[target.index] as QueueItem[]);
+      for (const target of this.lanes) target.enqueueAll(moved[target.index] as QueueItem[], movedWorkS[target.index]);
       lane.enqueueAll(waiting);
       this.#rerouteMarks[lane.index] = { arrivals: lane.arrivals, closedKey };
     }
@@ -355,7 +312,7 @@ export class WaveRun {
     run.backoff = next;
     run.retryDelaysS.push(jittered);
     this.config.scheduler.at(this.config.scheduler.now() + jittered, () => {
-      lane.enqueue({ run, retry: true, seq: this.#retrySeq++ });
+      lane.enqueue(retryItem(run, this.#retrySeq++));
       this.dispatch();
     });
   }
@@ -384,7 +341,7 @@ export class WaveRun {
         const run = this.#runs[index] as TaskRun;
         if (run.status !== null) continue;
         run.readyS = nowS;
-        this.#laneOf(run).enqueue({ run, retry: false });
+        this.#laneOf(run).enqueue(freshItem(run));
       }
       for (const { index, failure } of released.refused) {
         const run = this.#runs[index] as TaskRun;
