@@ -89,25 +89,55 @@ export class TaskSlot implements TaskRows {
   }
 }
 
-/** wave -> task_id -> slot; slots exist only for tasks with an accepted prediction. */
+/**
+ * wave -> task_id -> slot; slots exist only for tasks with an accepted prediction.
+ *
+ * Look-ups guess first: Phase 20 writes every agent's file of a wave in the same task order, so
+ * the slot asked for is most often the one created after the slot found last. The guess costs
+ * one string comparison; a miss falls back to the map. (At 62,500 tasks a wave, a map look-up
+ * of a string `JSON.parse` just made is about 0.5 us, mostly cache misses: a tenth of pass 1.)
+ */
 export class TaskIndex {
   readonly byWave = new Map<number, Map<string, TaskSlot>>();
+  /** The slots of each wave in creation order (`slots[i].ordinal === i`). */
+  readonly #slots = new Map<number, TaskSlot[]>();
+  /** The wave of the last look-up, its slots, and the ordinal guessed next. */
+  #wave = Number.NaN;
+  #waveSlots: TaskSlot[] = [];
+  #next = 0;
 
   get(wave: number, taskId: string): TaskSlot | undefined {
-    return this.byWave.get(wave)?.get(taskId);
+    if (wave !== this.#wave) this.#enter(wave);
+    const guess = this.#waveSlots[this.#next];
+    const slot = guess !== undefined && guess.taskId === taskId ? guess : this.byWave.get(wave)?.get(taskId);
+    if (slot !== undefined) this.#next = slot.ordinal + 1;
+    return slot;
   }
 
   getOrCreate(wave: number, taskId: string): TaskSlot {
+    const found = this.get(wave, taskId);
+    if (found !== undefined) return found;
     let tasks = this.byWave.get(wave);
     if (tasks === undefined) {
       tasks = new Map();
       this.byWave.set(wave, tasks);
     }
-    let slot = tasks.get(taskId);
-    if (slot === undefined) {
-      slot = new TaskSlot(taskId, tasks.size);
-      tasks.set(taskId, slot);
-    }
+    const slot = new TaskSlot(taskId, this.#waveSlots.length);
+    tasks.set(taskId, slot);
+    this.#waveSlots.push(slot);
+    this.#next = this.#waveSlots.length;
     return slot;
+  }
+
+  /** Makes `wave` the wave of the look-ups that follow. */
+  #enter(wave: number): void {
+    let slots = this.#slots.get(wave);
+    if (slots === undefined) {
+      slots = [];
+      this.#slots.set(wave, slots);
+    }
+    this.#wave = wave;
+    this.#waveSlots = slots;
+    this.#next = 0;
   }
 }
