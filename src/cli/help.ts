@@ -3,7 +3,7 @@
  * does, how values are written, the config file, the exit codes and examples. Pure.
  */
 import { EXIT } from '../errors.ts';
-import { BUDGET_MIN_INPUT_BYTES, DEFAULT_HEAP_MB, HEAP_BUDGET_ENV } from './thread.ts';
+import { BUDGET_MIN_INPUT_BYTES, DEFAULT_HEAP_MB, HEAP_BUDGET_ENV, HEAP_MB_PER_WAVE_MB } from './thread.ts';
 
 /** Lines of the exit-code table (contract sections 9 and 12). */
 export const EXIT_CODE_LINES: readonly string[] = [
@@ -40,7 +40,8 @@ export function phaseHelpFooter(): string {
     'otherwise (and when CI is set); colour follows NO_COLOR and FORCE_COLOR.',
     '',
     `Memory: an input folder of ${BUDGET_MIN_INPUT_BYTES / 2 ** 20} MiB or more runs with a heap budget of ${DEFAULT_HEAP_MB}`,
-    `MiB; ${HEAP_BUDGET_ENV}=N sets another for any input (README, "Memory").`,
+    `MiB (${HEAP_MB_PER_WAVE_MB} MiB per MiB of its largest wave_<w> folder when that is more);`,
+    `${HEAP_BUDGET_ENV}=N sets another for any input (README, "Memory").`,
     '',
     'Exit codes:',
     ...EXIT_CODE_LINES.map((line) => `  ${line}`),

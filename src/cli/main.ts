@@ -23,7 +23,7 @@ import { COMMANDS, DEFAULT_COMMAND } from './commands/index.ts';
 import { reportError } from './failure.ts';
 import type { CancelSignal, CliIo, TextStream } from './io.ts';
 import { runProgram } from './program.ts';
-import { heapBudget, hostThread, inputFolderBytes, inputFolderOf, runsInThread, threadIo } from './thread.ts';
+import { heapBudget, hostThread, inputFolderOf, inputFolderSizes, runsInThread, threadIo } from './thread.ts';
 import type { ThreadData } from './thread.ts';
 import type { CliDeps } from './program.ts';
 
@@ -121,7 +121,7 @@ if (threadData !== undefined && parentPort !== null) {
   if (runsInThread(argv, COMMANDS.map((c) => c.name), DEFAULT_COMMAND)) {
     // `phase` runs in its own thread under the heap budget (src/cli/thread.ts).
     const folder = inputFolderOf(argv, process.cwd());
-    const budget = heapBudget(process.env, folder === undefined ? undefined : inputFolderBytes(folder));
+    const budget = heapBudget(process.env, folder === undefined ? undefined : inputFolderSizes(folder));
     if (budget.type === 'invalid') {
       process.stderr.write(`${budget.message}\n`);
       process.exitCode = 2;

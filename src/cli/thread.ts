@@ -25,8 +25,9 @@ export const HEAP_BUDGET_ENV = 'PHASE21_HEAP_MB';
  * The default heap budget, MiB. V8 lets a heap whose limit is under 2 GiB grow to at most
  * 1.3-2.0 times what it held after its last full collection (`MaxGrowingFactor`,
  * src/heap/heap-controller.cc), against 4 times without a limit on a machine of this size;
- * 1,024 MiB keeps the factor near 1.6 and leaves room for a wave of about 250,000 tasks
- * (a run holds about 3 to 5 KB per task of the wave under way; BENCHMARKS.md).
+ * 1,024 MiB keeps the factor near 1.6 and leaves room for a wave of about 150,000 to 250,000
+ * tasks (a run holds about 3 to 5 KB per task of the wave under way; BENCHMARKS.md); a tree
+ * with a larger wave gets more ({@link HEAP_MB_PER_WAVE_MB}).
  */
 export const DEFAULT_HEAP_MB = 1024;
 
@@ -71,19 +72,46 @@ export type ParentMessage = { readonly type: 'signal'; readonly signal: CancelSi
 export type HeapBudget = { readonly type: 'ok'; readonly mb: number | null } | { readonly type: 'invalid'; readonly message: string };
 
 /**
- * The heap budget: {@link HEAP_BUDGET_ENV}'s value when set (an integer >= {@link MIN_HEAP_MB});
- * else none when `inputBytes` is known and under {@link BUDGET_MIN_INPUT_BYTES}; else
- * {@link DEFAULT_HEAP_MB}.
- * @param inputBytes - the size of the input folder ({@link inputFolderBytes}), undefined when unknown
+ * Heap budget per MiB of the largest wave's input files, MiB, for a tree whose largest wave
+ * would not fit in {@link DEFAULT_HEAP_MB}. Measured: a one-wave tree of 150,000 tasks (271 MB,
+ * 259 MiB) ran within 1,024 MiB at 918 MB peak RSS, and a run holds about 3 to 5 KB per task
+ * of the wave under way (BENCHMARKS.md); 4 MiB per MiB gives that wave 1,036 MiB.
  */
-export function heapBudget(env: Readonly<Record<string, string | undefined>>, inputBytes?: number): HeapBudget {
+export const HEAP_MB_PER_WAVE_MB = 4;
+
+/** The sizes of an input folder ({@link inputFolderSizes}). */
+export interface InputSizes {
+  /** Every file under the folder, bytes. */
+  readonly bytes: number;
+  /**
+   * The files under its largest `wave_<w>` folder, bytes (tree layout); null when it has none
+   * (flat layout), where a wave's share of the files is not known before reading them.
+   */
+  readonly largestWaveBytes: number | null;
+}
+
+/**
+ * The heap budget: {@link HEAP_BUDGET_ENV}'s value when set (an integer >= {@link MIN_HEAP_MB});
+ * else none when the input's size is known and under {@link BUDGET_MIN_INPUT_BYTES}; else
+ * {@link DEFAULT_HEAP_MB}, or {@link HEAP_MB_PER_WAVE_MB} per MiB of the largest wave when
+ * that is more (a tree with one very large wave). V8's limits are the budget when none is set.
+ * @param sizes - the input folder's sizes ({@link inputFolderSizes}), undefined when unknown
+ */
+export function heapBudget(env: Readonly<Record<string, string | undefined>>, sizes?: InputSizes): HeapBudget {
   const text = env[HEAP_BUDGET_ENV]?.trim() ?? '';
-  if (text === '') return { type: 'ok', mb: inputBytes !== undefined && inputBytes < BUDGET_MIN_INPUT_BYTES ? null : DEFAULT_HEAP_MB };
+  if (text === '') return { type: 'ok', mb: defaultBudget(sizes) };
   const mb = /^\d+$/.test(text) ? Number(text) : Number.NaN;
   if (!Number.isSafeInteger(mb) || mb < MIN_HEAP_MB) {
     return { type: 'invalid', message: `${HEAP_BUDGET_ENV}: the heap budget in MiB must be an integer >= ${MIN_HEAP_MB}, got ${JSON.stringify(text)}` };
   }
   return { type: 'ok', mb };
+}
+
+function defaultBudget(sizes: InputSizes | undefined): number | null {
+  if (sizes === undefined) return DEFAULT_HEAP_MB;
+  if (sizes.bytes < BUDGET_MIN_INPUT_BYTES) return null;
+  const forWave = sizes.largestWaveBytes === null ? 0 : Math.ceil((HEAP_MB_PER_WAVE_MB * sizes.largestWaveBytes) / 2 ** 20);
+  return Math.max(DEFAULT_HEAP_MB, forWave);
 }
 
 /**
@@ -102,14 +130,25 @@ export function inputFolderOf(argv: readonly string[], cwd: string): string | un
   return path.resolve(cwd, input ?? DEFAULT_OPTIONS.input);
 }
 
-/** The total size, bytes, of the files under `folder` (following no links); undefined when it cannot be read. */
-export function inputFolderBytes(folder: string): number | undefined {
+/** A tree's wave folder: `wave_<w>` (src/io/discover.ts accepts no other spelling). */
+const WAVE_FOLDER = /^wave_[1-9][0-9]*$/;
+
+/**
+ * The sizes of the files under `folder` (following no links), in total and under its largest
+ * `wave_<w>` folder; undefined when the folder cannot be read.
+ */
+export function inputFolderSizes(folder: string): InputSizes | undefined {
   try {
     let bytes = 0;
+    const waves = new Map<string, number>();
     for (const entry of fs.readdirSync(folder, { recursive: true, withFileTypes: true })) {
-      if (entry.isFile()) bytes += fs.statSync(path.join(entry.parentPath, entry.name)).size;
+      if (!entry.isFile()) continue;
+      const size = fs.statSync(path.join(entry.parentPath, entry.name)).size;
+      bytes += size;
+      const top = path.relative(folder, entry.parentPath).split(path.sep)[0] ?? '';
+      if (WAVE_FOLDER.test(top)) waves.set(top, (waves.get(top) ?? 0) + size);
     }
-    return bytes;
+    return { bytes, largestWaveBytes: waves.size === 0 ? null : Math.max(...waves.values()) };
   } catch {
     return undefined;
   }

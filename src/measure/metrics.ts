@@ -8,12 +8,14 @@
  */
 import type { AgentProfile, WavePlan } from '../plan/model.ts';
 import type { KeyedRandom } from '../simulate/rng.ts';
-import type { AgentSumsState, MetricsState } from '../schema/checkpoint.ts';
+import type { MetricsState } from '../schema/checkpoint.ts';
 import type { AgentWaveStats, TaskOutcome, WaveExecution } from '../simulate/types.ts';
 import type { AgentMetrics, MetricsCore, RunMetrics, WaveMetrics } from '../schema/measures.ts';
 import { round } from '../util/json.ts';
 import { sortNatural } from '../util/natural.ts';
-import { CalibrationAccumulator, calibrationFields } from './calibration.ts';
+import { agentRecord, agentSumsOf, agentSumsState, clamp01, emptyAgentSums, type AgentSums } from './agent-sums.ts';
+import { CalibrationAccumulator } from './calibration.ts';
+import { calibrationFields } from './calibration-fields.ts';
 import { makespanEfficiency, waveBound } from './critical-path.ts';
 import { quantileCapacity, WaitingTimes } from './waiting.ts';
 
@@ -36,33 +38,6 @@ export function predictionAgentOf(outcome: TaskOutcome): string {
 export function firstAttemptDurationS(outcome: TaskOutcome): number | null {
   const first = outcome.attempts[0];
   return first === undefined ? null : first.endS - first.startS;
-}
-
-/** Mutable per-agent sums. */
-interface AgentSums {
-  tasks: number;
-  succeeded: number;
-  failed: number;
-  blocked: number;
-  attempts: number;
-  successfulAttempts: number;
-  retries: number;
-  busyS: number;
-  openS: number;
-  circuitOpenings: number;
-  steals: number;
-  firstAttempts: number;
-  sumPredicted: number;
-  firstSuccesses: number;
-  attemptDurationSum: number;
-  attemptRuns: number;
-}
-
-function emptyAgentSums(): AgentSums {
-  return {
-    tasks: 0, succeeded: 0, failed: 0, blocked: 0, attempts: 0, successfulAttempts: 0, retries: 0, busyS: 0,
-    openS: 0, circuitOpenings: 0, steals: 0, firstAttempts: 0, sumPredicted: 0, firstSuccesses: 0, attemptDurationSum: 0, attemptRuns: 0,
-  };
 }
 
 /** Sums over any number of waves; {@link finish} turns them into a metrics core. */
@@ -250,84 +225,6 @@ class MetricsAccumulator {
 
 function roundOrNull(x: number | null): number | null {
   return x === null ? null : round(x);
-}
-
-function agentSumsState(agentId: string, s: AgentSums): AgentSumsState {
-  return {
-    agent_id: agentId,
-    tasks: s.tasks,
-    succeeded: s.succeeded,
-    failed: s.failed,
-    blocked: s.blocked,
-    attempts: s.attempts,
-    successful_attempts: s.successfulAttempts,
-    retries: s.retries,
-    busy_s: s.busyS,
-    open_s: s.openS,
-    circuit_openings: s.circuitOpenings,
-    steals: s.steals,
-    first_attempts: s.firstAttempts,
-    sum_predicted: s.sumPredicted,
-    first_successes: s.firstSuccesses,
-    attempt_duration_sum_s: s.attemptDurationSum,
-    attempt_runs: s.attemptRuns,
-  };
-}
-
-function agentSumsOf(a: AgentSumsState): AgentSums {
-  return {
-    tasks: a.tasks,
-    succeeded: a.succeeded,
-    failed: a.failed,
-    blocked: a.blocked,
-    attempts: a.attempts,
-    successfulAttempts: a.successful_attempts,
-    retries: a.retries,
-    busyS: a.busy_s,
-    openS: a.open_s,
-    circuitOpenings: a.circuit_openings,
-    steals: a.steals,
-    firstAttempts: a.first_attempts,
-    sumPredicted: a.sum_predicted,
-    firstSuccesses: a.first_successes,
-    attemptDurationSum: a.attempt_duration_sum_s,
-    attemptRuns: a.attempt_runs,
-  };
-}
-
-function clamp01(x: number): number {
-  return Math.min(1, Math.max(0, x));
-}
-
-function ratioOrNull(numerator: number, denominator: number): number | null {
-  return denominator === 0 ? null : round(numerator / denominator);
-}
-
-function agentRecord(agentId: string, s: AgentSums, makespanS: number): AgentMetrics {
-  const meanPredicted = s.firstAttempts === 0 ? null : s.sumPredicted / s.firstAttempts;
-  const firstRate = s.firstAttempts === 0 ? null : s.firstSuccesses / s.firstAttempts;
-  return {
-    agent_id: agentId,
-    tasks: s.tasks,
-    succeeded: s.succeeded,
-    failed: s.failed,
-    blocked: s.blocked,
-    success_rate: ratioOrNull(s.succeeded, s.tasks),
-    attempts: s.attempts,
-    successful_attempts: s.successfulAttempts,
-    attempt_success_rate: ratioOrNull(s.successfulAttempts, s.attempts),
-    retries: s.retries,
-    busy_s: round(s.busyS),
-    open_s: round(s.openS),
-    circuit_openings: s.circuitOpenings,
-    steals: s.steals,
-    utilization: makespanS > 0 ? round(clamp01(s.busyS / makespanS)) : 0,
-    first_attempts: s.firstAttempts,
-    mean_predicted_p: meanPredicted === null ? null : round(meanPredicted),
-    first_attempt_success_rate: firstRate === null ? null : round(firstRate),
-    calibration_gap: meanPredicted === null || firstRate === null ? null : round(firstRate - meanPredicted),
-    mean_attempt_duration_s: ratioOrNull(s.attemptDurationSum, s.attemptRuns),
-  };
 }
 
 function agentIdsOf(agents: readonly AgentProfile[]): string[] {

@@ -10,7 +10,8 @@ import type { PredictionValidationContent, PredictionValidationSignal } from '..
 import type { KeyedRandom } from '../simulate/rng.ts';
 import type { WaveExecution } from '../simulate/types.ts';
 import { round } from '../util/json.ts';
-import { CalibrationAccumulator, calibrationFields, type CalibrationSummary } from '../measure/calibration.ts';
+import { CalibrationAccumulator, type CalibrationSummary } from '../measure/calibration.ts';
+import { calibrationFields } from '../measure/calibration-fields.ts';
 import { ALL, TARGET_PHASE, confidenceFor, signalId } from './common.ts';
 import { predictionValidationRecommendations } from './recommendations.ts';
 

@@ -19,7 +19,8 @@ import {
   HEAP_BUDGET_ENV,
   heapBudget,
   hostThread,
-  inputFolderBytes,
+  HEAP_MB_PER_WAVE_MB,
+  inputFolderSizes,
   inputFolderOf,
   outOfHeapText,
   runsInThread,
@@ -39,15 +40,30 @@ describe('heapBudget', () => {
 
   it('takes an integer of MiB from 256 up, whatever the input\'s size', () => {
     expect(heapBudget({ [HEAP_BUDGET_ENV]: '256' })).toEqual({ type: 'ok', mb: 256 });
-    expect(heapBudget({ [HEAP_BUDGET_ENV]: ' 4096 ' }, 1000)).toEqual({ type: 'ok', mb: 4096 });
+    expect(heapBudget({ [HEAP_BUDGET_ENV]: ' 4096 ' }, { bytes: 1000, largestWaveBytes: 1000 })).toEqual({ type: 'ok', mb: 4096 });
   });
 
   it('is none for an input folder under 256 MiB, the default from there up and when the size is unknown', () => {
+    const flat = (bytes: number) => ({ bytes, largestWaveBytes: null });
     expect(BUDGET_MIN_INPUT_BYTES).toBe(268_435_456);
-    expect(heapBudget({}, 0)).toEqual({ type: 'ok', mb: null });
-    expect(heapBudget({}, 268_435_455)).toEqual({ type: 'ok', mb: null });
-    expect(heapBudget({}, 268_435_456)).toEqual({ type: 'ok', mb: 1024 });
+    expect(heapBudget({}, flat(0))).toEqual({ type: 'ok', mb: null });
+    expect(heapBudget({}, flat(268_435_455))).toEqual({ type: 'ok', mb: null });
+    expect(heapBudget({}, { bytes: 268_435_455, largestWaveBytes: 268_435_455 })).toEqual({ type: 'ok', mb: null });
+    expect(heapBudget({}, flat(268_435_456))).toEqual({ type: 'ok', mb: 1024 });
+    expect(heapBudget({}, flat(4 * 2 ** 30))).toEqual({ type: 'ok', mb: 1024 });
     expect(heapBudget({}, undefined)).toEqual({ type: 'ok', mb: 1024 });
+  });
+
+  it('grows with a tree\'s largest wave past what the default holds: 4 MiB per MiB of that wave', () => {
+    expect(HEAP_MB_PER_WAVE_MB).toBe(4);
+    // The 10^7-row bench tree: 4.4 GB in 40 waves of about 113 MB.
+    expect(heapBudget({}, { bytes: 4_514_000_000, largestWaveBytes: 113_000_000 })).toEqual({ type: 'ok', mb: 1024 });
+    expect(heapBudget({}, { bytes: 300 * 2 ** 20, largestWaveBytes: 256 * 2 ** 20 })).toEqual({ type: 'ok', mb: 1024 });
+    // The measured one-wave tree of 150,000 tasks: ceil(4 x 271,467,956 / 2^20) = ceil(1035.57).
+    expect(heapBudget({}, { bytes: 271_467_956, largestWaveBytes: 271_467_956 })).toEqual({ type: 'ok', mb: 1036 });
+    expect(heapBudget({}, { bytes: 2 ** 30, largestWaveBytes: 512 * 2 ** 20 })).toEqual({ type: 'ok', mb: 2048 });
+    // PHASE21_HEAP_MB still wins.
+    expect(heapBudget({ [HEAP_BUDGET_ENV]: '512' }, { bytes: 2 ** 30, largestWaveBytes: 512 * 2 ** 20 })).toEqual({ type: 'ok', mb: 512 });
   });
 
   it.each(['255', '0', '-512', '1.5', '1e3', '512MB', 'lots'])('refuses %j, naming the variable and what it accepts', (value) => {
@@ -58,7 +74,7 @@ describe('heapBudget', () => {
   });
 });
 
-describe('inputFolderOf and inputFolderBytes', () => {
+describe('inputFolderOf and inputFolderSizes', () => {
   it('takes the last --input, in either form, against the working folder', () => {
     expect(inputFolderOf(['phase', '--input', 'a', '--waves', '3'], '/w')).toBe('/w/a');
     expect(inputFolderOf(['--input=/abs/b'], '/w')).toBe('/abs/b');
@@ -72,14 +88,23 @@ describe('inputFolderOf and inputFolderBytes', () => {
     expect(inputFolderOf(['--config=run.json'], '/w')).toBeUndefined();
   });
 
-  it('adds the sizes of the files under a folder, and is undefined for a folder it cannot read', () => {
+  it('adds the sizes of the files under a folder and under its largest wave folder, and is undefined for a folder it cannot read', () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'p21-input-bytes-'));
+    const put = (relative: string, bytes: number): void => {
+      fs.mkdirSync(path.dirname(path.join(root, relative)), { recursive: true });
+      fs.writeFileSync(path.join(root, relative), 'x'.repeat(bytes));
+    };
     try {
-      fs.mkdirSync(path.join(root, 'wave_1', 'agent_a'), { recursive: true });
-      fs.writeFileSync(path.join(root, 'wave_1', 'agent_a', 'predicted_tasks.jsonl'), 'x'.repeat(1000));
-      fs.writeFileSync(path.join(root, 'schedule.json'), '{}');
-      expect(inputFolderBytes(root)).toBe(1002);
-      expect(inputFolderBytes(path.join(root, 'missing'))).toBeUndefined();
+      put('wave_1/agent_a/predicted_tasks.jsonl', 1000);
+      put('wave_1/wave_9/notes.txt', 7); // under wave_1, whatever its own name
+      put('wave_2/agent_a/predicted_tasks.jsonl', 1500);
+      put('wave_2/agent_b/predicted_tasks.jsonl', 1500);
+      put('Wave_3/agent_a/predicted_tasks.jsonl', 4000); // not a wave folder: in the total only
+      put('wave_03/agent_a/predicted_tasks.jsonl', 5000); // nor this one
+      put('schedule.json', 2);
+      expect(inputFolderSizes(root)).toEqual({ bytes: 13_009, largestWaveBytes: 3000 });
+      expect(inputFolderSizes(path.join(root, 'wave_2'))).toEqual({ bytes: 3000, largestWaveBytes: null });
+      expect(inputFolderSizes(path.join(root, 'missing'))).toBeUndefined();
     } finally {
       fs.rmSync(root, { recursive: true, force: true });
     }

@@ -4,7 +4,8 @@
  * and the bootstrap interval of ECE.
  */
 import { describe, expect, it } from 'vitest';
-import { calibrate, calibrationCurve, calibrationFields, CalibrationAccumulator } from '../../src/measure/calibration.ts';
+import { calibrate, calibrationCurve, CalibrationAccumulator } from '../../src/measure/calibration.ts';
+import { calibrationFields } from '../../src/measure/calibration-fields.ts';
 import { binomialFromUniform, eceBootstrapInterval, quantileSorted, sfc32, type BootstrapCell } from '../../src/measure/bootstrap.ts';
 import { numpyPercentile } from '../../src/measure/equal-mass.ts';
 import { createKeyedRandom } from '../../src/simulate/rng.ts';

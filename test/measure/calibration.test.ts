@@ -5,13 +5,13 @@ import {
   brierScore,
   calibrate,
   calibrationCurve,
-  calibrationFields,
   expectedCalibrationError,
   logLoss,
   maxCalibrationError,
   reliabilityBins,
   uniformBinEdges,
 } from '../../src/measure/calibration.ts';
+import { calibrationFields } from '../../src/measure/calibration-fields.ts';
 
 /** Reference for numpy's searchsorted(edges[1:-1], p, side='left'): inner edges strictly below p. */
 function searchsortedLeft(p: number, edges: Float64Array): number {
