@@ -26,7 +26,7 @@ import type { DependencyChecker } from './dependencies.ts';
 import { errorAt, inputError } from './diagnostics.ts';
 import type { DiscoveredFile } from './discover.ts';
 import { LineReadError, readLines } from './lines.ts';
-import { normalisePrediction, normaliseSchedule } from './validate.ts';
+import { normalisePrediction, normaliseSchedule } from './normalise.ts';
 
 /** An input file as pass 1 read it. */
 export interface ReadFile {

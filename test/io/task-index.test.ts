@@ -4,7 +4,9 @@
  * the map's.
  */
 import { describe, expect, it } from 'vitest';
-import { TaskIndex } from '../../src/io/task-index.ts';
+import { TaskIndex, TaskSlot } from '../../src/io/task-index.ts';
+import { AgentRanks, chooseSuggested } from '../../src/plan/build.ts';
+import type { PredictionRecord, ScheduleRecord } from '../../src/plan/build.ts';
 import { mulberry32 } from '../helpers/random.ts';
 
 describe('TaskIndex', () => {
@@ -42,5 +44,40 @@ describe('TaskIndex', () => {
       }
     }
     expect(index.byWave.get(1)?.size).toBe(300);
+  });
+
+  it('keeps the task fields pass 1 needs: longest time, first row lists, agents, and a tie as chooseSuggested finds it', () => {
+    const random = mulberry32(11);
+    const int = (n: number): number => Math.floor(random() * n);
+    let ties = 0;
+    for (let round = 0; round < 3000; round++) {
+      const slot = new TaskSlot('t', 0, true);
+      const agents = ['a', 'b', 'c', 'd', 'e'].filter(() => random() < 0.7);
+      const predictions: PredictionRecord[] = [];
+      for (const [i, agentId] of agents.entries()) {
+        const record: PredictionRecord = { wave: 1, taskId: 't', agentId, p: [0.5, 0.9][int(2)] ?? 0.5, predictedTimeS: 1 + int(50), risk: 'LOW', confidenceDelta: null, priority: null, dependsOn: [], requiredCapabilities: [] };
+        if (i === 0) slot.setAgreed(['x', 'y'], ['gpu']);
+        slot.addPrediction(agentId, record.p, record.predictedTimeS, i + 1, record);
+        predictions.push(record);
+      }
+      const schedule: ScheduleRecord[] = [];
+      for (const agentId of agents.filter(() => random() < 0.8)) {
+        const row: ScheduleRecord = { wave: 1, taskId: 't', agentId, startS: 0, endS: [5, 10][int(2)] ?? 5, p: random() < 0.5 ? null : ([0.5, 0.9][int(2)] ?? 0.5), priority: null };
+        slot.addSchedule(agentId, row.p, row.endS, 100 + schedule.length, row);
+        schedule.push(row);
+      }
+      const chosen = chooseSuggested({ taskId: 't', predictions, schedule }, new AgentRanks(agents));
+      expect(slot.suggestionTied).toBe(chosen?.tied ?? false);
+      if (slot.suggestionTied) ties++;
+      expect(slot.longestTimeS).toBe(Math.max(0, ...predictions.map((q) => q.predictedTimeS)));
+      expect(slot.predictionAgents).toEqual(agents);
+      expect(slot.rows).toEqual({ taskId: 't', predictions, schedule });
+      if (agents.length > 0) {
+        expect([slot.firstAgentId, slot.dependsOn, slot.requiredCapabilities, slot.firstLocation()]).toEqual([agents[0], ['x', 'y'], ['gpu'], 1]);
+        expect(slot.predictionLine(agents.at(-1) ?? '')).toBe(agents.length);
+      }
+      expect(slot.locations()).toEqual([...agents.map((_, i) => i + 1), ...schedule.map((_, i) => 100 + i)]);
+    }
+    expect(ties).toBeGreaterThan(300);
   });
 });
