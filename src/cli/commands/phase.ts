@@ -23,6 +23,7 @@ import { nearestName } from '../suggest.ts';
 import { declarePhaseOptions, readCommandLine } from './phase-options.ts';
 import type { CommandLineValues, PlacedError } from './phase-options.ts';
 import { parseQueueUrl } from '../../worlds/queue/settings.ts';
+import { startChartWorker } from '../../charts/renderer.ts';
 
 const SYSTEM_CLOCK: WallClock = { now: () => new Date() };
 
@@ -94,12 +95,25 @@ async function runPhaseCommand(command: Command, ctx: CommandContext): Promise<E
       progress.finish();
     },
   });
-  // The pipeline (and everything it imports) is loaded only when a run starts, not for --help.
-  const run = deps.run ?? (await import('../../pipeline.ts')).runPhase21;
+  // The chart worker starts loading vega now, while the pipeline's modules load: on a small
+  // input its charts are the run's last work (docs/performance.md). A run that ends before
+  // drawing (an input error, a finished run to resume) stops it below.
+  const charts = deps.run === undefined && !options.dryRun ? startChartWorker() : null;
   let result;
   try {
-    result = await run(options, { clock: deps.wallClock ?? SYSTEM_CLOCK, progress: recorder.sink, version: ctx.version, signal: cancellation.signal, runId: randomUUID, ...(deps.outputFs === undefined ? {} : { outputFs: deps.outputFs }) });
+    // The pipeline (and everything it imports) is loaded only when a run starts, not for --help.
+    const run = deps.run ?? (await import('../../pipeline.ts')).runPhase21;
+    result = await run(options, {
+      clock: deps.wallClock ?? SYSTEM_CLOCK,
+      progress: recorder.sink,
+      version: ctx.version,
+      signal: cancellation.signal,
+      runId: randomUUID,
+      ...(deps.outputFs === undefined ? {} : { outputFs: deps.outputFs }),
+      ...(charts === null ? {} : { charts: () => charts }),
+    });
   } finally {
+    await charts?.close();
     await cancellation.close();
     progress.finish();
   }
