@@ -94,7 +94,7 @@ function quote(taskId: string): string {
 
 /** The dependency ids of a task: its first accepted row's (the rows agree, `rules.ts`). */
 function dependencyIds(slot: TaskSlot): readonly string[] {
-  return slot.predictions[0]?.dependsOn ?? [];
+  return slot.dependsOn;
 }
 
 /**
@@ -192,7 +192,7 @@ export class DependencyChecker {
         if (bad[dep] === 1 && !sameCycle) reasons.push(`${quote(slots[dep]?.taskId ?? '?')} is quarantined`);
       }
       quarantinedHere.add(slot.taskId);
-      this.#quarantined.push({ wave, taskId: slot.taskId, reasons, locations: slot.locations(), predictions: slot.predictions.length });
+      this.#quarantined.push({ wave, taskId: slot.taskId, reasons, locations: slot.locations(), predictions: slot.predictionCount });
     }
     return quarantinedHere;
   }

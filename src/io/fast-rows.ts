@@ -10,14 +10,16 @@
  * hand-made and fuzzed rows): a number is finite (`z.number()` refuses +-Infinity, which
  * `JSON.parse` makes of `1e999`), an integer is a safe integer (`z.int()`), string lengths are
  * UTF-16 code units (`z.string().min/max`), and `null` stands for an absent optional field
- * (`.nullish()`). A timestamp is checked by its zod schema alone (its ISO-8601 pattern is zod's).
+ * (`.nullish()`). A timestamp is checked by `isTimestamp` (timestamps.ts), which mirrors
+ * `TimestampSchema` (zod's ISO-8601 pattern and the years check) character by character.
  *
  * The row returned is the parsed JSON object itself, unknown fields included; the validator
  * reports those separately and reads only the schema's fields.
  */
 import type { PredictionRowInput, ScheduleRowInput } from '../schema/input.ts';
-import { MAX_EXECUTION_TIME_S, MAX_SCHEDULE_TIME_S, TimestampSchema } from '../schema/input.ts';
+import { MAX_EXECUTION_TIME_S, MAX_SCHEDULE_TIME_S } from '../schema/input.ts';
 import { AGENT_ID_PATTERN } from './paths.ts';
+import { isTimestamp } from './timestamps.ts';
 
 const RISKS: ReadonlySet<unknown> = new Set(['LOW', 'MEDIUM', 'HIGH']);
 
@@ -45,8 +47,11 @@ function optional(value: unknown, check: (v: unknown) => boolean): boolean {
 const isProbability = (v: unknown): boolean => isFinite(v) && v >= 0 && v <= 1;
 const isWave = (v: unknown): boolean => typeof v === 'number' && Number.isSafeInteger(v) && v >= 1;
 const isPriority = (v: unknown): boolean => v === 1 || v === 2 || v === 3;
-const isTimestamp = (v: unknown): boolean => TimestampSchema.safeParse(v).success;
 const isAgentId = (v: unknown): boolean => typeof v === 'string' && AGENT_ID_PATTERN.test(v);
+const isExecutionTime = (v: unknown): boolean => isFinite(v) && v > 0 && v <= MAX_EXECUTION_TIME_S;
+const isRisk = (v: unknown): boolean => RISKS.has(v);
+const isString = (v: unknown): boolean => typeof v === 'string';
+const isScheduleTime = (v: unknown): boolean => isFinite(v) && v >= 0 && v <= MAX_SCHEDULE_TIME_S;
 
 /**
  * The row when `PredictionRowSchema` accepts it, else null (then parse it with the schema for
@@ -57,10 +62,10 @@ export function fastPredictionRow(raw: Readonly<Record<string, unknown>>): Predi
     isTag(raw.task_id) &&
     isAgentId(raw.agent_id) &&
     isProbability(raw.predicted_success_probability) &&
-    optional(raw.predicted_execution_time, (v) => isFinite(v) && v > 0 && v <= MAX_EXECUTION_TIME_S) &&
+    optional(raw.predicted_execution_time, isExecutionTime) &&
     optional(raw.confidence_delta_estimate, isFinite) &&
-    optional(raw.risk_assessment, (v) => RISKS.has(v)) &&
-    optional(raw.reasoning, (v) => typeof v === 'string') &&
+    optional(raw.risk_assessment, isRisk) &&
+    optional(raw.reasoning, isString) &&
     optional(raw.wave, isWave) &&
     optional(raw.priority, isPriority) &&
     optional(raw.depends_on, isTagList) &&
@@ -71,17 +76,16 @@ export function fastPredictionRow(raw: Readonly<Record<string, unknown>>): Predi
 
 /** The row when `ScheduleRowSchema` accepts it, else null (as {@link fastPredictionRow}). */
 export function fastScheduleRow(raw: Readonly<Record<string, unknown>>): ScheduleRowInput | null {
-  const isTime = (v: unknown): boolean => isFinite(v) && v >= 0 && v <= MAX_SCHEDULE_TIME_S;
   const ok =
     isTag(raw.task_id) &&
     isAgentId(raw.agent_id) &&
     optional(raw.wave, isWave) &&
-    isTime(raw.predicted_start_time) &&
-    isTime(raw.predicted_end_time) &&
+    isScheduleTime(raw.predicted_start_time) &&
+    isScheduleTime(raw.predicted_end_time) &&
     optional(raw.predicted_success_probability, isProbability) &&
     optional(raw.predicted_confidence_delta, isFinite) &&
     optional(raw.priority, isPriority) &&
-    optional(raw.status, (v) => typeof v === 'string') &&
+    optional(raw.status, isString) &&
     optional(raw.timestamp, isTimestamp);
   return ok ? (raw as ScheduleRowInput) : null;
 }

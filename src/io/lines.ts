@@ -12,7 +12,7 @@
 import { createHash } from 'node:crypto';
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { isUtf8 } from 'node:buffer';
+import { isAscii, isUtf8 } from 'node:buffer';
 
 /** What a finished read reports. */
 export interface LineStats {
@@ -107,8 +107,10 @@ export async function readLines(
   const tooLong = (): LineReadError => new LineReadError(`line longer than ${maxLineBytes} bytes`, state.lineNo + 1);
 
   const emit = (block: Buffer): void => {
-    if (!isUtf8(block)) throw new LineReadError('not valid UTF-8', findBadLine(block, state.lineNo + 1));
-    const text = block.toString('utf8');
+    // ASCII (every real Phase 20 file) is valid UTF-8 and decodes the same as 'ascii', about 3 times faster (simdutf).
+    const ascii = isAscii(block);
+    if (!ascii && !isUtf8(block)) throw new LineReadError('not valid UTF-8', findBadLine(block, state.lineNo + 1));
+    const text = block.toString(ascii ? 'ascii' : 'utf8');
     let start = 0;
     const length = text.length;
     while (start < length) {

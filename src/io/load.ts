@@ -189,7 +189,7 @@ async function readAgentsFile(req: LoadRequest): Promise<{ readonly file: Agents
 async function scan(req: LoadRequest, keep: boolean): Promise<{ readonly result: ScanResult; readonly kept: WavePlan[] }> {
   const discovery = await discoverInput(req.input, { followLinks: req.followLinks ?? false });
   const quarantine = req.onInvalid === 'quarantine';
-  const validator = new InputValidator(quarantine);
+  const validator = new InputValidator(quarantine, keep);
   const strays = strayDiagnostics(discovery.strays, quarantine);
   const agents = await readAgentsFile(req);
   const collector = new WaveCollector(req.waves, new Map((agents.file?.profiles ?? []).map((p) => [p.agentId, p])), keep);

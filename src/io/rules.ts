@@ -7,7 +7,6 @@
 import { agentFolderName } from './paths.ts';
 import type { FieldProblem } from './issues.ts';
 import type { PredictionRowInput, ScheduleRowInput } from '../schema/input.ts';
-import type { PredictionRecord } from '../plan/build.ts';
 import { sortedUnique } from '../util/lists.ts';
 
 /** The fields every keyed row has. */
@@ -15,6 +14,18 @@ export interface KeyedRow {
   readonly task_id: string;
   readonly agent_id: string;
   readonly wave?: number | null | undefined;
+}
+
+/** What the rules see of a task with an accepted prediction: what its first prediction set. */
+export interface TaskSoFar {
+  /** The agent of the task's first accepted prediction. */
+  readonly firstAgentId: string;
+  /** That prediction's `depends_on`, in row order without repeats. */
+  readonly dependsOn: readonly string[];
+  /** That prediction's `required_capabilities`, sorted and unique. */
+  readonly requiredCapabilities: readonly string[];
+  /** Location of that prediction's line. */
+  firstLocation(): number;
 }
 
 /** What the rules may read about the current line and the rows accepted so far. */
@@ -36,8 +47,8 @@ export interface RuleState {
   rejectedPrediction(agentId: string): number | undefined;
   /** `line 3` in the current file, else `path:3`. */
   where(location: number): string;
-  /** The first accepted prediction of the current line's wave and task_id, with its location; undefined when none. */
-  firstPrediction(): { readonly record: PredictionRecord; readonly location: number } | undefined;
+  /** The task of the current line's wave and task_id, when it has an accepted prediction; else undefined. */
+  firstPrediction(): TaskSoFar | undefined;
 }
 
 /** A rule: null when the row passes, else the problem. */
@@ -138,11 +149,11 @@ function shown(list: readonly string[]): string {
 export function rowsAgree(field: 'depends_on' | 'required_capabilities'): Rule<PredictionRowInput> {
   return (row, state) => {
     const first = state.firstPrediction();
-    if (first === undefined || first.record.agentId === row.agent_id) return null;
+    if (first === undefined || first.firstAgentId === row.agent_id) return null;
     const mine = row[field] ?? [];
-    const theirs = field === 'depends_on' ? first.record.dependsOn : first.record.requiredCapabilities;
+    const theirs = field === 'depends_on' ? first.dependsOn : first.requiredCapabilities;
     if (sameSet(mine, theirs)) return null;
-    return { field, problem: `${shown(mine)} differs from ${shown(theirs)} in ${state.where(first.location)}: rows of one task must agree` };
+    return { field, problem: `${shown(mine)} differs from ${shown(theirs)} in ${state.where(first.firstLocation())}: rows of one task must agree` };
   };
 }
 

@@ -9,7 +9,8 @@
  */
 import type { AgentProfile, TaskRef, WaveOutline, WavePlan } from '../plan/model.ts';
 import { isCapable } from '../plan/model.ts';
-import { buildWave, chooseSuggested, waveRanks } from '../plan/build.ts';
+import { buildWave } from '../plan/build.ts';
+import type { TaskRows } from '../plan/build.ts';
 import { DependencyChecker } from './dependencies.ts';
 import type { TaskIndex, TaskSlot } from './task-index.ts';
 import { taskKey } from './wave-source.ts';
@@ -64,11 +65,11 @@ export class WaveCollector {
       for (const taskId of quarantined) tasks.delete(taskId);
       index.byWave.delete(wave);
       if (tasks.size === 0) continue;
-      for (const slot of tasks.values()) for (const prediction of slot.predictions) this.agentIds.add(prediction.agentId);
+      for (const slot of tasks.values()) for (const agentId of slot.predictionAgents) this.agentIds.add(agentId);
       this.waveNumbers.push(wave);
       if (this.waves !== null && this.outlines.length >= this.waves) continue;
       this.note(wave, tasks);
-      if (this.keep) this.kept.push(buildWave(wave, tasks, (taskId) => this.#earlier(taskId, wave)));
+      if (this.keep) this.kept.push(buildWave(wave, keptRows(tasks), (taskId) => this.#earlier(taskId, wave)));
     }
   }
 
@@ -79,26 +80,21 @@ export class WaveCollector {
   }
 
   /**
-   * The figures of a wave to run, from its rows (the plan is not built here: it would double
-   * what a wave holds). As `buildPlan` makes them: a task's longest time over its candidates
-   * (kept in read order, see `PlanSource.longestTimesS`), no single suggested agent when its
-   * best schedule rows tie (`chooseSuggested`), the capabilities of its rows (they agree), and
-   * its dependencies on earlier waves.
+   * The figures of a wave to run, from what its slots kept (the plan is not built here: it would
+   * double what a wave holds). As `buildPlan` makes them: a task's longest time over its
+   * candidates (kept in read order, see `PlanSource.longestTimesS`), no single suggested agent
+   * when its best schedule rows tie (`chooseSuggested`; `TaskSlot.suggestionTied`), the
+   * capabilities of its rows (they agree), and its dependencies on earlier waves.
    */
   private note(wave: number, tasks: ReadonlyMap<string, TaskSlot>): void {
     this.outlines.push({ wave, taskCount: tasks.size });
-    const ranks = waveRanks(tasks);
     const longest = new Float64Array(tasks.size);
     let i = 0;
     for (const slot of tasks.values()) {
-      let most = 0;
-      for (const prediction of slot.predictions) if (prediction.predictedTimeS > most) most = prediction.predictedTimeS;
-      longest[i++] = most;
-      if (slot.schedule.length > 0 && chooseSuggested(slot, ranks)?.tied === true) this.unsuggested++;
-      const first = slot.predictions[0];
-      if (first === undefined) continue;
-      if (first.requiredCapabilities.length > 0 && !slot.predictions.some((p) => isCapable(this.profiles.get(p.agentId) ?? NO_CAPABILITIES, first))) this.incapable++;
-      for (const id of first.dependsOn) {
+      longest[i++] = slot.longestTimeS;
+      if (slot.suggestionTied) this.unsuggested++;
+      if (slot.requiredCapabilities.length > 0 && !slot.predictionAgents.some((agentId) => isCapable(this.profiles.get(agentId) ?? NO_CAPABILITIES, slot))) this.incapable++;
+      for (const id of slot.dependsOn) {
         if (tasks.has(id)) continue;
         const ref = this.#earlier(id, wave);
         if (ref !== null) this.dependedOnLater.add(taskKey(ref));
@@ -106,4 +102,11 @@ export class WaveCollector {
     }
     this.longestTimesS.push(longest);
   }
+}
+
+/** The rows the slots kept (an index that keeps rows). */
+function keptRows(tasks: ReadonlyMap<string, TaskSlot>): Map<string, TaskRows> {
+  const rows = new Map<string, TaskRows>();
+  for (const [taskId, slot] of tasks) if (slot.rows !== null) rows.set(taskId, slot.rows);
+  return rows;
 }

@@ -1,19 +1,19 @@
 /**
  * Line-by-line validation of the JSONL input (contract section 2): JSON -> schema (zod) ->
- * rules (`rules.ts`) -> normalised record. Each bad line becomes one error Diagnostic per
- * problem and one {@link RejectedLine}; good lines become records for `buildPlan`.
+ * rules (`rules.ts`) -> what pass 1 keeps of the row (`task-index.ts`). Each bad line becomes
+ * one error Diagnostic per problem and one {@link RejectedLine}; of a good line the index keeps
+ * its agent, location and the few figures pass 1 needs (the whole normalised record,
+ * `normalise.ts`, only for the in-memory reference).
  *
  * Hot path (10^6 rows): one `JSON.parse` and the schema's fast path (`fast-rows.ts`; zod's
- * `safeParse` only for a row it refuses, to word the errors) per line, two Map look-ups
- * (wave, task_id) and a short scan of the task's agents; rule functions and the state object
- * are allocated once, and timestamps are compared as strings (`timestamps.ts`).
+ * `safeParse` only for a row it refuses, to word the errors) per line, the task's slot (most
+ * often guessed from file order, else two Map look-ups: wave, task_id) and a short scan of the
+ * task's agents; rule functions and the state object are allocated once, and timestamps are
+ * compared as strings (`timestamps.ts`). Per accepted row only the parsed JSON and the slot's
+ * array entries are allocated; per task, the slot and its first row's lists.
  */
 import type { Diagnostic } from '../errors.ts';
-import type { Priority } from '../plan/model.ts';
-import { riskFromProbability } from '../plan/model.ts';
-import type { PredictionRecord, ScheduleRecord } from '../plan/build.ts';
 import { PREDICTION_FIELDS, PredictionRowSchema, SCHEDULE_FIELDS, ScheduleRowSchema } from '../schema/input.ts';
-import type { PredictionRowInput, ScheduleRowInput } from '../schema/input.ts';
 import { AGENT_ID_PATTERN, agentFolderName } from './paths.ts';
 import { errorAt, warningAt } from './diagnostics.ts';
 import { fastPredictionRow, fastScheduleRow } from './fast-rows.ts';
@@ -21,11 +21,12 @@ import { describeValue, issueProblems } from './issues.ts';
 import type { FieldProblem } from './issues.ts';
 import type { InputKind } from './discover.ts';
 import { agentMatchesFolder, packLocation, PREDICTION_RULES, rowKey, SCHEDULE_RULES, unpackLocation, waveMatchesLayout } from './rules.ts';
-import type { KeyedRow, Rule, RuleState } from './rules.ts';
+import type { KeyedRow, Rule, RuleState, TaskSoFar } from './rules.ts';
 import { TaskIndex } from './task-index.ts';
 import type { TaskSlot } from './task-index.ts';
 import { LatestInstant } from './timestamps.ts';
-import { sortedUnique, uniqueInOrder } from '../util/lists.ts';
+import { sortedUnique } from '../util/lists.ts';
+import { DEFAULT_EXECUTION_TIME_S, dependencyList, normalisePrediction, normaliseSchedule } from './normalise.ts';
 
 /** A line left out of the run (quarantine mode), kept verbatim. */
 export interface RejectedLine {
@@ -45,11 +46,6 @@ export interface SourceFile {
   readonly agentFolder: string | null;
 }
 
-/** Default predicted_execution_time, seconds (contract section 2). */
-export const DEFAULT_EXECUTION_TIME_S = 30;
-
-const NO_DEPENDENCIES: readonly string[] = [];
-
 /** Unknown fields named in warnings per file type; the rest are counted in one more warning. */
 export const MAX_NAMED_UNKNOWN_FIELDS = 20;
 
@@ -57,11 +53,6 @@ interface UnknownField {
   count: number;
   readonly file: string;
   readonly line: number;
-}
-
-function toPriority(value: number | null | undefined): Priority | null {
-  if (value === 1 || value === 2 || value === 3) return value;
-  return null;
 }
 
 /** Copies a string so a kept line does not pin the whole decoded chunk it was sliced from. */
@@ -76,9 +67,9 @@ function detach(text: string): string {
  */
 export class InputValidator implements RuleState {
   /**
-   * Accepted, normalised rows, grouped by wave and task (`buildPlan`'s `RowsByWave`), since the
-   * last {@link takeIndex}: the loader takes it after each wave of the tree (or after the whole
-   * flat layout), so only the rows of the waves being read are held.
+   * What pass 1 keeps of the accepted rows (`task-index.ts`), grouped by wave and task, since
+   * the last {@link takeIndex}: the loader takes it after each wave of the tree (or after the
+   * whole flat layout), so only the waves being read are held.
    */
   get index(): TaskIndex {
     return this.#index;
@@ -115,10 +106,18 @@ export class InputValidator implements RuleState {
   /** Distinct accepted agent ids -> packed location of their first row. */
   private readonly agentFirstSeen = new Map<string, number>();
 
-  #index = new TaskIndex();
+  #index: TaskIndex;
 
-  /** @param keepRaw keep each rejected line's text (quarantine mode) */
-  constructor(private readonly keepRaw: boolean) {}
+  /**
+   * @param keepRaw keep each rejected line's text (quarantine mode)
+   * @param keepRows keep every accepted row, normalised, in the index (the in-memory reference)
+   */
+  constructor(
+    private readonly keepRaw: boolean,
+    private readonly keepRows = false,
+  ) {
+    this.#index = new TaskIndex(keepRows);
+  }
 
   /**
    * Hands over the rows accepted since the last call and starts an empty index. Rows of a wave
@@ -126,7 +125,7 @@ export class InputValidator implements RuleState {
    */
   takeIndex(): TaskIndex {
     const taken = this.#index;
-    this.#index = new TaskIndex();
+    this.#index = new TaskIndex(this.keepRows);
     return taken;
   }
 
@@ -152,9 +151,8 @@ export class InputValidator implements RuleState {
     return this.file?.kind === 'predicted_schedule' ? this.slot.scheduleLine(agentId) : this.slot.predictionLine(agentId);
   }
 
-  firstPrediction(): { readonly record: PredictionRecord; readonly location: number } | undefined {
-    const record = this.slot?.predictions[0];
-    return record === undefined || this.slot === undefined ? undefined : { record, location: this.slot.firstLocation() };
+  firstPrediction(): TaskSoFar | undefined {
+    return this.slot;
   }
 
   hasPrediction(agentId: string): boolean {
@@ -213,7 +211,9 @@ export class InputValidator implements RuleState {
       return;
     }
     const slot = this.slot ?? this.index.getOrCreate(this.wave, row.task_id);
-    slot.addPrediction(normalisePrediction(row, this.wave), location);
+    if (slot.predictionCount === 0) slot.setAgreed(dependencyList(row.depends_on), sortedUnique(row.required_capabilities));
+    const timeS = row.predicted_execution_time ?? DEFAULT_EXECUTION_TIME_S;
+    slot.addPrediction(row.agent_id, row.predicted_success_probability, timeS, location, this.keepRows ? normalisePrediction(row, this.wave) : null);
     if (!this.agentFirstSeen.has(row.agent_id)) this.agentFirstSeen.set(row.agent_id, location);
     if (typeof row.timestamp === 'string') this.timestamps.offer(row.timestamp);
     this.predictionCount++;
@@ -236,7 +236,8 @@ export class InputValidator implements RuleState {
       this.reject(file, text, lineNo, problems ?? []);
       return;
     }
-    this.slot.addSchedule(normaliseSchedule(row, this.wave), packLocation(this.fileIndex, lineNo));
+    const record = this.keepRows ? normaliseSchedule(row, this.wave) : null;
+    this.slot.addSchedule(row.agent_id, row.predicted_success_probability ?? null, row.predicted_end_time, packLocation(this.fileIndex, lineNo), record);
     if (typeof row.timestamp === 'string') this.timestamps.offer(row.timestamp);
     this.accepted++;
   }
@@ -391,34 +392,4 @@ function runRules<R>(rules: readonly Rule<R>[], row: R, state: RuleState): Field
     if (problem !== null) (problems ??= []).push(problem);
   }
   return problems;
-}
-
-/** A schedule row that passed its schema, as the plan's record (`wave` is the row's resolved wave). */
-export function normaliseSchedule(row: ScheduleRowInput, wave: number): ScheduleRecord {
-  return {
-    wave,
-    taskId: row.task_id,
-    agentId: row.agent_id,
-    startS: row.predicted_start_time,
-    endS: row.predicted_end_time,
-    p: row.predicted_success_probability ?? null,
-    priority: toPriority(row.priority),
-  };
-}
-
-/** A prediction row that passed its schema, defaults applied (`wave` is the row's resolved wave). */
-export function normalisePrediction(row: PredictionRowInput, wave: number): PredictionRecord {
-  const p = row.predicted_success_probability;
-  return {
-    wave,
-    taskId: row.task_id,
-    agentId: row.agent_id,
-    p,
-    predictedTimeS: row.predicted_execution_time ?? DEFAULT_EXECUTION_TIME_S,
-    risk: row.risk_assessment ?? riskFromProbability(p),
-    confidenceDelta: row.confidence_delta_estimate ?? null,
-    priority: toPriority(row.priority),
-    dependsOn: row.depends_on === undefined || row.depends_on === null ? NO_DEPENDENCIES : uniqueInOrder(row.depends_on),
-    requiredCapabilities: sortedUnique(row.required_capabilities),
-  };
 }

@@ -6,19 +6,27 @@
  * and the wave's plan is built as `buildPlan` builds it (`buildWave`). Each file's SHA-256 is
  * recomputed while reading and compared with pass 1's: a file that changed in between is an
  * input error, not a different plan.
+ *
+ * So pass 2 does not validate again: a kept line of an unchanged file is one pass 1 accepted,
+ * and it is only parsed (`JSON.parse`) and normalised. A line that no longer parses, or whose
+ * row cannot be normalised, is noted; at the file's end a changed SHA-256 makes it an input
+ * error (the file changed), an unchanged one a bug.
+ *
+ * Rows are grouped by task_id. Phase 20 writes every agent's file of a wave in the same task
+ * order, so the group of a row is first guessed as the one after the previous row's group and
+ * looked up in the map only when the guess misses (at 62,500 tasks a wave, a map look-up of a
+ * freshly parsed string costs about as much as parsing the line's numbers).
  */
 import type { Diagnostic } from '../errors.ts';
 import { buildWave } from '../plan/build.ts';
 import type { ScheduleRecord, TaskRows, PredictionRecord } from '../plan/build.ts';
 import type { AgentProfile, PlanSource, TaskRef, WaveOutline, WavePlan } from '../plan/model.ts';
-import { PredictionRowSchema, ScheduleRowSchema } from '../schema/input.ts';
 import type { PredictionRowInput, ScheduleRowInput } from '../schema/input.ts';
 import type { DependencyChecker } from './dependencies.ts';
 import { errorAt, inputError } from './diagnostics.ts';
 import type { DiscoveredFile } from './discover.ts';
-import { fastPredictionRow, fastScheduleRow } from './fast-rows.ts';
 import { LineReadError, readLines } from './lines.ts';
-import { normalisePrediction, normaliseSchedule } from './validate.ts';
+import { normalisePrediction, normaliseSchedule } from './normalise.ts';
 
 /** An input file as pass 1 read it. */
 export interface ReadFile {
@@ -50,23 +58,48 @@ export function taskKey(ref: TaskRef): string {
 
 interface Group {
   readonly taskId: string;
+  /** Position in the wave's groups, in the order first seen. */
+  readonly at: number;
   readonly predictions: PredictionRecord[];
   readonly schedule: ScheduleRecord[];
 }
 
-/** The file's row as its schema parses it, or null when it does not parse (the file changed since pass 1). */
-function parseRow<R>(text: string, fast: (raw: Record<string, unknown>) => R | null, schema: { safeParse(raw: unknown): { success: true; data: R } | { success: false } }): R | null {
+/** The line's JSON object, or null when it is not one (the file changed since pass 1). */
+function parseObject(text: string): Record<string, unknown> | null {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
     return null;
   }
-  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return null;
-  const row = fast(raw as Record<string, unknown>);
-  if (row !== null) return row;
-  const parsed = schema.safeParse(raw);
-  return parsed.success ? parsed.data : null;
+  return typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null;
+}
+
+/**
+ * A wave's rows grouped by task_id, in the order tasks are first seen; {@link find} guesses
+ * the group after the last one found before it looks in the map (see the file comment).
+ */
+class Groups {
+  readonly byTask = new Map<string, Group>();
+  readonly #order: Group[] = [];
+  #next = 0;
+
+  /** The group of `taskId`, or undefined. */
+  find(taskId: string): Group | undefined {
+    const guess = this.#order[this.#next];
+    const group = guess !== undefined && guess.taskId === taskId ? guess : this.byTask.get(taskId);
+    if (group !== undefined) this.#next = group.at + 1;
+    return group;
+  }
+
+  /** A new group for `taskId` (none exists). */
+  add(taskId: string): Group {
+    const group: Group = { taskId, at: this.#order.length, predictions: [], schedule: [] };
+    this.byTask.set(taskId, group);
+    this.#order.push(group);
+    this.#next = this.#order.length;
+    return group;
+  }
 }
 
 function changed(path: string): Diagnostic {
@@ -74,23 +107,28 @@ function changed(path: string): Diagnostic {
 }
 
 /**
- * Reads one file again, handing each kept row of `wave` to `take`.
+ * Reads one file again, handing each kept line's object of `wave` to `take` (which normalises
+ * it, and may throw on a row pass 1 would have refused: then the file changed, or it is a bug).
  * @throws InputError when the file's bytes differ from pass 1's, or it cannot be read again
  */
-async function readWaveRows(read: ReadFile, skip: ReadonlySet<number> | undefined, wave: number, take: (row: PredictionRowInput | ScheduleRowInput) => void): Promise<void> {
+async function readWaveRows(read: ReadFile, skip: ReadonlySet<number> | undefined, wave: number, take: (row: Record<string, unknown>) => void): Promise<void> {
   const { file } = read;
-  const tasks = file.kind === 'predicted_tasks';
   const seen = { unreadable: false };
   let sha256: string;
   try {
     const stats = await readLines(file.realPath, (text, lineNo) => {
       if (skip?.has(lineNo) === true) return;
-      const row = tasks ? parseRow(text, fastPredictionRow, PredictionRowSchema) : parseRow(text, fastScheduleRow, ScheduleRowSchema);
+      const row = parseObject(text);
       if (row === null) {
         seen.unreadable = true;
         return;
       }
-      if ((file.wave ?? row.wave ?? null) === wave) take(row);
+      if ((file.wave ?? row.wave ?? null) !== wave) return;
+      try {
+        take(row);
+      } catch {
+        seen.unreadable = true;
+      }
     });
     sha256 = stats.sha256;
   } catch (error: unknown) {
@@ -107,25 +145,24 @@ async function readWaveRows(read: ReadFile, skip: ReadonlySet<number> | undefine
  * read order (as the validator's index holds them).
  */
 async function waveRows(parts: SourceParts, wave: number): Promise<Map<string, TaskRows>> {
-  const groups = new Map<string, Group>();
+  const groups = new Groups();
   for (const [index, read] of parts.files.entries()) {
     if (read.file.wave !== null && read.file.wave !== wave) continue;
     const skip = parts.skip.get(index);
     if (read.file.kind === 'predicted_tasks') {
       await readWaveRows(read, skip, wave, (row) => {
-        const prediction = normalisePrediction(row as PredictionRowInput, wave);
-        const group = groups.get(prediction.taskId);
-        if (group === undefined) groups.set(prediction.taskId, { taskId: prediction.taskId, predictions: [prediction], schedule: [] });
-        else group.predictions.push(prediction);
+        // Pass 1 accepted this line of this unchanged file: it is a PredictionRowInput.
+        const prediction = normalisePrediction(row as unknown as PredictionRowInput, wave);
+        (groups.find(prediction.taskId) ?? groups.add(prediction.taskId)).predictions.push(prediction);
       });
     } else {
       await readWaveRows(read, skip, wave, (row) => {
-        const schedule = normaliseSchedule(row as ScheduleRowInput, wave);
-        groups.get(schedule.taskId)?.schedule.push(schedule);
+        const schedule = normaliseSchedule(row as unknown as ScheduleRowInput, wave);
+        groups.find(schedule.taskId)?.schedule.push(schedule);
       });
     }
   }
-  return groups;
+  return groups.byTask;
 }
 
 /**

@@ -3,10 +3,10 @@
  * Pure: no I/O, no clock; the same rows give the same plan.
  */
 import { InputError } from '../errors.ts';
-import { DEFAULT_PROFILE, sameWaveDependencies } from './model.ts';
+import { DEFAULT_PROFILE } from './model.ts';
 import type { AgentProfile, Prediction, Priority, Risk, RunPlan, SuggestedPlacement, Task, TaskRef, WavePlan } from './model.ts';
 import { naturalCompare } from '../util/natural.ts';
-import { graphFromLists, topologicalOrder } from '../util/dag.ts';
+import { topologicalOrder } from '../util/dag.ts';
 
 /** One accepted `predicted_tasks.jsonl` row, normalised (defaults applied). */
 export interface PredictionRecord {
@@ -109,6 +109,12 @@ export class AgentRanks {
   readonly compare = (a: { readonly agentId: string }, b: { readonly agentId: string }): number => this.of(a.agentId) - this.of(b.agentId);
 }
 
+/** The prediction of `agentId` among a few rows (a scan), or undefined. */
+function predictionOf(predictions: readonly PredictionRecord[], agentId: string): PredictionRecord | undefined {
+  for (const q of predictions) if (q.agentId === agentId) return q;
+  return undefined;
+}
+
 /**
  * Phase 20's best schedule row for a task: the highest predicted_success_probability (the
  * row's, else the prediction's), then the earliest predicted_end_time, then the agent first in
@@ -123,7 +129,7 @@ export function chooseSuggested(rows: TaskRows, ranks: AgentRanks): { readonly r
   // Few candidates per task as a rule; index them only when there are many (no O(n^2) steps).
   const index = rows.predictions.length > 8 ? new Map(rows.predictions.map((q) => [q.agentId, q])) : null;
   for (const row of rows.schedule) {
-    const prediction = index === null ? rows.predictions.find((q) => q.agentId === row.agentId) : index.get(row.agentId);
+    const prediction = index === null ? predictionOf(rows.predictions, row.agentId) : index.get(row.agentId);
     if (prediction === undefined) continue;
     const p = row.p ?? prediction.p;
     const same = best !== null && p === bestP && row.endS === best.endS;
@@ -155,20 +161,67 @@ export function resolveDependency(rows: RowsByWave, waves: readonly number[], wa
   return null;
 }
 
+/** Lists this long or shorter are sorted and compared by scanning (no allocation per task). */
+const SHORT = 16;
+
+/** The rows in the agents' natural order; one rank look-up per row (not two per comparison). */
+function byAgentOrder(rows: readonly PredictionRecord[], ranks: AgentRanks): readonly PredictionRecord[] {
+  if (rows.length === 1) return rows;
+  if (rows.length > SHORT) return [...rows].sort(ranks.compare);
+  const sorted = rows.slice();
+  const keys = sorted.map((r) => ranks.of(r.agentId));
+  // Insertion sort: stable, as Array.prototype.sort.
+  for (let i = 1; i < sorted.length; i++) {
+    const row = sorted[i] as PredictionRecord;
+    const key = keys[i] ?? 0;
+    let j = i - 1;
+    while (j >= 0 && (keys[j] ?? 0) > key) {
+      sorted[j + 1] = sorted[j] as PredictionRecord;
+      keys[j + 1] = keys[j] ?? 0;
+      j--;
+    }
+    sorted[j + 1] = row;
+    keys[j + 1] = key;
+  }
+  return sorted;
+}
+
+/** True when every item of `list` is in `known` (both short). */
+function allIn(list: readonly string[], known: readonly string[]): boolean {
+  for (const item of list) if (!known.includes(item)) return false;
+  return true;
+}
+
+/**
+ * The union of the rows' `depends_on`, in row order, first-seen order, without repeats. Rows
+ * of a task agree (the validator's rule), so the first non-empty list is most often the union.
+ */
+function unionOfDependencies(sorted: readonly PredictionRecord[]): readonly string[] {
+  let union: readonly string[] | null = null;
+  let set: Set<string> | null = null;
+  for (const r of sorted) {
+    if (r.dependsOn.length === 0) continue;
+    if (union === null) {
+      union = r.dependsOn;
+      continue;
+    }
+    if (set === null && union.length <= SHORT && r.dependsOn.length <= SHORT && allIn(r.dependsOn, union)) continue;
+    set ??= new Set(union);
+    for (const id of r.dependsOn) set.add(id);
+  }
+  return set !== null ? [...set] : (union ?? []);
+}
+
 function toTask(wave: number, rows: TaskRows, ranks: AgentRanks, resolve: (taskId: string) => TaskRef): Task {
-  const sorted = rows.predictions.length === 1 ? rows.predictions : [...rows.predictions].sort(ranks.compare);
+  const sorted = byAgentOrder(rows.predictions, ranks);
   const chosen = chooseSuggested(rows, ranks);
   const predictions: Prediction[] = [];
   let rowPriority: Priority | null = null;
-  let dependsOn: Set<string> | null = null;
   for (const r of sorted) {
     predictions.push({ agentId: r.agentId, p: r.p, predictedTimeS: r.predictedTimeS, risk: r.risk, confidenceDelta: r.confidenceDelta });
     rowPriority ??= r.priority;
-    if (r.dependsOn.length > 0) {
-      dependsOn ??= new Set();
-      for (const id of r.dependsOn) dependsOn.add(id);
-    }
   }
+  const dependsOn = unionOfDependencies(sorted);
   const priority = rowPriority ?? chosen?.row.priority ?? DEFAULT_PRIORITY;
   const suggested: SuggestedPlacement | null =
     chosen === null ? null : { agentId: chosen.tied ? null : chosen.row.agentId, plannedStartS: chosen.row.startS, plannedEndS: chosen.row.endS };
@@ -178,26 +231,13 @@ function toTask(wave: number, rows: TaskRows, ranks: AgentRanks, resolve: (taskI
     priority,
     predictions,
     suggested,
-    dependsOn: dependsOn === null ? NO_DEPENDENCIES : [...dependsOn].map(resolve),
+    dependsOn: dependsOn.length === 0 ? NO_DEPENDENCIES : dependsOn.map(resolve),
     requiredCapabilities: sorted[0]?.requiredCapabilities ?? NO_CAPABILITIES,
   };
 }
 
 const NO_DEPENDENCIES: readonly TaskRef[] = [];
 const NO_CAPABILITIES: readonly string[] = [];
-
-/**
- * The wave's topological order (see `WavePlan.topologicalOrder`): same-wave dependencies as
- * numbers into `tasks`, then Kahn's algorithm, smallest ready index first.
- * @throws Error when the same-wave dependencies hold a cycle (the validator refuses those, so
- *   this is a bug)
- */
-function waveOrder(wave: number, tasks: readonly Task[]): number[] {
-  const lists = sameWaveDependencies({ wave, tasks });
-  const order = topologicalOrder(graphFromLists(lists));
-  if (order === null) throw new Error(`wave ${wave}: the dependencies hold a cycle that validation let through`);
-  return order;
-}
 
 function compareTasks(a: TaskRows, b: TaskRows): number {
   return naturalCompare(a.taskId, b.taskId);
@@ -223,15 +263,28 @@ export function buildWave(
   ranks: AgentRanks = waveRanks(rows),
 ): WavePlan {
   const groups = [...rows.values()].filter((g) => g.predictions.length > 0).sort(compareTasks);
+  const position = new Map<string, number>();
+  groups.forEach((group, i) => position.set(group.taskId, i));
+  // The same-wave dependency graph (WavePlan.topologicalOrder), edges in each task's dependsOn order, built while resolving.
+  const offsets = new Int32Array(groups.length + 1);
+  const targets: number[] = [];
   const resolve = (taskId: string): TaskRef => {
-    if (rows.has(taskId)) return { wave, taskId };
+    const at = position.get(taskId);
+    if (at !== undefined) targets.push(at);
+    if (at !== undefined || rows.has(taskId)) return { wave, taskId };
     const ref = resolveEarlier(taskId);
     if (ref === null) throw new Error(`wave ${wave}: depends_on names ${JSON.stringify(taskId)}, which validation should have refused`);
     return ref;
   };
   const tasks: Task[] = [];
-  for (const group of groups) tasks.push(toTask(wave, group, ranks, resolve));
-  return { wave, tasks, topologicalOrder: waveOrder(wave, tasks) };
+  groups.forEach((group, i) => {
+    tasks.push(toTask(wave, group, ranks, resolve));
+    offsets[i + 1] = targets.length;
+  });
+  // Kahn's algorithm, smallest ready index first.
+  const order = topologicalOrder({ n: tasks.length, offsets, targets: Int32Array.from(targets) });
+  if (order === null) throw new Error(`wave ${wave}: the dependencies hold a cycle that validation let through`);
+  return { wave, tasks, topologicalOrder: order };
 }
 
 /** Natural order of the agents of one wave's rows (for ordering within a task, as good as the run's). */

@@ -61,7 +61,7 @@ export const TimestampSchema = z.iso.datetime({ offset: true, abort: true }).ref
  * 8999-12-31T23:59:59.999Z. The year is read from the text; only in the first and last year,
  * where a zone offset can cross the bound, is the instant parsed (10^6 rows parse none).
  */
-function inEpochYears(text: string): boolean {
+export function inEpochYears(text: string): boolean {
   const year = Number(text.slice(0, 4));
   if (year > EPOCH_YEARS.min && year < EPOCH_YEARS.max) return true;
   if (year !== EPOCH_YEARS.min && year !== EPOCH_YEARS.max) return false;
