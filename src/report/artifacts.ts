@@ -250,9 +250,9 @@ export class ArtifactWriter {
     }
   }
 
-  /** Appends one line (an events.jsonl record with its newline) to events.jsonl. */
-  appendEventLine(line: string): void {
-    this.#stream(ARTIFACT.events).append(line);
+  /** events.jsonl's stream, open from {@link openStreams} (or `resume`) to `finishStreams`: the event log's sink. */
+  eventStream(): StreamFile {
+    return this.#stream(ARTIFACT.events);
   }
 
   /** Writes anomalies.jsonl. */

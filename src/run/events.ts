@@ -5,7 +5,8 @@
 import { SCHEMA_VERSION } from '../options.ts';
 import type { EventRecord } from '../schema/events.ts';
 import type { SimulationEvent } from '../simulate/types.ts';
-import { isJsonPlain, jsonQuote, round } from '../util/json.ts';
+import type { LineSink } from '../io/atomic.ts';
+import { jsonQuote, round } from '../util/json.ts';
 import type { SimulatedCalendar } from '../util/time.ts';
 
 /** One event of the run; `timeS` is simulated seconds since the epoch. */
@@ -100,34 +101,70 @@ function eventLine(seq: number, event: RunEvent | SimulationEvent, wave: number 
 
 /** What every events.jsonl line starts with, up to its seq. */
 const LINE_HEAD = `{"schema_version":"${SCHEMA_VERSION}","seq":`;
+/** {@link LINE_HEAD} as bytes (ASCII). */
+const LINE_HEAD_BYTES = asciiBytes(LINE_HEAD);
+/** Digits of a seq at most (below 2^53). */
+const MAX_SEQ_DIGITS = 16;
+
+/** The bytes of `text`, which is ASCII. */
+function asciiBytes(text: string): Uint8Array {
+  return Buffer.from(text, 'latin1');
+}
+
+/** Whether `text` is ASCII (below 0x80), so its UTF-8 bytes are its UTF-16 units. */
+function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
 
 /**
- * Numbers events and hands their events.jsonl lines to `sink`.
+ * Writes the decimal digits of `n` (a non-negative safe integer) into `bytes` from `at`.
+ * @returns the offset after the last digit
+ */
+function writeDigits(bytes: Uint8Array, at: number, n: number): number {
+  let digits = 1;
+  for (let rest = n; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  let rest = n;
+  for (let i = at + digits - 1; i >= at; i--) {
+    const digit = rest % 10;
+    bytes[i] = 0x30 + digit;
+    rest = (rest - digit) / 10;
+  }
+  return at + digits;
+}
+
+/** A task event: a reroute (contract section 4.5) or a steal (4.6). */
+export type TaskMoveType = 'task_rerouted' | 'task_stolen';
+
+/**
+ * Numbers events and writes their events.jsonl lines to `sink`.
  *
  * Speed (issue 10): a circuit opening reroutes its whole queue at one simulated time, so at 10^6
  * rows almost every line is a `task_rerouted` (3.8 million) and most share their time, wave and
- * agents with the line before. A task event whose task id needs no escaping is assembled from
- * five pieces: the head, the seq, the text from `"type"` to `"task_id":"` (kept while type,
- * time and wave stay the same), the task id, and the text from its closing quote to the end (kept
- * per pair of agents). Every other event goes through {@link eventLine}. test/run/events.test.ts
- * checks both give `jsonLine(eventRecord(...))`'s bytes.
+ * agents with the line before. A task event ({@link addTaskMove}, or one given to
+ * {@link add}) whose task id needs no escaping is written as bytes straight into the sink's
+ * buffer, from five pieces: the head, the seq's digits, the bytes from `,"type"` to
+ * `"task_id":"` (kept while type, time and wave stay the same), the task id, and the bytes from
+ * its closing quote to the end (kept per pair of agents, when ASCII): no string, no object.
+ * Every other event goes through {@link eventLine} and {@link LineSink.append}.
+ * test/run/events.test.ts checks both give `jsonLine(eventRecord(...))`'s bytes.
  */
 export class EventLog {
   #lastTimeS = Number.NaN;
   #lastTime = '';
   #lastRounded = 0;
-  /** The text from `,"type"` to `"task_id":"` of the last task event, and what it was built from. */
-  #middle = '';
+  /** The bytes from `,"type"` to `"task_id":"` of the last task event, and what they were built from. */
+  #middle: Uint8Array = new Uint8Array(0);
   #middleType = '';
   #middleWave: number | null = null;
   #middleTimeS = Number.NaN;
-  /** `","from_agent_id":F,"to_agent_id":T,"reason":null}\n` by from agent, then to agent. */
-  readonly #tails = new Map<string, Map<string, string>>();
+  /** `","from_agent_id":F,"to_agent_id":T,"reason":null}\n` by from agent, then to agent; null when not ASCII. */
+  readonly #tails = new Map<string, Map<string, Uint8Array | null>>();
 
   /** @param written - records already in the file (0 for a fresh run; the checkpoint's count on resume) */
   constructor(
     private readonly calendar: SimulatedCalendar,
-    private readonly sink: (line: string) => void,
+    private readonly sink: LineSink,
     private written = 0,
   ) {}
 
@@ -137,42 +174,88 @@ export class EventLog {
   }
 
   add(event: RunEvent): void {
+    if (event.type === 'task_rerouted' || event.type === 'task_stolen') {
+      this.addTaskMove(event.type, event.taskId, event.fromAgentId, event.toAgentId, event.timeS, event.wave);
+      return;
+    }
     this.#emit(event, 'wave' in event ? event.wave : null);
   }
 
   /** An engine event of wave `wave` (the same record as {@link add} of it with its wave). */
   addSimulation(event: SimulationEvent, wave: number): void {
+    if (event.type === 'task_rerouted' || event.type === 'task_stolen') {
+      this.addTaskMove(event.type, event.taskId, event.fromAgentId, event.toAgentId, event.timeS, wave);
+      return;
+    }
     this.#emit(event, wave);
+  }
+
+  /**
+   * A reroute or steal of wave `wave` at `timeS` (simulated seconds since the epoch): the same
+   * record as {@link add} of the event with these fields, without the event object.
+   */
+  addTaskMove(type: TaskMoveType, taskId: string, fromAgentId: string, toAgentId: string, timeS: number, wave: number): void {
+    this.written += 1;
+    this.#formatTime(timeS);
+    const tail = this.#tailOf(fromAgentId, toAgentId);
+    if (tail !== null) {
+      const middle = this.#middleOf(type, wave);
+      const sink = this.sink;
+      const bytes = sink.reserve(LINE_HEAD_BYTES.length + MAX_SEQ_DIGITS + middle.length + taskId.length + tail.length);
+      const start = sink.end;
+      bytes.set(LINE_HEAD_BYTES, start);
+      let at = writeDigits(bytes, start + LINE_HEAD_BYTES.length, this.written);
+      bytes.set(middle, at);
+      at += middle.length;
+      let plain = true;
+      for (let i = 0; i < taskId.length; i++) {
+        const c = taskId.charCodeAt(i);
+        // isJsonPlain's test, fused with the copy.
+        if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) {
+          plain = false;
+          break;
+        }
+        bytes[at + i] = c;
+      }
+      if (plain) {
+        at += taskId.length;
+        bytes.set(tail, at);
+        sink.wrote(at + tail.length - start);
+        return;
+      }
+    }
+    this.sink.append(eventLine(this.written, { type, taskId, fromAgentId, toAgentId, timeS }, wave, this.#lastTime, this.#lastRounded));
   }
 
   #emit(event: RunEvent | SimulationEvent, wave: number | null): void {
     this.written += 1;
-    // Reroutes come in bursts at one time (a circuit opens and its queue moves): format it once.
-    if (event.timeS !== this.#lastTimeS) {
-      this.#lastTimeS = event.timeS;
-      this.#lastTime = this.calendar.iso(event.timeS);
-      this.#lastRounded = round(event.timeS);
-    }
-    if ((event.type === 'task_rerouted' || event.type === 'task_stolen') && isJsonPlain(event.taskId)) {
-      this.sink(`${LINE_HEAD}${this.written}${this.#middleOf(event.type, wave)}${event.taskId}${this.#tailOf(event.fromAgentId, event.toAgentId)}`);
-      return;
-    }
-    this.sink(eventLine(this.written, event, wave, this.#lastTime, this.#lastRounded));
+    this.#formatTime(event.timeS);
+    this.sink.append(eventLine(this.written, event, wave, this.#lastTime, this.#lastRounded));
   }
 
-  /** `,"type":…,"task_id":"` for a task event of `type` in `wave` at the last time formatted. */
-  #middleOf(type: string, wave: number | null): string {
+  /** Formats `timeS` unless it is the last time formatted: reroutes come in bursts at one time. */
+  #formatTime(timeS: number): void {
+    if (timeS !== this.#lastTimeS) {
+      this.#lastTimeS = timeS;
+      this.#lastTime = this.calendar.iso(timeS);
+      this.#lastRounded = round(timeS);
+    }
+  }
+
+  /** The bytes of `,"type":…,"task_id":"` for a task event of `type` in `wave` at the last time formatted. */
+  #middleOf(type: TaskMoveType, wave: number): Uint8Array {
     if (type !== this.#middleType || wave !== this.#middleWave || this.#lastTimeS !== this.#middleTimeS) {
       this.#middleType = type;
       this.#middleWave = wave;
       this.#middleTimeS = this.#lastTimeS;
-      this.#middle = `,"type":"${type}","time":"${this.#lastTime}","time_s":${this.#lastRounded},"wave":${wave === null ? 'null' : wave},"agent_id":null,"task_id":"`;
+      // The ISO time and the numbers are ASCII.
+      this.#middle = asciiBytes(`,"type":"${type}","time":"${this.#lastTime}","time_s":${this.#lastRounded},"wave":${wave},"agent_id":null,"task_id":"`);
     }
     return this.#middle;
   }
 
-  /** `","from_agent_id":…,"reason":null}\n` for a move from `from` to `to`. */
-  #tailOf(from: string, to: string): string {
+  /** The bytes of `","from_agent_id":…,"reason":null}\n` for a move from `from` to `to`, or null when they are not ASCII. */
+  #tailOf(from: string, to: string): Uint8Array | null {
     let byTo = this.#tails.get(from);
     if (byTo === undefined) {
       byTo = new Map();
@@ -180,7 +263,8 @@ export class EventLog {
     }
     let tail = byTo.get(to);
     if (tail === undefined) {
-      tail = `","from_agent_id":${jsonQuote(from)},"to_agent_id":${jsonQuote(to)},"reason":null}\n`;
+      const text = `","from_agent_id":${jsonQuote(from)},"to_agent_id":${jsonQuote(to)},"reason":null}\n`;
+      tail = isAscii(text) ? asciiBytes(text) : null;
       byTo.set(to, tail);
     }
     return tail;

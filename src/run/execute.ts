@@ -207,9 +207,7 @@ function liveState(
   const rng = createKeyedRandom(options.seed);
   const world = ctx.world.create({ rng, startS: from.clockS, signal: ctx.signal });
   const { scheduler, executor } = world;
-  const events = new EventLog(ctx.calendar, (line) => {
-    writer.appendEventLine(line);
-  }, from.eventsWritten);
+  const events = new EventLog(ctx.calendar, writer.eventStream(), from.eventsWritten);
   const holder: { state: LiveState | null } = { state: null };
   const agentIds = loaded.plan.agents.map((a) => a.agentId);
   const charts = from.charts === null ? new ChartCollector(agentIds) : new ChartCollector(agentIds, from.charts);
@@ -224,6 +222,10 @@ function liveState(
     onEvent: (event) => {
       events.addSimulation(event, holder.state?.currentWave ?? 0);
       charts.onEvent(event);
+    },
+    // The charts follow circuits only: reroutes and steals go to the log without an event object.
+    onTaskMoved: (type, taskId, fromAgentId, toAgentId, timeS) => {
+      events.addTaskMove(type, taskId, fromAgentId, toAgentId, timeS, holder.state?.currentWave ?? 0);
     },
   });
   const gantt = new GanttAhead(ctx.charts, ctx.calendar.epochMs);

@@ -33,16 +33,13 @@ export function trueSuccessProbability(p: number, reliabilityOffset: number, att
  * so the mean multiplier is 1 (log-normal with E = 1). Pure in (rng seed, request).
  */
 export function drawAttempt(rng: KeyedRandom, request: AttemptRequest, world: WorldOptions): AttemptResult {
-  const key = {
-    wave: request.wave,
-    taskId: request.task.taskId,
-    agentId: request.agent.agentId,
-    attempt: request.attempt,
-  };
-  const q = trueSuccessProbability(request.p, request.agent.reliabilityOffset, request.attempt);
-  const u = rng.uniform({ ...key, purpose: 'success' });
+  const { wave, attempt } = request;
+  const taskId = request.task.taskId;
+  const agentId = request.agent.agentId;
+  const q = trueSuccessProbability(request.p, request.agent.reliabilityOffset, attempt);
+  const u = rng.uniform({ wave, taskId, agentId, attempt, purpose: 'success' });
   const s = world.durationNoise;
-  const z = s === 0 ? 0 : rng.normal({ ...key, purpose: 'duration' });
+  const z = s === 0 ? 0 : rng.normal({ wave, taskId, agentId, attempt, purpose: 'duration' });
   const durationS = request.predictedTimeS * request.agent.speed * Math.exp(s * z - (s * s) / 2);
   return { succeeded: u < q, durationS, source: 'simulated' };
 }

@@ -218,24 +218,33 @@ export class DoubleEndedHeap<T> {
   removeLast(eligible: (item: T) => boolean): T | undefined {
     const entries = this.#last.items;
     if (this.#live === 0) return undefined;
+    // The usual case: the last item itself is eligible (no frontier to allocate).
+    const top = entries[0] as Entry<T>;
+    if (top.live && eligible(top.item)) return this.#takeLast(top);
     const frontier = new BinaryHeap<number>((i, j) => (entries[i] as Entry<T>).key > (entries[j] as Entry<T>).key);
     frontier.push(0);
     for (let i = frontier.pop(); i !== undefined; i = frontier.pop()) {
       const entry = entries[i] as Entry<T>;
-      if (entry.live && eligible(entry.item)) {
-        entry.live = false;
-        this.#live--;
-        this.#tidy();
-        return entry.item;
-      }
+      if (entry.live && eligible(entry.item)) return this.#takeLast(entry);
       if (2 * i + 1 < entries.length) frontier.push(2 * i + 1);
       if (2 * i + 2 < entries.length) frontier.push(2 * i + 2);
     }
     return undefined;
   }
 
+  /** Removes `entry` (live, found through the max-heap) and returns its item. */
+  #takeLast(entry: Entry<T>): T {
+    entry.live = false;
+    this.#live--;
+    this.#tidy();
+    return entry.item;
+  }
+
   /** Whether some item passes `test`. */
   some(test: (item: T) => boolean): boolean {
+    // The last item first: the one a steal (removeLast) usually takes.
+    const top = this.#last.items[0];
+    if (top !== undefined && top.live && test(top.item)) return true;
     for (const entry of this.#first.items) if (entry.live && test(entry.item)) return true;
     return false;
   }

@@ -39,6 +39,8 @@ export function isCapableOn(run: TaskRun, lane: number): boolean {
 /** A task while its wave runs. */
 export interface TaskRun {
   readonly task: Task;
+  /** `task.taskId`, kept here too: a reroute reads it without touching the task (issue 10). */
+  readonly taskId: string;
   /** Position of the task in its wave's plan. */
   readonly index: number;
   /** The strategy's order of taking the task; breaks priority ties in queues. */
@@ -66,23 +68,39 @@ export interface TaskRun {
 
 /**
  * A place in an agent's queue: a fresh task, or a retry, which goes ahead of fresh tasks in
- * arrival order (`seq`: first ready, first run).
+ * arrival order. `key` is the queue order ({@link freshItem}, {@link retryItem}), computed once:
+ * a circuit's queue moves to other agents with its keys (issue 10: recomputing them read every
+ * moved task's record again).
  */
-export type QueueItem = { readonly run: TaskRun; readonly retry: false } | { readonly run: TaskRun; readonly retry: true; readonly seq: number };
+export interface QueueItem {
+  readonly run: TaskRun;
+  readonly retry: boolean;
+  /** Smallest first; unique within a wave. */
+  readonly key: number;
+}
 
-/** Keys of fresh tasks start here: every retry (key = its `seq`, below 2^50) comes first. */
+/** Keys of fresh tasks start here: every retry (key = its arrival number, below 2^50) comes first. */
 const FRESH_KEY_BASE = 2 ** 50;
 /** Priorities are 1 to 3 and assignment orders below 2^45, so fresh keys stay below 2^53 (exact). */
 const PRIORITY_KEY_STEP = 2 ** 45;
 
 /**
- * Queue order as one number, smallest first: retries by arrival (`seq`), then fresh tasks by
- * priority (1 first), then assignment order (contract section 4.2 and 4.4). Unique within a
- * wave, since `seq` and `order` are.
+ * `run`'s task as a fresh (not yet attempted) queue item. Queue order as one number, smallest
+ * first: retries by arrival, then fresh tasks by priority (1 first), then assignment order
+ * (contract section 4.2 and 4.4). Unique within a wave, since arrival numbers and orders are.
  */
-export function queueKey(item: QueueItem): number {
-  if (item.retry) return item.seq;
-  return FRESH_KEY_BASE + item.run.task.priority * PRIORITY_KEY_STEP + item.run.order;
+export function freshItem(run: TaskRun): QueueItem {
+  return { run, retry: false, key: FRESH_KEY_BASE + run.task.priority * PRIORITY_KEY_STEP + run.order };
+}
+
+/** `run`'s task as a retry, the `seq`-th of the wave to arrive in a queue (from 0, below 2^50): ahead of every fresh task. */
+export function retryItem(run: TaskRun, seq: number): QueueItem {
+  return { run, retry: true, key: seq };
+}
+
+/** The queue order of an item (see {@link freshItem}). */
+function keyOf(item: QueueItem): number {
+  return item.key;
 }
 
 /** predicted_time(t, a) x speed(a) of a queued task on this lane's agent, seconds. */
@@ -90,7 +108,7 @@ export type WorkOf = (run: TaskRun) => number;
 
 /** One agent: its queue, what it runs, its breaker, and this wave's counters. */
 export class Lane {
-  readonly #queue = new DoubleEndedHeap<QueueItem>(queueKey);
+  readonly #queue = new DoubleEndedHeap<QueueItem>(keyOf);
   /** Predicted work of everything queued (ready, not started), seconds; see {@link queuedWorkPerSlot}. */
   #queuedWorkS = 0;
   #arrivals = 0;
@@ -111,7 +129,8 @@ export class Lane {
     readonly index: number,
     readonly profile: AgentProfile,
     breaker: BreakerState,
-    private readonly workOf: WorkOf,
+    /** The predicted work of a task on this lane's agent. */
+    readonly workOf: WorkOf,
   ) {
     this.breaker = breaker;
   }
@@ -140,11 +159,14 @@ export class Lane {
   /**
    * Queues every item of `items`, as `enqueue` one by one would (the queued work adds up in the
    * same order, so to the same floating-point sum).
+   * @param workS - optional: the items' predicted work on this lane (what `workOf` gives), seconds,
+   *   same order; a caller that has them at hand saves reading every item's run again
    */
-  enqueueAll(items: readonly QueueItem[]): void {
+  enqueueAll(items: readonly QueueItem[], workS?: readonly number[]): void {
     this.#arrivals += items.length;
     this.#queue.pushAll(items);
-    for (const item of items) this.#queuedWorkS += this.workOf(item.run);
+    if (workS === undefined) for (const item of items) this.#queuedWorkS += this.workOf(item.run);
+    else for (const w of workS) this.#queuedWorkS += w;
   }
 
   /** Empties the queue and returns its items in the order `dequeue` would have given them. */

@@ -7,11 +7,12 @@ import { RerouteBook } from '../assign/common.ts';
 import type { StrategyState } from '../assign/types.ts';
 import type { AgentProfile, Task, TaskRef } from '../plan/model.ts';
 import type { AttemptResult } from '../ports.ts';
-import { isCapableCandidate, predictionOn } from '../plan/model.ts';
+import { predictionOn } from '../plan/model.ts';
 import { applyJitter, INITIAL_BACKOFF, type BackoffStep } from './backoff.ts';
 import { admission, probeStarted, recordOutcome, type BreakerState } from './breaker.ts';
 import { dependenciesGate, dependencyRefusalReason, runGates, type SafetyGate } from './gates.ts';
-import { isCapableOn, type Lane, type QueueItem, type TaskRun, type WaveTables } from './lane.ts';
+import { freshItem, isCapableOn, retryItem, type Lane, type QueueItem, type TaskRun, type WaveTables } from './lane.ts';
+import { CapableAmong, waveTables } from './wave-tables.ts';
 import { Readiness, type Released } from './readiness.ts';
 import type { SimulationConfig, WaveInput, WaveRunResult } from './simulation-config.ts';
 import type { GateDecision, TaskStatus } from './types.ts';
@@ -35,36 +36,6 @@ const PROGRESS_STEPS = 200;
 function mayStealNow(lane: { readonly breaker: BreakerState }): boolean {
   const breaker = lane.breaker;
   return breaker.kind === 'closed' || (breaker.kind === 'half-open' && !breaker.probeInFlight);
-}
-
-/**
- * The profiles of `lanes` whose agent is a capable candidate for `run`'s task:
- * `profiles` itself (the profiles of `lanes`, same order) when all are, else a new list.
- */
-function capableAmong(run: TaskRun, lanes: readonly Lane[], profiles: readonly AgentProfile[]): readonly AgentProfile[] {
-  let i = 0;
-  while (i < lanes.length && isCapableOn(run, (lanes[i] as Lane).index)) i++;
-  if (i === lanes.length) return profiles;
-  const some = profiles.slice(0, i);
-  for (i++; i < lanes.length; i++) {
-    const lane = lanes[i] as Lane;
-    if (isCapableOn(run, lane.index)) some.push(lane.profile);
-  }
-  return some;
-}
-
-/** The wave's {@link WaveTables}: each task's predicted time and capable-candidate flag per lane. */
-function waveTables(tasks: readonly Task[], lanes: readonly Lane[]): WaveTables {
-  const width = lanes.length;
-  const predictedTimesS = new Float64Array(tasks.length * width);
-  const capableCandidate = new Uint8Array(tasks.length * width);
-  tasks.forEach((task, t) => {
-    for (const lane of lanes) {
-      predictedTimesS[t * width + lane.index] = predictionOn(task, lane.profile.agentId).predictedTimeS;
-      capableCandidate[t * width + lane.index] = isCapableCandidate(task, lane.profile) ? 1 : 0;
-    }
-  });
-  return { lanes: width, predictedTimesS, capableCandidate };
 }
 
 /** The state of one wave while it runs. */
@@ -126,6 +97,7 @@ export class WaveRun {
   #newRun(task: Task, index: number, order: number, lane: Lane): TaskRun {
     return {
       task,
+      taskId: task.taskId,
       index,
       order,
       assignedAgentId: lane.profile.agentId,
@@ -202,7 +174,7 @@ export class WaveRun {
       run.lane = thief.index;
       run.steals++;
       thief.steals++;
-      this.config.onEvent?.({ type: 'task_stolen', taskId: run.task.taskId, fromAgentId: victim.profile.agentId, toAgentId: thief.profile.agentId, timeS: this.config.scheduler.now() });
+      this.#taskMoved('task_stolen', run.taskId, victim.profile.agentId, thief.profile.agentId, this.config.scheduler.now());
       thief.enqueue(item);
       this.#fill(thief);
     }
@@ -217,13 +189,14 @@ export class WaveRun {
    */
   #reroute(): void {
     let closed: AgentProfile[] | null = null;
-    let closedLanes: Lane[] = [];
+    let allowedAmong = new CapableAmong([], []);
     let closedKey = '';
     for (const lane of this.lanes) {
       if (lane.breaker.kind !== 'open' || lane.queued === 0) continue;
       if (closed === null) {
-        closedLanes = this.lanes.filter((l) => l.breaker.kind === 'closed');
+        const closedLanes = this.lanes.filter((l) => l.breaker.kind === 'closed');
         closed = closedLanes.map((l) => l.profile);
+        allowedAmong = new CapableAmong(closedLanes, closed);
         closedKey = closed.map((agent) => agent.agentId).join('\u0000');
       }
       if (closed.length === 0) return; // every circuit is open: tasks wait
@@ -232,26 +205,28 @@ export class WaveRun {
       const mark = this.#rerouteMarks[lane.index];
       if (mark !== undefined && mark.arrivals === lane.arrivals && mark.closedKey === closedKey) continue;
       const waiting: QueueItem[] = [];
+      // Per target lane, the items it receives and their work there (read now, while each task's
+      // records are in the cache, not again when queueing).
       const moved: QueueItem[][] = this.lanes.map(() => []);
-      const onEvent = this.config.onEvent;
+      const movedWorkS: number[][] = this.lanes.map(() => []);
+      const nowS = this.config.scheduler.now();
+      const book = this.#moves();
       for (const item of lane.drain()) {
-        const task = item.run.task;
-        // A task every agent is a capable candidate for may go to any closed one.
-        const allowed = capableAmong(item.run, closedLanes, closed);
+        const run = item.run;
+        const allowed = allowedAmong.of(run);
         if (allowed.length === 0) {
           waiting.push(item); // no closed capable candidate: it waits for its own circuit
           continue;
         }
-        const target = this.#lane(this.#moves().reroute(task, lane.profile, allowed, this.#tables.predictedTimesS, item.run.index * this.#tables.lanes));
-        item.run.lane = target.index;
-        item.run.reroutes++;
-        if (onEvent !== undefined) {
-          onEvent({ type: 'task_rerouted', taskId: task.taskId, fromAgentId: lane.profile.agentId, toAgentId: target.profile.agentId, timeS: this.config.scheduler.now() });
-        }
+        const target = this.#lane(book.reroute(run.task, lane.profile, allowed, this.#tables.predictedTimesS, run.index * this.#tables.lanes));
+        run.lane = target.index;
+        run.reroutes++;
+        this.#taskMoved('task_rerouted', run.taskId, lane.profile.agentId, target.profile.agentId, nowS);
         // A retry arrives at its new agent now: it goes behind the retries already there.
-        (moved[target.index] as QueueItem[]).push(item.retry ? { ...item, seq: this.#retrySeq++ } : item);
+        (moved[target.index] as QueueItem[]).push(item.retry ? retryItem(run, this.#retrySeq++) : item);
+        (movedWorkS[target.index] as number[]).push(target.workOf(run));
       }
-      for (const target of this.lanes) target.enqueueAll(moved[target.index] as QueueItem[]);
+      for (const target of this.lanes) target.enqueueAll(moved[target.index] as QueueItem[], movedWorkS[target.index]);
       lane.enqueueAll(waiting);
       this.#rerouteMarks[lane.index] = { arrivals: lane.arrivals, closedKey };
     }
@@ -337,7 +312,7 @@ export class WaveRun {
     run.backoff = next;
     run.retryDelaysS.push(jittered);
     this.config.scheduler.at(this.config.scheduler.now() + jittered, () => {
-      lane.enqueue({ run, retry: true, seq: this.#retrySeq++ });
+      lane.enqueue(retryItem(run, this.#retrySeq++));
       this.dispatch();
     });
   }
@@ -366,7 +341,7 @@ export class WaveRun {
         const run = this.#runs[index] as TaskRun;
         if (run.status !== null) continue;
         run.readyS = nowS;
-        this.#laneOf(run).enqueue({ run, retry: false });
+        this.#laneOf(run).enqueue(freshItem(run));
       }
       for (const { index, failure } of released.refused) {
         const run = this.#runs[index] as TaskRun;
@@ -396,6 +371,13 @@ export class WaveRun {
     if (onProgress !== undefined && (this.#done % this.#progressEvery === 0 || this.#done === this.#runs.length)) {
       onProgress(this.#done, this.#runs.length);
     }
+  }
+
+  /** A reroute or steal happened at `timeS`: to `onTaskMoved`, or as an event object to `onEvent`. */
+  #taskMoved(type: 'task_rerouted' | 'task_stolen', taskId: string, fromAgentId: string, toAgentId: string, timeS: number): void {
+    const { onTaskMoved, onEvent } = this.config;
+    if (onTaskMoved !== undefined) onTaskMoved(type, taskId, fromAgentId, toAgentId, timeS);
+    else onEvent?.({ type, taskId, fromAgentId, toAgentId, timeS });
   }
 
   #lane(agentId: string): Lane {

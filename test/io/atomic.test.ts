@@ -3,9 +3,10 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSyn
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { OutputError } from '../../src/errors.ts';
-import { checkStreamPrefix, digestOf, OutputFolder, tempPathOf, type StreamFile } from '../../src/io/atomic.ts';
+import { checkStreamPrefix, digestOf, FLUSH_THRESHOLD, OutputFolder, tempPathOf, type StreamFile } from '../../src/io/atomic.ts';
 import { countingFs, failingFs, NODE_OUTPUT_FS, type OutputFs } from '../../src/io/output-fs.ts';
 import { removeTempDirs, tempDir } from '../e2e/helpers.ts';
+import { mulberry32 } from '../helpers/random.ts';
 
 afterAll(removeTempDirs);
 
@@ -96,6 +97,70 @@ describe('streams', () => {
     expect(readFileSync(path.join(root, '.s.jsonl.tmp'), 'utf8')).toBe('a\nb\n');
     expect(stream.finish()).toEqual({ path: 's.jsonl', bytes: 6, sha256: sha('a\nb\nc\n') });
     expect(readdirSync(root)).toEqual(['s.jsonl']);
+  });
+
+  it('text and bytes written into the buffer keep their order, are written in batches of FLUSH_THRESHOLD units, and hash as one', () => {
+    const root = tempDir('p21-stream-');
+    const writes: number[] = [];
+    const counted = countingFs(NODE_OUTPUT_FS, (op) => {
+      if (op === 'write') writes.push(0);
+    });
+    const stream = new OutputFolder(root, counted, '--out').openStream('s.jsonl');
+    const random = mulberry32(7);
+    const parts: string[] = [];
+    let units = 0;
+    let batches = 0;
+    const texts = ['{"id":"t1"}\n', 'é→😀 \ud800\n', '', 'x'.repeat(70_000) + '\n', 'ü'.repeat(5000) + '\n'];
+    for (let i = 0; i < 3000; i++) {
+      const r = random();
+      let text: string;
+      if (r < 0.5) {
+        // ASCII bytes straight into the buffer.
+        text = `{"seq":${String(i)},"pad":"${'p'.repeat(Math.floor(random() * 400))}"}\n`;
+        const bytes = stream.reserve(text.length + 10);
+        const at = stream.end;
+        for (let k = 0; k < text.length; k++) bytes[at + k] = text.charCodeAt(k);
+        stream.wrote(text.length);
+      } else {
+        text = texts[Math.floor(random() * texts.length)] as string;
+        stream.append(text);
+      }
+      parts.push(text);
+      units += text.length;
+      if (units >= FLUSH_THRESHOLD) {
+        batches += 1;
+        units = 0;
+      }
+    }
+    expect(writes).toHaveLength(batches);
+    expect(batches).toBeGreaterThan(10);
+    const expected = Buffer.from(parts.join(''), 'utf8');
+    const digest = stream.finish();
+    expect(digest).toEqual({ path: 's.jsonl', bytes: expected.length, sha256: createHash('sha256').update(expected).digest('hex') });
+    expect(readFileSync(path.join(root, 's.jsonl')).equals(expected)).toBe(true);
+  });
+
+  it('one text longer than the buffer, and an empty append, still write in one batch with what waits', () => {
+    const root = tempDir('p21-stream-');
+    const sizes: number[] = [];
+    const counted = countingFs(NODE_OUTPUT_FS, () => undefined);
+    const recorded: OutputFs = { ...counted, write: (fd, data, position) => {
+      sizes.push(data.length);
+      counted.write(fd, data, position);
+    } };
+    const stream = new OutputFolder(root, recorded, '--out').openStream('s.txt');
+    const big = 'ab€'.repeat(1_000_000);
+    stream.append('head\n');
+    stream.append(big);
+    stream.append('');
+    expect(sizes).toEqual([5 + 5_000_000]);
+    stream.append('');
+    stream.flush();
+    expect(sizes).toEqual([5 + 5_000_000, 0]);
+    stream.flush();
+    expect(sizes).toHaveLength(2);
+    expect(stream.finish().bytes).toBe(5 + 5_000_000);
+    expect(readFileSync(path.join(root, 's.txt'), 'utf8')).toBe(`head\n${big}`);
   });
 
   it('reopen cuts a stream back to its checkpoint and continues from there, from the temporary or the final name', () => {

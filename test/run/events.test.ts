@@ -4,6 +4,7 @@ import { eventRecordSchema } from '../../src/schema/events.ts';
 import { jsonLine } from '../../src/util/json.ts';
 import { SCHEMA_VERSION } from '../../src/options.ts';
 import { SimulatedCalendar } from '../../src/util/time.ts';
+import { MemoryLineSink } from '../helpers/line-sink.ts';
 import { mulberry32 } from '../helpers/random.ts';
 
 const calendar = new SimulatedCalendar(Date.parse('2026-02-01T00:00:00.000Z'));
@@ -25,8 +26,9 @@ const EVENTS: readonly RunEvent[] = [
 
 describe('events.jsonl records', () => {
   it('the log writes exactly JSON.stringify of the record, numbered from the count it starts at', () => {
-    const lines: string[] = [];
-    const log = new EventLog(calendar, (line) => lines.push(line), 4);
+    const sink = new MemoryLineSink();
+    const { lines } = sink;
+    const log = new EventLog(calendar, sink, 4);
     for (const event of EVENTS) log.add(event);
     expect(log.count).toBe(4 + EVENTS.length);
     expect(lines).toEqual(EVENTS.map((event, i) => jsonLine(eventRecord(5 + i, event, calendar))));
@@ -34,15 +36,15 @@ describe('events.jsonl records', () => {
   });
 
   it("an engine event with its wave gives the same line as the run event that carries the wave", () => {
-    const a: string[] = [];
-    const b: string[] = [];
-    const viaAdd = new EventLog(calendar, (line) => a.push(line));
-    const viaEngine = new EventLog(calendar, (line) => b.push(line));
+    const a = new MemoryLineSink();
+    const b = new MemoryLineSink();
+    const viaAdd = new EventLog(calendar, a);
+    const viaEngine = new EventLog(calendar, b);
     viaAdd.add({ type: 'task_rerouted', wave: 3, taskId: 't', fromAgentId: 'agent_1', toAgentId: 'agent_0', timeS: 5 });
     viaEngine.addSimulation({ type: 'task_rerouted', taskId: 't', fromAgentId: 'agent_1', toAgentId: 'agent_0', timeS: 5 }, 3);
     viaAdd.add({ type: 'circuit_closed', wave: 4, agentId: 'agent_2', timeS: 6 });
     viaEngine.addSimulation({ type: 'circuit_closed', agentId: 'agent_2', timeS: 6 }, 4);
-    expect(b).toEqual(a);
+    expect(b.lines).toEqual(a.lines);
   });
 
   it('fills the keys an event has and leaves the others null; times are the epoch plus simulated seconds', () => {
@@ -84,15 +86,42 @@ describe('events.jsonl lines of task events, assembled from cached pieces', () =
       else if (kind < 0.8) events.push({ type: 'task_stolen', wave, taskId: pick(ids), fromAgentId: pick(agents), toAgentId: pick(agents), timeS });
       else events.push(pick(EVENTS));
     }
-    const lines: string[] = [];
-    const log = new EventLog(calendar, (line) => lines.push(line), 10);
-    for (const event of events) log.add(event);
+    const sink = new MemoryLineSink();
+    const { lines } = sink;
+    const log = new EventLog(calendar, sink, 10);
+    for (const event of events) {
+      // Task events also arrive without an object (the engine's onTaskMoved) and as engine events.
+      const how = random();
+      if ((event.type === 'task_rerouted' || event.type === 'task_stolen') && how < 0.4) {
+        log.addTaskMove(event.type, event.taskId, event.fromAgentId, event.toAgentId, event.timeS, event.wave);
+      } else if ((event.type === 'task_rerouted' || event.type === 'task_stolen') && how < 0.6) {
+        const { wave, ...simulation } = event;
+        log.addSimulation(simulation, wave);
+      } else {
+        log.add(event);
+      }
+    }
     expect(lines).toEqual(events.map((event, i) => jsonLine(eventRecord(11 + i, event, calendar))));
   });
 
+  it('writes the seq in full at every length, up to 2^53 - 1', () => {
+    for (const before of [0, 8, 9, 99, 12_345_678, 999_999_999, 2 ** 31 - 1, 2 ** 32, Number.MAX_SAFE_INTEGER - 1]) {
+      const sink = new MemoryLineSink();
+      const log = new EventLog(calendar, sink, before);
+      log.addTaskMove('task_rerouted', 't1', 'agent_0', 'agent_1', 3.5, 2);
+      log.addTaskMove('task_stolen', 'weird "id"', 'agent_1', 'agent_0', 3.5, 2);
+      expect(sink.lines).toEqual([
+        jsonLine(eventRecord(before + 1, { type: 'task_rerouted', wave: 2, taskId: 't1', fromAgentId: 'agent_0', toAgentId: 'agent_1', timeS: 3.5 }, calendar)),
+        jsonLine(eventRecord(before + 2, { type: 'task_stolen', wave: 2, taskId: 'weird "id"', fromAgentId: 'agent_1', toAgentId: 'agent_0', timeS: 3.5 }, calendar)),
+      ]);
+      expect(sink.lines[0]).toContain(`"seq":${String(before + 1)},`);
+    }
+  });
+
   it('a task event after another kind at the same time, or in another wave at the same time, gets its own type and wave', () => {
-    const lines: string[] = [];
-    const log = new EventLog(calendar, (line) => lines.push(line));
+    const sink = new MemoryLineSink();
+    const { lines } = sink;
+    const log = new EventLog(calendar, sink);
     log.addSimulation({ type: 'task_rerouted', taskId: 'a', fromAgentId: 'agent_0', toAgentId: 'agent_1', timeS: 1 }, 1);
     log.addSimulation({ type: 'task_stolen', taskId: 'a', fromAgentId: 'agent_0', toAgentId: 'agent_1', timeS: 1 }, 1);
     log.addSimulation({ type: 'task_stolen', taskId: 'a', fromAgentId: 'agent_1', toAgentId: 'agent_0', timeS: 1 }, 2);

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { INITIAL_BACKOFF } from '../../src/simulate/backoff.ts';
 import { closedBreaker } from '../../src/simulate/breaker.ts';
-import { Lane, queueKey, type QueueItem, type TaskRun } from '../../src/simulate/lane.ts';
+import { freshItem, Lane, retryItem, type QueueItem, type TaskRun } from '../../src/simulate/lane.ts';
 import type { Priority } from '../../src/plan/model.ts';
 import { pred, profile, task } from '../helpers/builders.ts';
 
@@ -13,6 +13,7 @@ const NO_TABLES = { lanes: 1, predictedTimesS: new Float64Array(0), capableCandi
 function run(id: string, order: number, workS: number, priority: Priority = 2): TaskRun {
   return {
     task: task(id, [pred('A', 0.8, workS)], { priority }),
+    taskId: id,
     index: order, order, assignedAgentId: 'A', tables: NO_TABLES, lane: 0, attempts: [], retryDelaysS: [], reroutes: 0, steals: 0,
     backoff: INITIAL_BACKOFF, refusal: null, status: null, firstLane: null, readyS: 0, startS: 0, endS: 0,
   };
@@ -25,12 +26,12 @@ describe('Lane queue', () => {
   it('gives retries first by arrival, then fresh tasks by priority, then assignment order', () => {
     const l = lane();
     const items: QueueItem[] = [
-      { run: run('p2-late', 5, 1), retry: false },
-      { run: run('p3', 0, 1, 3), retry: false },
-      { run: run('r-late', 9, 1), retry: true, seq: 7 },
-      { run: run('p1', 8, 1, 1), retry: false },
-      { run: run('r-early', 1, 1), retry: true, seq: 3 },
-      { run: run('p2-early', 2, 1), retry: false },
+      freshItem(run('p2-late', 5, 1)),
+      freshItem(run('p3', 0, 1, 3)),
+      retryItem(run('r-late', 9, 1), 7),
+      freshItem(run('p1', 8, 1, 1)),
+      retryItem(run('r-early', 1, 1), 3),
+      freshItem(run('p2-early', 2, 1)),
     ];
     for (const item of items) l.enqueue(item);
     expect(l.queued).toBe(6);
@@ -41,9 +42,9 @@ describe('Lane queue', () => {
   it('keeps queued work per slot, exactly 0 once empty (no rounding residue)', () => {
     const l = lane(2);
     expect(l.queuedWorkPerSlot).toBe(0);
-    l.enqueue({ run: run('a', 0, 0.1), retry: false });
-    l.enqueue({ run: run('b', 1, 0.2), retry: false });
-    l.enqueue({ run: run('c', 2, 3), retry: false });
+    l.enqueue(freshItem(run('a', 0, 0.1)));
+    l.enqueue(freshItem(run('b', 1, 0.2)));
+    l.enqueue(freshItem(run('c', 2, 3)));
     expect(l.queuedWorkPerSlot).toBeCloseTo(1.65, 12); // 3.3 / 2
     l.dequeue();
     expect(l.queuedWorkPerSlot).toBeCloseTo(1.6, 12); // 3.2 / 2
@@ -57,9 +58,9 @@ describe('Lane queue', () => {
 
   it('dequeueLast takes the item started last among the eligible; holds tells whether one is there', () => {
     const l = lane();
-    l.enqueue({ run: run('a', 0, 1), retry: false });
-    l.enqueue({ run: run('b', 1, 1), retry: false });
-    l.enqueue({ run: run('r', 2, 1), retry: true, seq: 2 });
+    l.enqueue(freshItem(run('a', 0, 1)));
+    l.enqueue(freshItem(run('b', 1, 1)));
+    l.enqueue(retryItem(run('r', 2, 1), 2));
     const fresh = (i: QueueItem) => !i.retry;
     expect(l.holds(fresh)).toBe(true);
     expect(l.holds((i) => i.run.task.taskId === 'zz')).toBe(false);
@@ -69,15 +70,17 @@ describe('Lane queue', () => {
   });
 });
 
+const keyOf = (item: QueueItem): number => item.key;
+
 describe('Lane batches', () => {
-  it('queueKey orders as the contract says: retries by arrival, then priority, then assignment order', () => {
+  it('queue keys order as the contract says: retries by arrival, then priority, then assignment order', () => {
     const keys = [
-      queueKey({ run: run('r0', 900, 1), retry: true, seq: 0 }),
-      queueKey({ run: run('r1', 0, 1), retry: true, seq: 2 ** 49 }),
-      queueKey({ run: run('p1', 2 ** 44, 1, 1), retry: false }),
-      queueKey({ run: run('p2-a', 0, 1, 2), retry: false }),
-      queueKey({ run: run('p2-b', 1, 1, 2), retry: false }),
-      queueKey({ run: run('p3', 0, 1, 3), retry: false }),
+      keyOf(retryItem(run('r0', 900, 1), 0)),
+      keyOf(retryItem(run('r1', 0, 1), 2 ** 49)),
+      keyOf(freshItem(run('p1', 2 ** 44, 1, 1))),
+      keyOf(freshItem(run('p2-a', 0, 1, 2))),
+      keyOf(freshItem(run('p2-b', 1, 1, 2))),
+      keyOf(freshItem(run('p3', 0, 1, 3))),
     ];
     expect([...keys].sort((a, b) => a - b)).toEqual(keys);
     expect(new Set(keys).size).toBe(keys.length);
@@ -87,9 +90,9 @@ describe('Lane batches', () => {
   it('drain gives the dequeue order and empties the lane; enqueueAll queues in one step', () => {
     const l = lane(1);
     const items: QueueItem[] = [
-      { run: run('b', 1, 0.2), retry: false },
-      { run: run('r', 7, 0.5), retry: true, seq: 4 },
-      { run: run('a', 0, 0.1), retry: false },
+      freshItem(run('b', 1, 0.2)),
+      retryItem(run('r', 7, 0.5), 4),
+      freshItem(run('a', 0, 0.1)),
     ];
     l.enqueueAll(items);
     expect([l.queued, l.arrivals]).toEqual([3, 3]);
@@ -99,6 +102,23 @@ describe('Lane batches', () => {
     expect([l.queued, l.queuedWorkPerSlot, l.arrivals]).toEqual([0, 0, 3]);
     l.enqueue(drained[2] as QueueItem);
     expect([l.queued, l.arrivals, l.queuedWorkPerSlot]).toEqual([1, 4, 0.2]);
+  });
+});
+
+describe('Lane.enqueueAll with the items\' work given', () => {
+  it('adds the given work in order: the same sum, bit for bit, as reading each item\'s work', () => {
+    const works = [0.1, 0.7, 1e-9, 3.3, 0.2, 1e6, 0.3];
+    const items = works.map((w, i) => freshItem(run(`t${String(i)}`, i, w)));
+    const read = lane(3);
+    const given = lane(3);
+    read.enqueue(freshItem(run('first', 99, 0.45)));
+    given.enqueue(freshItem(run('first', 99, 0.45)));
+    read.enqueueAll(items);
+    given.enqueueAll(items, works);
+    expect(given.queuedWorkPerSlot).toBe(read.queuedWorkPerSlot);
+    expect([given.queued, given.arrivals]).toEqual([8, 8]);
+    // Not the sum taken in another order.
+    expect(given.queuedWorkPerSlot).toBe(works.reduce((sum, w) => sum + w, 0.45) / 3);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createKeyedRandom, cyrb53, encodeKey, type DrawKey } from '../../src/simulate/rng.ts';
+import { mulberry32 } from '../helpers/random.ts';
 
 const key: DrawKey = { wave: 1, taskId: 'task_1_1', agentId: 'agent_0', attempt: 0, purpose: 'success' };
 
@@ -32,6 +33,29 @@ describe('keyed random', () => {
   });
   it('encodes keys unambiguously', () => {
     expect(encodeKey(1, { ...key, taskId: 'a|1', agentId: 'b' })).not.toBe(encodeKey(1, { ...key, taskId: 'a', agentId: '1|b' }));
+  });
+  it('a draw is cyrb53 of the encoded key over 2^53, bit for bit, on 20,000 random keys and seeds', () => {
+    const random = mulberry32(20261126);
+    const pick = <T,>(list: readonly T[]): T => list[Math.floor(random() * list.length)] as T;
+    const texts = ['', 'a', 'task_1_1', 'a|1', '1:b', 'é', '😀', '\ud800', 'x'.repeat(300), 'agent_3'];
+    const numbers = [0, 1, 9, 10, 99, 100, 12_345, 2 ** 31 - 1, 2 ** 31, 2 ** 40 + 3, 1.5, -1, 1e21];
+    const seeds = [0, 1, 21, -7, 2 ** 31, Number.MAX_SAFE_INTEGER, Number.MIN_SAFE_INTEGER];
+    const generators = new Map(seeds.map((seed) => [seed, createKeyedRandom(seed)]));
+    for (let i = 0; i < 20_000; i++) {
+      const seed = pick(seeds);
+      const k: DrawKey = {
+        wave: random() < 0.8 ? Math.floor(random() * 1000) : pick(numbers),
+        taskId: random() < 0.7 ? `task_${String(Math.floor(random() * 1e6))}` : pick(texts),
+        agentId: random() < 0.7 ? `agent_${String(Math.floor(random() * 16))}` : pick(texts),
+        attempt: random() < 0.8 ? Math.floor(random() * 5) : pick(numbers),
+        purpose: pick(['success', 'duration', 'jitter', 'duration-u1', '', 'ü']),
+      };
+      const rng = generators.get(seed) as ReturnType<typeof createKeyedRandom>;
+      expect(rng.uniform(k)).toBe(cyrb53(encodeKey(seed, k)) / 2 ** 53);
+      const u1 = 1 - cyrb53(encodeKey(seed, { ...k, purpose: `${k.purpose}-u1` })) / 2 ** 53;
+      const u2 = cyrb53(encodeKey(seed, { ...k, purpose: `${k.purpose}-u2` })) / 2 ** 53;
+      expect(rng.normal(k)).toBe(Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u2));
+    }
   });
   it('matches the published cyrb53 reference values', () => {
     // Reference values from bryc's cyrb53 README: cyrb53('a') and cyrb53('b').
