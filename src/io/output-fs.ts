@@ -19,7 +19,10 @@ export interface OutputFs {
   create(path: string): number;
   /** `open(2)` of an existing regular file for writing (O_WRONLY | O_NOFOLLOW), at offset 0. */
   openExisting(path: string): number;
-  /** `write(2)` of all of `data` at `position` (bytes from the start of the file). */
+  /**
+   * `write(2)` of all of `data` at `position` (bytes from the start of the file). The caller
+   * reuses `data`'s memory once the call returns (a stream's buffer): keep a copy, not `data`.
+   */
   write(fd: number, data: Uint8Array, position: number): void;
   /** `ftruncate(2)`. */
   truncate(fd: number, length: number): void;
