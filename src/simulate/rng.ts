@@ -41,37 +41,17 @@ export interface KeyedRandom {
 
 const TWO_POW_53 = 2 ** 53;
 
-/**
- * cyrb53: a fast 53-bit string hash with good avalanche (bryc, github.com/bryc/code, public
- * domain). Returns an integer in [0, 2^53).
- */
-export function cyrb53(text: string, seed = 0): number {
-  let h1 = 0xdeadbeef ^ seed;
-  let h2 = 0x41c6ce57 ^ seed;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507);
-  h1 ^= Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507);
-  h2 ^= Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  return 4294967296 * (2097151 & h2) + (h1 >>> 0);
-}
-
-/** The unambiguous text a key hashes from: every string field is length-prefixed. */
-export function encodeKey(seed: number, key: DrawKey): string {
-  return `${seed}|${key.wave}|${key.taskId.length}:${key.taskId}|${key.agentId.length}:${key.agentId}|${key.attempt}|${key.purpose}`;
-}
-
 /** UTF-16 units of the key text's separators. */
 const PIPE = 0x7c;
 const COLON = 0x3a;
 
+/** cyrb53's initial lanes (xor its seed). */
+const CYRB53_H1 = 0xdeadbeef;
+const CYRB53_H2 = 0x41c6ce57;
+
 /**
  * {@link cyrb53} fed piece by piece: after `reset`, feeding pieces then `digest` gives cyrb53 of
- * their concatenation (seed 0), without building the text. A run draws three times per attempt,
+ * their concatenation, without building the text (cyrb53 itself is this over one text). A run draws three times per attempt,
  * and building each key's text (and flattening it to hash it) was most of a draw's cost (issue 10).
  */
 class Cyrb53Stream {
@@ -125,6 +105,19 @@ class Cyrb53Stream {
 }
 
 /**
+ * cyrb53: a fast 53-bit string hash with good avalanche (bryc, github.com/bryc/code, public
+ * domain). Returns an integer in [0, 2^53).
+ */
+export function cyrb53(text: string, seed = 0): number {
+  return new Cyrb53Stream().reset(CYRB53_H1 ^ seed, CYRB53_H2 ^ seed).text(text).digest();
+}
+
+/** The unambiguous text a key hashes from: every string field is length-prefixed. */
+export function encodeKey(seed: number, key: DrawKey): string {
+  return `${seed}|${key.wave}|${key.taskId.length}:${key.taskId}|${key.agentId.length}:${key.agentId}|${key.attempt}|${key.purpose}`;
+}
+
+/**
  * Creates the keyed generator for `seed`. A draw is `cyrb53(encodeKey(seed, key)) / 2^53`
  * (test/simulate/rng.test.ts checks it on random keys), hashed from the key's fields without
  * building the text.
@@ -139,7 +132,7 @@ export function createKeyedRandom(seed: number): KeyedRandom {
   // 0xdeadbeef ^ 2 ^ '2'), so seeds 1 and 2 would draw alike.
   const stream = new Cyrb53Stream();
   // The state after `${seed}|`, the start of every key's text.
-  const [h1, h2] = stream.reset(0xdeadbeef, 0x41c6ce57).text(String(seed)).unit(PIPE).state();
+  const [h1, h2] = stream.reset(CYRB53_H1, CYRB53_H2).text(String(seed)).unit(PIPE).state();
   /** The draw of `key` with `suffix` after its purpose, in [0, 1). */
   const draw = (key: DrawKey, suffix: string): number =>
     stream
